@@ -1,0 +1,140 @@
+"""Reads about service points: opening status (holidays and closures respected), hours, listings."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from .constants import Weekday
+from .models import Center, Closure, Offering, OpeningHours
+
+# How far ahead "next opening" looks; a center closed longer than this just shows as closed.
+LOOKAHEAD_DAYS = 21
+
+
+@lru_cache(maxsize=16)
+def _peru_holidays(year: int) -> dict[dt.date, str]:
+    return dict(holidays.country_holidays("PE", years=year, language="es"))
+
+
+def national_holiday(day: dt.date) -> str | None:
+    """The name of the national holiday on that day (package `holidays`, PE), or None."""
+    return _peru_holidays(day.year).get(day)
+
+
+@dataclass(frozen=True)
+class OpeningStatus:
+    is_open: bool
+    closes_at: dt.datetime | None = None
+    next_opening: dt.datetime | None = None
+    closed_reason: str = ""  # today's holiday or closure, if any
+
+
+def opening_status(
+    *,
+    hours: Sequence[OpeningHours],
+    closures: Iterable[Closure] = (),
+    at: dt.datetime | None = None,
+    always_open: bool = False,
+) -> OpeningStatus:
+    """Whether a place with these weekly hours is open at `at`, until when, and when it opens next."""
+    if always_open:
+        return OpeningStatus(is_open=True)
+    tz = timezone.get_default_timezone()
+    now = timezone.localtime(at or timezone.now(), tz)
+    closed_days = {closure.date: closure.reason for closure in closures}
+    by_weekday: dict[int, list[OpeningHours]] = {}
+    for item in sorted(hours, key=lambda h: h.opens):
+        by_weekday.setdefault(item.weekday, []).append(item)
+
+    today_reason = closed_days.get(now.date()) or national_holiday(now.date()) or ""
+    for offset in range(LOOKAHEAD_DAYS):
+        day = now.date() + dt.timedelta(days=offset)
+        if day in closed_days or national_holiday(day):
+            continue
+        for item in by_weekday.get(day.weekday(), []):
+            opens = dt.datetime.combine(day, item.opens, tzinfo=tz)
+            closes = dt.datetime.combine(day, item.closes, tzinfo=tz)
+            if opens <= now < closes:
+                return OpeningStatus(is_open=True, closes_at=closes)
+            if opens > now:
+                return OpeningStatus(is_open=False, next_opening=opens, closed_reason=today_reason)
+    return OpeningStatus(is_open=False, closed_reason=today_reason)
+
+
+@dataclass(frozen=True)
+class DayHours:
+    weekday: int
+    label: str
+    ranges: list[tuple[dt.time, dt.time]]
+
+
+def weekly_hours(*, hours: Iterable[OpeningHours]) -> list[DayHours]:
+    """Monday-to-Sunday table of opening ranges (empty list means closed that day)."""
+    ranges: dict[int, list[tuple[dt.time, dt.time]]] = {day: [] for day in Weekday.values}
+    for item in hours:
+        ranges[item.weekday].append((item.opens, item.closes))
+    return [DayHours(weekday=day, label=str(Weekday(day).label), ranges=sorted(ranges[day])) for day in Weekday.values]
+
+
+def _center_prefetches(*, today: dt.date, prefix: str = "") -> list[Prefetch]:
+    return [
+        Prefetch(
+            f"{prefix}opening_hours",
+            queryset=OpeningHours.objects.filter(offering__isnull=True).order_by("weekday", "opens"),
+            to_attr="center_hours",
+        ),
+        Prefetch(
+            f"{prefix}closures",
+            queryset=Closure.objects.filter(date__gte=today, date__lte=today + dt.timedelta(days=LOOKAHEAD_DAYS)),
+            to_attr="upcoming_closures",
+        ),
+    ]
+
+
+def center_list(*, channel: str | None = None) -> QuerySet[Center]:
+    """Active service points with their hours and upcoming closures prefetched (for open-now)."""
+    queryset = Center.objects.filter(is_active=True).prefetch_related(*_center_prefetches(today=timezone.localdate()))
+    if channel:
+        queryset = queryset.filter(channel=channel)
+    return queryset.order_by("channel", "name")
+
+
+def center_get(*, slug: str) -> Center:
+    """One active service point with hours, closures, entities and procedures; raises Center.DoesNotExist."""
+    return center_list().get(slug=slug)
+
+
+def center_status(*, center: Center, at: dt.datetime | None = None) -> OpeningStatus:
+    """Open-now status of a center fetched through center_list/center_get (uses the prefetched rows)."""
+    return opening_status(
+        hours=center.center_hours, closures=center.upcoming_closures, at=at, always_open=center.always_open
+    )
+
+
+def offering_list_for_procedure(*, procedure_id: int) -> QuerySet[Offering]:
+    """Where a procedure is offered, with each place's own hours (desk hours when set, else the center's)."""
+    today = timezone.localdate()
+    return (
+        Offering.objects.filter(procedure_id=procedure_id, is_active=True, center__is_active=True)
+        .select_related("center")
+        .prefetch_related(
+            Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"), to_attr="desk_hours"),
+            *_center_prefetches(today=today, prefix="center__"),
+        )
+        .order_by("center__channel", "center__name")
+    )
+
+
+def offering_status(*, offering: Offering, at: dt.datetime | None = None) -> OpeningStatus:
+    center = offering.center
+    hours = offering.desk_hours or center.center_hours
+    return opening_status(hours=hours, closures=center.upcoming_closures, at=at, always_open=center.always_open)
+
+
+def offering_weekly_hours(*, offering: Offering) -> list[DayHours]:
+    return weekly_hours(hours=offering.desk_hours or offering.center.center_hours)

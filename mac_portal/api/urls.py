@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("procedures.api.urls")),
+    path("", include("centers.api.urls")),
+    path("", include("appointments.api.urls")),
+]

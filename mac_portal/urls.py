@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("tramites/", include("procedures.urls")),
+    path("centros/", include("centers.urls")),
+    path("citas/", include("appointments.urls")),
+    path("api/v1/", include("mac_portal.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "mac_portal.views.page_not_found"
+handler500 = "mac_portal.views.server_error"
+
+admin.site.site_header = "MAC Portal"
+admin.site.site_title = "MAC Portal"

@@ -1,0 +1,45 @@
+"""Project-wide views: home page, health check and error pages."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from centers.selectors import center_list
+from procedures.selectors import procedure_most_demanded
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "home.html",
+        {"most_demanded": procedure_most_demanded(limit=6), "centers": center_list()},
+    )
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database (and Redis, when configured) reachability: 200 when all answer, 503 otherwise."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {type(exc).__name__}"
+    if settings.REDIS_URL:
+        try:
+            cache.set("healthz", "ok", timeout=5)
+            checks["redis"] = "ok" if cache.get("healthz") == "ok" else "error: no echo"
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = f"error: {type(exc).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

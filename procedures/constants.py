@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernmentLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    REGIONAL = "regional", _("Regional")
+    LOCAL = "local", _("Local")
+
+
+class Channel(models.TextChoices):
+    """The three channels of the MAC strategy."""
+
+    IN_PERSON = "presencial", _("In person")
+    PHONE = "telefonico", _("Phone")
+    VIRTUAL = "virtual", _("Virtual")
+
+
+class AppointmentPolicy(models.TextChoices):
+    REQUIRED = "required", _("Appointment required")
+    OPTIONAL = "optional", _("Appointment optional")
+    WALK_IN = "walk_in", _("Walk-in only")
+
+
+class CitizenIntent(models.TextChoices):
+    """The three citizen intents of the MAC manual."""
+
+    PROCEDURE = "tramite", _("Procedure")
+    ORIENTATION = "orientacion", _("Orientation")
+    COMPANY = "empresa", _("Company formation")

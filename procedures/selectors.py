@@ -1,0 +1,91 @@
+"""Reads of the procedures catalog: listing, search and filters shared by pages and API."""
+
+import re
+from typing import TypedDict
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+
+from .constants import Channel
+from .models import CHANNEL_FIELDS, Entity, Procedure
+from .services import text_normalize
+
+# Text search configuration created by migration 0002 on PostgreSQL: Spanish stemming over unaccented words.
+SEARCH_CONFIG = "es_unaccent"
+MAX_QUERY_TERMS = 8
+MAX_QUERY_LENGTH = 200
+
+
+class ProcedureFilters(TypedDict, total=False):
+    q: str
+    entity: str
+    center: str
+    channel: str
+    intent: str
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a free-text query, normalized and bounded (a long paste must not become a huge query)."""
+    return re.findall(r"[a-z0-9ñ]+", text_normalize(query[:MAX_QUERY_LENGTH]))[:MAX_QUERY_TERMS]
+
+
+def procedure_search(*, queryset: QuerySet[Procedure], query: str) -> QuerySet[Procedure]:
+    """Case-, accent- and word-form-insensitive search; PostgreSQL full-text, a substring fallback elsewhere."""
+    terms = search_terms(query)
+    if not terms:
+        return queryset
+    if connection.vendor == "postgresql":
+        # Each word is a prefix of a Spanish stem, so "policia" finds "policiales".
+        tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), config=SEARCH_CONFIG, search_type="raw")
+        vector = SearchVector("search_document", config=SEARCH_CONFIG)
+        return (
+            queryset.annotate(search=vector)
+            .filter(search=tsquery)
+            .annotate(rank=SearchRank(vector, tsquery))
+            .order_by("-rank", F("demand_rank").asc(nulls_last=True), "name")
+        )
+    condition = Q()
+    for term in terms:
+        # A crude stem: drop a plural or adjective ending so "policia" still meets "policiales".
+        condition &= Q(search_document__contains=term[: max(4, len(term) - 2)])
+    return queryset.filter(condition).order_by(F("demand_rank").asc(nulls_last=True), "name")
+
+
+def procedure_list(*, filters: ProcedureFilters | None = None) -> QuerySet[Procedure]:
+    """Active procedures matching the filters; unknown filter values are the caller's to validate."""
+    filters = filters or {}
+    queryset = Procedure.objects.filter(is_active=True).select_related("entity")
+    if entity := filters.get("entity"):
+        queryset = queryset.filter(entity__slug=entity)
+    if center := filters.get("center"):
+        queryset = queryset.filter(offerings__center__slug=center, offerings__is_active=True)
+    if channel := filters.get("channel"):
+        queryset = queryset.filter(**{CHANNEL_FIELDS[Channel(channel)]: True})
+    if intent := filters.get("intent"):
+        queryset = queryset.filter(intent=intent)
+    if query := filters.get("q"):
+        return procedure_search(queryset=queryset, query=query)
+    return queryset.order_by("name")
+
+
+def procedure_most_demanded(*, limit: int = 6) -> QuerySet[Procedure]:
+    return (
+        Procedure.objects.filter(is_active=True, demand_rank__isnull=False)
+        .select_related("entity")
+        .order_by("demand_rank", "name")[:limit]
+    )
+
+
+def procedure_get(*, slug: str) -> Procedure:
+    """One active procedure with what its page shows; raises Procedure.DoesNotExist."""
+    return (
+        Procedure.objects.filter(is_active=True)
+        .select_related("entity")
+        .prefetch_related("requirements")
+        .get(slug=slug)
+    )
+
+
+def entity_list() -> QuerySet[Entity]:
+    return Entity.objects.order_by("name")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    name = "surveys"
+    verbose_name = _("Surveys and complaints")
