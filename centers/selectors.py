@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .constants import Weekday
-from .models import Center, Closure, Offering, OpeningHours
+from procedures.models import Entity, Procedure
+
+from .constants import Channel, Weekday
+from .models import Center, Closure, Language, Offering, OpeningHours
 
 # How far ahead "next opening" looks; a center closed longer than this just shows as closed.
 LOOKAHEAD_DAYS = 21
@@ -138,3 +140,72 @@ def offering_status(*, offering: Offering, at: dt.datetime | None = None) -> Ope
 
 def offering_weekly_hours(*, offering: Offering) -> list[DayHours]:
     return weekly_hours(hours=offering.desk_hours or offering.center.center_hours)
+
+
+def center_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the active service points, for filter menus."""
+    return list(Center.objects.filter(is_active=True).order_by("channel", "name").values_list("slug", "name"))
+
+
+@dataclass(frozen=True)
+class CenterCatalog:
+    entities: list[Entity]
+    procedures_by_entity: list[tuple[Entity, list[Procedure]]]
+    languages: list[Language]
+
+
+def center_catalog(*, center: Center) -> CenterCatalog:
+    """What a service point serves: entities present (counters or offerings), procedures by entity, languages."""
+    procedures = list(
+        Procedure.objects.filter(is_active=True, offerings__center=center, offerings__is_active=True)
+        .select_related("entity")
+        .order_by("entity__name", "name")
+    )
+    grouped: dict[int, tuple[Entity, list[Procedure]]] = {}
+    for procedure in procedures:
+        grouped.setdefault(procedure.entity_id, (procedure.entity, []))[1].append(procedure)
+    entities = list(
+        Entity.objects.filter(Q(counters__center=center, counters__is_active=True) | Q(pk__in=list(grouped)))
+        .distinct()
+        .order_by("name")
+    )
+    languages = list(
+        Language.objects.filter(counters__center=center, counters__is_active=True).distinct().order_by("name")
+    )
+    return CenterCatalog(entities=entities, procedures_by_entity=list(grouped.values()), languages=languages)
+
+
+@dataclass(frozen=True)
+class ClosedDay:
+    date: dt.date
+    reason: str
+
+
+def center_closed_days(*, center: Center) -> list[ClosedDay]:
+    """Coming days (within LOOKAHEAD_DAYS) a center fetched through center_list/center_get would open but won't."""
+    if center.always_open:
+        return []
+    today = timezone.localdate()
+    open_weekdays = {item.weekday for item in center.center_hours}
+    closures = {closure.date: closure.reason for closure in center.upcoming_closures}
+    days = []
+    for offset in range(LOOKAHEAD_DAYS):
+        day = today + dt.timedelta(days=offset)
+        if day.weekday() not in open_weekdays:
+            continue
+        reason = closures.get(day) or national_holiday(day)
+        if reason:
+            days.append(ClosedDay(date=day, reason=reason))
+    return days
+
+
+def phone_line_number() -> str:
+    """The phone number of the MAC phone platform (the active telefonico service point), or ""."""
+    phone = (
+        Center.objects.filter(is_active=True, channel=Channel.PHONE)
+        .exclude(phone="")
+        .order_by("name")
+        .values_list("phone", flat=True)
+        .first()
+    )
+    return phone or ""

@@ -5,8 +5,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
 from centers.selectors import center_list
+from centers.views import center_rows
 from procedures.selectors import procedure_most_demanded
 
 
@@ -14,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "home.html",
-        {"most_demanded": procedure_most_demanded(limit=6), "centers": center_list()},
+        {"most_demanded": procedure_most_demanded(limit=6), "center_rows": center_rows(center_list())},
     )
 
 
@@ -42,4 +44,5 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # No request context and no database: whatever broke must not break the error page too.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -39,11 +39,16 @@ def procedure_search(*, queryset: QuerySet[Procedure], query: str) -> QuerySet[P
         # Each word is a prefix of a Spanish stem, so "policia" finds "policiales".
         tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), config=SEARCH_CONFIG, search_type="raw")
         vector = SearchVector("search_document", config=SEARCH_CONFIG)
+        # Ranking only runs on the matched rows: a match in the name counts most, then how demanded it is.
+        name_vector = SearchVector("name", config=SEARCH_CONFIG)
         return (
             queryset.annotate(search=vector)
             .filter(search=tsquery)
-            .annotate(rank=SearchRank(vector, tsquery))
-            .order_by("-rank", F("demand_rank").asc(nulls_last=True), "name")
+            .annotate(
+                rank=SearchRank(vector, tsquery),
+                name_rank=SearchRank(name_vector, tsquery),
+            )
+            .order_by("-name_rank", F("demand_rank").asc(nulls_last=True), "-rank", "name")
         )
     condition = Q()
     for term in terms:

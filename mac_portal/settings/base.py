@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -28,8 +29,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
+    "mac_portal",
     # Domain apps, in dependency order (each may use the ones above it).
     "procedures",
     "centers",
@@ -121,7 +124,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Appointments: messages are database rows claimed atomically; these scans are safe to run twice.
+    "appointments-send-due-notifications": {"task": "appointments.tasks.notifications_send_due", "schedule": 60.0},
+    "appointments-mark-no-shows": {"task": "appointments.tasks.appointments_mark_no_shows", "schedule": 300.0},
+    "appointments-extend-slots": {"task": "appointments.tasks.slots_extend", "schedule": crontab(hour=2, minute=15)},
+}
 
 # E-mail (Django 6.1 mailers). The console backend prints messages; production sets the SMTP backend.
 EMAIL_BACKEND_PATH = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -142,6 +150,34 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MAC Portal <no-responder@mac.gob.pe>")
+
+# Absolute links in messages (e-mails, SMS, calendar files) start with this.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Appointments (issue 3): booking limits, reminders, no-shows, rate limits per client address.
+APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT = env.int("APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT", default=3)
+APPOINTMENTS_REBOOK_COOLDOWN_MINUTES = env.int("APPOINTMENTS_REBOOK_COOLDOWN_MINUTES", default=30)
+APPOINTMENTS_MAX_RESCHEDULES = env.int("APPOINTMENTS_MAX_RESCHEDULES", default=3)
+APPOINTMENTS_REMINDER_HOURS_BEFORE = env.int("APPOINTMENTS_REMINDER_HOURS_BEFORE", default=24)
+APPOINTMENTS_NO_SHOW_GRACE_MINUTES = env.int("APPOINTMENTS_NO_SHOW_GRACE_MINUTES", default=30)
+# A claimed message not marked sent within the lease is claimed again; keep it above CELERY_TASK_TIME_LIMIT.
+APPOINTMENTS_NOTIFICATION_LEASE_SECONDS = env.int("APPOINTMENTS_NOTIFICATION_LEASE_SECONDS", default=600)
+APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS = env.int("APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS", default=5)
+# (attempts, window in seconds) per client address; generous, since mobile carriers share addresses (CGNAT).
+APPOINTMENTS_RATE_LIMITS = {
+    "book": (env.int("APPOINTMENTS_BOOK_RATE_LIMIT", default=20), 3600),
+    "lookup": (env.int("APPOINTMENTS_LOOKUP_RATE_LIMIT", default=30), 600),
+}
+# Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted (0: use REMOTE_ADDR).
+APPOINTMENTS_TRUSTED_PROXY_COUNT = env.int("APPOINTMENTS_TRUSTED_PROXY_COUNT", default=0)
+APPOINTMENTS_ICS_UID_DOMAIN = env("APPOINTMENTS_ICS_UID_DOMAIN", default="mac.gob.pe")
+
+# SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
+SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")
+SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+SMS_SENDER = env("SMS_SENDER", default="MAC")
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -165,6 +201,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Open API of the Mejor Atención al Ciudadano (MAC) strategy: entities, procedures, service points.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc are served from our own static files (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One schema component per choice set, however many fields use it.
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "procedures.constants.Channel",
+        "GovernmentLevelEnum": "procedures.constants.GovernmentLevel",
+        "AppointmentPolicyEnum": "procedures.constants.AppointmentPolicy",
+        "CitizenIntentEnum": "procedures.constants.CitizenIntent",
+    },
 }
 
 LOGGING = {

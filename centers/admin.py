@@ -1,0 +1,195 @@
+"""Back-office for the service points: centers with their hours, closures, offerings and counters.
+
+Opening hours are validated by centers.services.opening_hours_validate (no overlap, opens before closes)
+in the inline formsets, so staff see a clear message instead of a database error.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Center, Closure, Counter, Language, Offering, OpeningHours
+from .services import HoursRange, opening_hours_validate
+
+
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete whose selected option is labelled from the row already loaded (no query per inline row)."""
+
+    known: dict[str, str] = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not selected or not all(v in self.known for v in selected):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for option_value in selected:
+            options.append(self.create_option(name, option_value, self.known[option_value], True, len(options)))
+        return [(None, options, 0)]
+
+
+class PreloadedAutocompleteForm(forms.ModelForm):
+    """Gives each autocomplete the label of the related object its row was fetched with (select_related)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cache = self.instance._state.fields_cache
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            related = cache.get(name)
+            if isinstance(widget, PreloadedAutocompleteSelect) and related is not None:
+                widget.known = {str(related.pk): field.label_from_instance(related)}
+
+
+class PreloadedAutocompleteInline(admin.TabularInline):
+    form = PreloadedAutocompleteForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = PreloadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OpeningHoursForm(forms.ModelForm):
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        weekday, opens, closes = (cleaned_data.get(name) for name in ("weekday", "opens", "closes"))
+        if weekday is not None and opens is not None and closes is not None:
+            try:
+                opening_hours_validate(ranges=[HoursRange(weekday=int(weekday), opens=opens, closes=closes)])
+            except ValidationError as exc:
+                self.add_error("closes", exc)
+        return cleaned_data
+
+
+class OpeningHoursFormSet(BaseInlineFormSet):
+    """The ranges kept after this save must not overlap on any day."""
+
+    def clean(self):
+        super().clean()
+        ranges = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or form.errors or data.get("DELETE"):
+                continue
+            ranges.append(HoursRange(weekday=int(data["weekday"]), opens=data["opens"], closes=data["closes"]))
+        try:
+            opening_hours_validate(ranges=ranges)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+
+class DeskHoursFormSet(OpeningHoursFormSet):
+    """Hours of one offering's desk; each row also belongs to the offering's center."""
+
+    def save_new(self, form, commit=True):
+        form.instance.center_id = self.instance.center_id
+        return super().save_new(form, commit=commit)
+
+
+class CenterHoursInline(admin.TabularInline):
+    model = OpeningHours
+    form = OpeningHoursForm
+    formset = OpeningHoursFormSet
+    fields = ["weekday", "opens", "closes"]
+    extra = 1
+    verbose_name = _("opening hours of the service point")
+    verbose_name_plural = _("opening hours of the service point")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OpeningHours]:
+        # Desk hours of offerings are edited on each offering.
+        return super().get_queryset(request).filter(offering__isnull=True)
+
+
+class DeskHoursInline(admin.TabularInline):
+    model = OpeningHours
+    form = OpeningHoursForm
+    formset = DeskHoursFormSet
+    fk_name = "offering"
+    fields = ["weekday", "opens", "closes"]
+    extra = 1
+    verbose_name = _("desk hours")
+    verbose_name_plural = _("desk hours (empty: the service point's hours apply)")
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    fields = ["date", "reason"]
+    extra = 1
+
+
+class OfferingInline(PreloadedAutocompleteInline):
+    model = Offering
+    fields = ["procedure", "notes", "is_active"]
+    autocomplete_fields = ["procedure"]
+    show_change_link = True
+    extra = 1
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Offering]:
+        return super().get_queryset(request).select_related("procedure", "center")
+
+
+class CounterInline(PreloadedAutocompleteInline):
+    model = Counter
+    fields = ["label", "entity", "is_active"]
+    autocomplete_fields = ["entity"]
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Counter]:
+        return super().get_queryset(request).select_related("entity", "center")
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Center)
+class CenterAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "channel", "region", "district", "always_open", "is_active"]
+    list_filter = ["channel", "is_active", "region", "always_open"]
+    search_fields = ["name", "code", "slug", "region", "province", "district", "address"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CenterHoursInline, ClosureInline, OfferingInline, CounterInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "slug", "channel", "description", "opened_on", "is_active"]}),
+        (_("Location"), {"fields": ["address", "district", "province", "region", "ubigeo", "latitude", "longitude"]}),
+        (_("Contact"), {"fields": ["phone", "email", "website"]}),
+        (_("Availability"), {"fields": ["always_open"]}),
+    ]
+
+
+@admin.register(Offering)
+class OfferingAdmin(admin.ModelAdmin):
+    list_display = ["procedure", "center", "is_active"]
+    list_filter = ["is_active", "center__channel", "center", ("procedure__entity", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["procedure", "center"]
+    search_fields = ["procedure__name", "procedure__code", "center__name", "center__code"]
+    autocomplete_fields = ["center", "procedure"]
+    fields = ["center", "procedure", "notes", "is_active"]
+    inlines = [DeskHoursInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Offering | None = None) -> list[str]:
+        # Desk hours belong to the offering's center: moving an offering means deleting it and adding another.
+        return ["center", "procedure"] if obj is not None else []
+
+
+@admin.register(Counter)
+class CounterAdmin(admin.ModelAdmin):
+    list_display = ["label", "center", "entity", "is_active"]
+    list_filter = ["is_active", "center", ("entity", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["center", "entity"]
+    search_fields = ["label", "center__name", "entity__name", "entity__acronym"]
+    autocomplete_fields = ["center", "entity", "procedures"]
+    filter_horizontal = ["languages"]
+    fields = ["center", "label", "entity", "procedures", "languages", "is_active"]

@@ -1,0 +1,89 @@
+"""Forms of the public procedures catalog."""
+
+from collections.abc import Sequence
+
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Layout, Row
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .constants import Channel, CitizenIntent
+from .selectors import MAX_QUERY_LENGTH, ProcedureFilters
+
+
+class ProcedureSearchForm(forms.Form):
+    """The catalog's GET search: free text plus entity, service point, channel and intent filters.
+
+    Entities and service points are chosen by slug; the caller passes both lists so one query each
+    feeds the menus and the validation.
+    """
+
+    q = forms.CharField(
+        label=_("What do you need to do?"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": _("Write at most %(limit_value)d characters (you wrote %(show_value)d)."),
+        },
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("e.g. police record certificate"), "autocomplete": "off"}
+        ),
+    )
+    entity = forms.ChoiceField(
+        label=_("Entity"),
+        required=False,
+        error_messages={"invalid_choice": _("We do not know the entity “%(value)s”. Choose one from the list.")},
+    )
+    center = forms.ChoiceField(
+        label=_("Service point"),
+        required=False,
+        error_messages={"invalid_choice": _("We do not know the service point “%(value)s”. Choose one from the list.")},
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=[("", _("Any channel")), *Channel.choices],
+        error_messages={"invalid_choice": _("“%(value)s” is not a channel. Choose one from the list.")},
+    )
+    intent = forms.ChoiceField(
+        label=_("I want to"),
+        required=False,
+        choices=[("", _("Anything")), *CitizenIntent.choices],
+        error_messages={"invalid_choice": _("“%(value)s” is not an option. Choose one from the list.")},
+    )
+
+    def __init__(
+        self,
+        *args,
+        entities: Sequence[tuple[str, str]] = (),
+        centers: Sequence[tuple[str, str]] = (),
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entity"].choices = [("", _("All entities")), *entities]
+        self.fields["center"].choices = [("", _("All service points")), *centers]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_action = reverse_lazy("procedures:list")
+        self.helper.disable_csrf = True
+        self.helper.attrs = {"role": "search"}
+        self.helper.layout = Layout(
+            Field("q", css_class="form-control-lg"),
+            Row(
+                Column("entity", css_class="col-6 col-lg-3"),
+                Column("center", css_class="col-6 col-lg-3"),
+                Column("channel", css_class="col-6 col-lg-3"),
+                Column("intent", css_class="col-6 col-lg-3"),
+            ),
+            Div(StrictButton(_("Search"), type="submit", css_class="btn btn-primary btn-lg"), css_class="mb-3"),
+        )
+
+    @property
+    def entity_choices(self) -> list[tuple[str, str]]:
+        return [choice for choice in self.fields["entity"].choices if choice[0]]
+
+    def filters(self) -> ProcedureFilters:
+        """The cleaned, non-empty filters for procedure_list (call after is_valid())."""
+        return {key: value for key, value in self.cleaned_data.items() if value}  # type: ignore[return-value]
