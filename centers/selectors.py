@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from procedures.models import Entity, Procedure
+from procedures.selectors import ProcedureFilters, procedure_list
 
 from .constants import Channel, Weekday
 from .models import Center, Closure, Language, Offering, OpeningHours
@@ -209,3 +210,17 @@ def phone_line_number() -> str:
         .first()
     )
     return phone or ""
+
+
+class CatalogFilters(ProcedureFilters, total=False):
+    center: str  # slug of a service point: only procedures offered there
+
+
+def catalog_procedure_list(*, filters: CatalogFilters | None = None) -> QuerySet[Procedure]:
+    """The procedures catalog with its filters, plus the service point that offers them."""
+    filters = dict(filters or {})
+    center = filters.pop("center", "")
+    queryset = procedure_list(filters=filters)  # type: ignore[arg-type]
+    if center:
+        queryset = queryset.filter(offerings__center__slug=center, offerings__is_active=True)
+    return queryset

@@ -2,13 +2,21 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from centers import views as center_views
+
 from . import views
+
+# The catalog pages combine procedures with where they are offered, so their views live in centers.
+catalog_urlpatterns = [
+    path("", center_views.procedure_list, name="list"),
+    path("<slug:slug>/", center_views.procedure_detail, name="detail"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("tramites/", include("procedures.urls")),
+    path("tramites/", include((catalog_urlpatterns, "procedures"))),
     path("centros/", include("centers.urls")),
     path("citas/", include("appointments.urls")),
     path("api/v1/", include("mac_portal.api.urls")),

@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .constants import Channel, CitizenIntent
-from .selectors import MAX_QUERY_LENGTH, ProcedureFilters
+from .selectors import MAX_QUERY_LENGTH
 
 
 class ProcedureSearchForm(forms.Form):
@@ -84,6 +84,6 @@ class ProcedureSearchForm(forms.Form):
     def entity_choices(self) -> list[tuple[str, str]]:
         return [choice for choice in self.fields["entity"].choices if choice[0]]
 
-    def filters(self) -> ProcedureFilters:
-        """The cleaned, non-empty filters for procedure_list (call after is_valid())."""
+    def filters(self) -> dict[str, str]:
+        """The cleaned, non-empty filters for centers.selectors.catalog_procedure_list (call after is_valid())."""
         return {key: value for key, value in self.cleaned_data.items() if value}  # type: ignore[return-value]

@@ -20,7 +20,6 @@ MAX_QUERY_LENGTH = 200
 class ProcedureFilters(TypedDict, total=False):
     q: str
     entity: str
-    center: str
     channel: str
     intent: str
 
@@ -63,8 +62,6 @@ def procedure_list(*, filters: ProcedureFilters | None = None) -> QuerySet[Proce
     queryset = Procedure.objects.filter(is_active=True).select_related("entity")
     if entity := filters.get("entity"):
         queryset = queryset.filter(entity__slug=entity)
-    if center := filters.get("center"):
-        queryset = queryset.filter(offerings__center__slug=center, offerings__is_active=True)
     if channel := filters.get("channel"):
         queryset = queryset.filter(**{CHANNEL_FIELDS[Channel(channel)]: True})
     if intent := filters.get("intent"):

@@ -20,6 +20,7 @@ from centers.selectors import (
     offering_weekly_hours,
     weekly_hours,
 )
+from procedures.api.serializers import ProcedureSerializer, RequirementSerializer
 from procedures.models import Entity, Procedure
 
 
@@ -232,3 +233,19 @@ class OfferingPlaceSerializer(OpeningStatusMixin, serializers.ModelSerializer):
     @extend_schema_field(DayHoursSerializer(many=True))
     def get_weekly_hours(self, offering: Offering) -> list[dict]:
         return DayHoursSerializer(offering_weekly_hours(offering=offering), many=True).data
+
+
+class ProcedureDetailSerializer(ProcedureSerializer):
+    """A procedure with its checklist; `offerings` (selectors.offering_list_for_procedure) is in the context."""
+
+    requirements = RequirementSerializer(many=True, help_text=_("The checklist, in the order to read it."))
+    offered_at = serializers.SerializerMethodField()
+
+    class Meta(ProcedureSerializer.Meta):
+        fields = [*ProcedureSerializer.Meta.fields, "payment_instructions", "legal_basis", "requirements", "offered_at"]
+
+    @extend_schema_field(
+        OfferingPlaceSerializer(many=True, help_text=_("Where it is offered, with each place's hours and open-now."))
+    )
+    def get_offered_at(self, procedure: Procedure) -> list[dict]:
+        return OfferingPlaceSerializer(self.context["offerings"], many=True, context=self.context).data

@@ -1,7 +1,6 @@
 """Output serializers of the read-only catalog API: entities and procedures.
 
-A procedure's detail says where it is offered, so it renders centers' serializers: like the catalog
-pages, the API is a wiring point (procedures' models, services and selectors never import centers).
+A procedure's detail also says where it is offered, so its serializer lives in centers.api.serializers.
 """
 
 from urllib.parse import urlencode
@@ -11,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from centers.api.serializers import OfferingPlaceSerializer
 from procedures.constants import Channel
 from procedures.models import Entity, Procedure, Requirement
 
@@ -110,19 +108,3 @@ class RequirementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Requirement
         fields = ["position", "text", "note", "is_optional"]
-
-
-class ProcedureDetailSerializer(ProcedureSerializer):
-    """A procedure with its checklist; `offerings` (centers.selectors.offering_list_for_procedure) is in the context."""
-
-    requirements = RequirementSerializer(many=True, help_text=_("The checklist, in the order to read it."))
-    offered_at = serializers.SerializerMethodField()
-
-    class Meta(ProcedureSerializer.Meta):
-        fields = [*ProcedureSerializer.Meta.fields, "payment_instructions", "legal_basis", "requirements", "offered_at"]
-
-    @extend_schema_field(
-        OfferingPlaceSerializer(many=True, help_text=_("Where it is offered, with each place's hours and open-now."))
-    )
-    def get_offered_at(self, procedure: Procedure) -> list[dict]:
-        return OfferingPlaceSerializer(self.context["offerings"], many=True, context=self.context).data

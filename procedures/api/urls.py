@@ -1,9 +1,8 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import EntityViewSet, ProcedureViewSet
+from .views import EntityViewSet
 
 router = SimpleRouter()
 router.register("entities", EntityViewSet, basename="api-entity")
-router.register("procedures", ProcedureViewSet, basename="api-procedure")
 
 urlpatterns = router.urls
