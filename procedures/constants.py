@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# PostgreSQL text search configuration (migration 0002): Spanish stemming over unaccented words.
+SEARCH_CONFIG = "es_unaccent"
+
 
 class GovernmentLevel(models.TextChoices):
     NATIONAL = "national", _("National")

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -85,6 +86,8 @@ class Procedure(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     search_document = models.TextField(_("search document"), blank=True, editable=False)
+    # PostgreSQL only (GIN-indexed, filled by procedure_refresh_search_documents); stays empty on SQLite.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -3,16 +3,14 @@
 import re
 from typing import TypedDict
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
-from .constants import Channel
+from .constants import SEARCH_CONFIG, Channel
 from .models import CHANNEL_FIELDS, Entity, Procedure
 from .services import text_normalize
 
-# Text search configuration created by migration 0002 on PostgreSQL: Spanish stemming over unaccented words.
-SEARCH_CONFIG = "es_unaccent"
 MAX_QUERY_TERMS = 8
 MAX_QUERY_LENGTH = 200
 
@@ -37,15 +35,13 @@ def procedure_search(*, queryset: QuerySet[Procedure], query: str) -> QuerySet[P
     if connection.vendor == "postgresql":
         # Each word is a prefix of a Spanish stem, so "policia" finds "policiales".
         tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), config=SEARCH_CONFIG, search_type="raw")
-        vector = SearchVector("search_document", config=SEARCH_CONFIG)
-        # Ranking only runs on the matched rows: a match in the name counts most, then how demanded it is.
-        name_vector = SearchVector("name", config=SEARCH_CONFIG)
+        vector = F("search_vector")
+        # A match in the name counts most (weight A only), then how demanded the procedure is, then relevance.
         return (
-            queryset.annotate(search=vector)
-            .filter(search=tsquery)
+            queryset.filter(search_vector=tsquery)
             .annotate(
+                name_rank=SearchRank(vector, tsquery, weights=[0.0, 0.0, 0.0, 1.0]),
                 rank=SearchRank(vector, tsquery),
-                name_rank=SearchRank(name_vector, tsquery),
             )
             .order_by("-name_rank", F("demand_rank").asc(nulls_last=True), "-rank", "name")
         )

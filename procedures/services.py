@@ -3,9 +3,18 @@
 import unicodedata
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
 
+from .constants import SEARCH_CONFIG
 from .models import Procedure
+
+# Words in the name weigh most (A), then keywords (B), then everything else (D).
+SEARCH_VECTOR = (
+    SearchVector("name", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("keywords", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("search_document", weight="D", config=SEARCH_CONFIG)
+)
 
 
 def text_normalize(text: str) -> str:
@@ -31,14 +40,20 @@ def procedure_build_search_document(*, procedure: Procedure) -> str:
 
 @transaction.atomic
 def procedure_refresh_search_documents(*, procedures: Iterable[Procedure] | None = None) -> int:
-    """Rebuild the search document of the given procedures (all when None); returns how many changed."""
+    """Rebuild the search document (and, on PostgreSQL, the indexed search vector) of the given procedures
+    (all when None); returns how many changed."""
     if procedures is None:
         procedures = Procedure.objects.select_related("entity").prefetch_related("requirements")
     changed = []
+    seen = []
     for procedure in procedures:
+        seen.append(procedure.pk)
         document = procedure_build_search_document(procedure=procedure)
         if document != procedure.search_document:
             procedure.search_document = document
             changed.append(procedure)
     Procedure.objects.bulk_update(changed, ["search_document"], batch_size=500)
+    if connection.vendor == "postgresql":
+        # Name and keywords feed the vector too, so refresh every given row whose vector may be stale.
+        Procedure.objects.filter(pk__in=seen).update(search_vector=SEARCH_VECTOR)
     return len(changed)

@@ -13,6 +13,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from appointments.models import Schedule
+from appointments.services import demo_schedules_create, slots_generate_all
 from centers.models import Center, Closure, Counter, Language, Offering, OpeningHours
 from centers.selectors import national_holiday
 from centers.services import HoursRange, center_hours_set, closure_add
@@ -310,6 +312,14 @@ def _load_counters(centers: dict[str, Center], offerings: dict[tuple[int, int], 
     changes.updated += len(retired)
 
 
+def _load_schedules(changes: _Changes) -> int:
+    """Appointment schedules for the in-person centers, and slots for the booking window from today on (the
+    daily beat task does this in production; the embedded setup has no beat, so each load tops slots up)."""
+    changes.created += len(demo_schedules_create())
+    slots_generate_all()
+    return Schedule.objects.filter(center__channel=Channel.IN_PERSON).count()
+
+
 @transaction.atomic
 def demo_load(*, today: dt.date | None = None) -> dict[str, int]:
     """Load (or bring back) the demo MAC in one transaction; returns row counts and how many rows changed."""
@@ -323,6 +333,7 @@ def demo_load(*, today: dt.date | None = None) -> dict[str, int]:
     _load_closures(centers, today, changes)
     _load_counters(centers, offerings, changes)
     procedure_refresh_search_documents()
+    schedules = _load_schedules(changes)
 
     center_ids = [c.pk for c in centers.values()]
     return {
@@ -335,6 +346,7 @@ def demo_load(*, today: dt.date | None = None) -> dict[str, int]:
         "counters": Counter.objects.filter(center_id__in=center_ids, is_active=True).count(),
         "opening_hours": OpeningHours.objects.filter(center_id__in=center_ids).count(),
         "closures": Closure.objects.filter(center_id__in=center_ids, date__gt=today).count(),
+        "schedules": schedules,
         "created": changes.created,
         "updated": changes.updated,
         "removed": changes.removed,

@@ -131,24 +131,23 @@ CELERY_BEAT_SCHEDULE: dict = {
     "appointments-extend-slots": {"task": "appointments.tasks.slots_extend", "schedule": crontab(hour=2, minute=15)},
 }
 
-# E-mail (Django 6.1 mailers). The console backend prints messages; production sets the SMTP backend.
-EMAIL_BACKEND_PATH = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-MAILERS = {
-    "default": {
-        "BACKEND": EMAIL_BACKEND_PATH,
-        "OPTIONS": (
-            {
-                "host": env("EMAIL_HOST", default="localhost"),
-                "port": env.int("EMAIL_PORT", default=25),
-                "username": env("EMAIL_HOST_USER", default=""),
-                "password": env("EMAIL_HOST_PASSWORD", default=""),
-                "use_tls": env.bool("EMAIL_USE_TLS", default=False),
-            }
-            if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend")
-            else {}
-        ),
-    }
-}
+
+# E-mail (Django 6.1 mailers). Development prints messages on the console; production defaults to SMTP.
+def mailers_from_env(default_backend: str) -> dict:
+    backend = env("EMAIL_BACKEND", default=default_backend)
+    options = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": env("EMAIL_HOST", default="localhost"),
+            "port": env.int("EMAIL_PORT", default=25),
+            "username": env("EMAIL_HOST_USER", default=""),
+            "password": env("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+        }
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MAC Portal <no-responder@mac.gob.pe>")
 
 # Absolute links in messages (e-mails, SMS, calendar files) start with this.

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Demo MAC loaded in {elapsed:.1f} s: {service_points} service points ({in_person_centers} in person), "
                 "{entities} entities, {procedures} procedures, {requirements} requirements, {offerings} offerings, "
-                "{counters} counters, {opening_hours} opening hours, {closures} upcoming closures "
+                "{counters} counters, {opening_hours} opening hours, {closures} upcoming closures, "
+                "{schedules} appointment "
+                "schedules "
                 "({created} created, {updated} updated, {removed} removed).".format(elapsed=elapsed, **counts)
             )
         )

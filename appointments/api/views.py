@@ -1,0 +1,219 @@
+"""Appointments API: thin views over appointments.services/selectors, with the same rules and error codes as the pages.
+
+Errors have one shape, {"code", "detail", "errors"?, "retry_after"?}:
+400 invalid / window_closed, 404 not_found (unknown code or a document that does not match it: one answer),
+409 slot_full / duplicate, 429 rate_limited / cooldown / limit_reached (with Retry-After when it applies).
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from appointments import selectors, services
+from appointments.constants import BookingChannel
+from appointments.errors import HTTP_STATUS, BookingError, InvalidBooking, NotFound
+from appointments.models import Appointment
+from appointments.ratelimit import client_address
+
+from .serializers import (
+    AppointmentSerializer,
+    AvailabilityQuerySerializer,
+    AvailabilitySerializer,
+    BookingErrorSerializer,
+    BookSerializer,
+    CancelSerializer,
+    CodeDocumentSerializer,
+    RescheduleSerializer,
+    SlotOptionSerializer,
+    SlotsQuerySerializer,
+)
+
+
+def _error(description, *codes: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        response=BookingErrorSerializer,
+        description=description,
+        examples=[OpenApiExample(code, value={"code": code, "detail": "…"}) for code in codes],
+    )
+
+
+INVALID = _error(
+    _("Invalid data (errors per field), or a time outside the booking window."), "invalid", "window_closed"
+)
+NOT_FOUND = _error(_("No appointment has this code with this document number."), "not_found")
+CONFLICT = _error(
+    _("The slot is full, or the citizen already has an appointment for this procedure."), "slot_full", "duplicate"
+)
+TOO_MANY = _error(
+    _("Too many requests from this address, too soon after a cancellation, or too many active appointments."),
+    "rate_limited",
+    "cooldown",
+    "limit_reached",
+)
+
+
+class BookingAPIView(APIView):
+    """Public endpoints: no session is read (so no CSRF); per-address rate limits protect them instead."""
+
+    authentication_classes: list = []
+
+    def handle_exception(self, exc):
+        if isinstance(exc, BookingError):
+            body = {"code": exc.code, "detail": str(exc.message)}
+            if exc.field_errors:
+                body["errors"] = exc.field_errors
+            headers = {}
+            if retry_after := getattr(exc, "retry_after", 0):
+                body["retry_after"] = retry_after
+                headers["Retry-After"] = str(retry_after)
+            return Response(body, status=HTTP_STATUS.get(exc.code, 400), headers=headers)
+        return super().handle_exception(exc)
+
+    def valid_data(self, serializer_class, data) -> dict:
+        serializer = serializer_class(data=data)
+        if not serializer.is_valid():
+            raise InvalidBooking(
+                field_errors={key: [str(m) for m in value] for key, value in serializer.errors.items()}
+            )
+        return serializer.validated_data
+
+    def authenticated_appointment(self, request: Request, data: dict) -> Appointment:
+        appointment = selectors.appointment_lookup(
+            code=data["code"], document_number=data["document_number"], client_address=client_address(request)
+        )
+        if appointment is None:
+            raise NotFound()
+        return appointment
+
+    def appointment_response(self, appointment: Appointment, status_code: int = 200) -> Response:
+        appointment = selectors.appointment_get(appointment_id=appointment.pk)
+        return Response(AppointmentSerializer(appointment).data, status=status_code)
+
+
+class AvailabilityView(BookingAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary=_("Free places per day"),
+        description=_(
+            "For a procedure at a center: the days between date_from and date_to (at most 62 days) that have "
+            "bookable slots, with the number of free places (0 = fully booked). Holidays, closures and days "
+            "outside the booking window are left out."
+        ),
+        parameters=[AvailabilityQuerySerializer],
+        responses={200: AvailabilitySerializer, 400: INVALID},
+    )
+    def get(self, request: Request) -> Response:
+        query = self.valid_data(AvailabilityQuerySerializer, request.query_params)
+        days = selectors.availability_by_day(
+            procedure_id=query["procedure"].pk,
+            center_id=query["center"].pk,
+            date_from=query["date_from"],
+            date_to=query["date_to"],
+        )
+        body = {
+            "procedure": query["procedure"].slug,
+            "center": query["center"].slug,
+            "date_from": query["date_from"],
+            "date_to": query["date_to"],
+            "days": [{"date": day, "free": free} for day, free in days.items()],
+        }
+        return Response(AvailabilitySerializer(body).data)
+
+
+class SlotsView(BookingAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary=_("Bookable times of a day"),
+        description=_("The slots of one day for a procedure at a center, in time order; full ones have free = 0."),
+        parameters=[SlotsQuerySerializer],
+        responses={200: SlotOptionSerializer(many=True), 400: INVALID},
+    )
+    def get(self, request: Request) -> Response:
+        query = self.valid_data(SlotsQuerySerializer, request.query_params)
+        options = selectors.slots_of_day(
+            procedure_id=query["procedure"].pk, center_id=query["center"].pk, day=query["date"]
+        )
+        return Response(SlotOptionSerializer(options, many=True).data)
+
+
+class BookView(BookingAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary=_("Book an appointment"),
+        description=_(
+            "Books a slot for a procedure. The answer carries the booking code; a confirmation goes to the "
+            "e-mail and/or mobile number given. At most one active appointment per document and procedure, "
+            "and 3 per document overall."
+        ),
+        request=BookSerializer,
+        responses={201: AppointmentSerializer, 400: INVALID, 409: CONFLICT, 429: TOO_MANY},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.valid_data(BookSerializer, request.data)
+        appointment = services.appointment_book(
+            slot_id=data["slot"],
+            procedure_id=data["procedure"].pk,
+            citizen=services.Citizen(
+                document_type=data["document_type"],
+                document_number=data["document_number"],
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                preferred_language=data["preferred_language"],
+                priority_need=data["priority_need"],
+                segmentation_consent=data["segmentation_consent"],
+                age_band=data["age_band"],
+                gender=data["gender"],
+            ),
+            consent_version=data["consent_version"],
+            channel=BookingChannel.VIRTUAL,
+            client_address=client_address(request),
+        )
+        return self.appointment_response(appointment, status.HTTP_201_CREATED)
+
+
+class LookupView(BookingAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary=_("Find an appointment"),
+        description=_("With its code and the document number used to book it."),
+        request=CodeDocumentSerializer,
+        responses={200: AppointmentSerializer, 400: INVALID, 404: NOT_FOUND, 429: TOO_MANY},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.valid_data(CodeDocumentSerializer, request.data)
+        return self.appointment_response(self.authenticated_appointment(request, data))
+
+
+class CancelView(BookingAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary=_("Cancel an appointment"),
+        description=_("Frees the place at once. Booking again with the same document waits for a cooldown."),
+        request=CancelSerializer,
+        responses={200: AppointmentSerializer, 400: INVALID, 404: NOT_FOUND, 429: TOO_MANY},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.valid_data(CancelSerializer, request.data)
+        appointment = self.authenticated_appointment(request, data)
+        return self.appointment_response(services.appointment_cancel(appointment=appointment, reason=data["reason"]))
+
+
+class RescheduleView(BookingAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary=_("Move an appointment to another slot"),
+        description=_("Atomic: when the new slot cannot be taken, the appointment keeps its time. The code stays."),
+        request=RescheduleSerializer,
+        responses={200: AppointmentSerializer, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT, 429: TOO_MANY},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.valid_data(RescheduleSerializer, request.data)
+        appointment = self.authenticated_appointment(request, data)
+        moved = services.appointment_reschedule(
+            appointment=appointment, slot_id=data["slot"], client_address=client_address(request)
+        )
+        return self.appointment_response(moved)

@@ -1,0 +1,336 @@
+"""Forms of the citizen booking pages: the wizard's steps, the citizen's data, look-up, cancel.
+
+Every form validates with the same functions as the booking service (appointments.validators), so a citizen
+sees each mistake next to its field before anything is booked; the service checks everything again.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from procedures.selectors import MAX_QUERY_LENGTH
+
+from . import validators
+from .constants import AgeBand, DocumentType, Gender, PriorityNeed
+from .services import Citizen
+
+SLUG_MAX = 120
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class StepForm(forms.Form):
+    """The wizard's position, read from the query string (or hidden fields): what was chosen so far.
+
+    Only the shape is checked here; whether the procedure, center, day and time exist and fit together is the
+    view's job (it reads the selectors), so each problem gets its own message on the step it belongs to.
+    """
+
+    procedure = forms.SlugField(required=False, max_length=SLUG_MAX)
+    center = forms.SlugField(required=False, max_length=SLUG_MAX)
+    month = forms.CharField(required=False, max_length=7)
+    day = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    slot = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+    def clean_month(self) -> dt.date | None:
+        value = self.cleaned_data["month"]
+        if not value:
+            return None
+        match = _MONTH.match(value)
+        if not match:
+            raise ValidationError("bad month")
+        year, month = int(match[1]), int(match[2])
+        if not (1 <= month <= 12 and 2000 <= year <= 2999):
+            raise ValidationError("bad month")
+        return dt.date(year, month, 1)
+
+
+class ProcedureSearchForm(forms.Form):
+    """First step: find the procedure to book by words (GET)."""
+
+    q = forms.CharField(
+        label=_("Search the procedure"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": _("Write at most %(limit_value)d characters (you wrote %(show_value)d)."),
+        },
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. DNI duplicate"), "autocomplete": "off"}),
+    )
+
+
+def _note(text) -> HTML:
+    """A short explanation inside a crispy layout (translated when the form is built, i.e. per request)."""
+    return HTML(format_html('<p class="form-text mt-0">{}</p>', text))
+
+
+def _too_long() -> dict:
+    return {"max_length": _("Write at most %(limit_value)d characters (you wrote %(show_value)d).")}
+
+
+def _choice_error() -> dict:
+    return {"invalid_choice": _("Choose an option from the list.")}
+
+
+class CitizenForm(forms.Form):
+    """The citizen's data for a booking (Ley 29733: the least we need, statistics data only with consent)."""
+
+    document_type = forms.ChoiceField(
+        label=_("Identity document"),
+        choices=DocumentType.choices,
+        initial=DocumentType.DNI,
+        error_messages={"required": _("Choose a type of document."), **_choice_error()},
+    )
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=30,
+        help_text=_("DNI: the 8 digits; you may add the check character printed on the card."),
+        error_messages={"required": _("Enter your document number."), **_too_long()},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=validators.FULL_NAME_MAX + 50,
+        help_text=_("As it appears on your document."),
+        error_messages={"required": _("Enter your full name."), **_too_long()},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"max_length": _("The e-mail address is too long.")},
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=30,
+        help_text=_("For a text message with your code and a reminder. Example: 987 654 321."),
+        error_messages=_too_long(),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language you prefer to be served in"),
+        required=False,
+        error_messages=_choice_error(),
+    )
+    priority_need = forms.ChoiceField(
+        label=_("Preferential attention (Ley 28683)"),
+        choices=PriorityNeed.choices,
+        initial=PriorityNeed.NONE,
+        required=False,
+        help_text=_(
+            "Pregnant women, adults with small children, older adults and persons with disabilities are served first."
+        ),
+        widget=forms.RadioSelect,
+        error_messages=_choice_error(),
+    )
+    segmentation_consent = forms.BooleanField(
+        label=_("I allow my age band and gender to be used, anonymously, for statistics that improve the service."),
+        required=False,
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age band"),
+        required=False,
+        choices=[("", _("I prefer not to say")), *AgeBand.choices],
+        error_messages=_choice_error(),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        required=False,
+        choices=[("", _("I prefer not to say")), *Gender.choices],
+        error_messages=_choice_error(),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the personal data terms above and I accept them."),
+        error_messages={"required": _("Please read and accept the personal data terms.")},
+    )
+
+    # Citizen fields the service reports errors on, mapped to this form's fields.
+    SERVICE_FIELDS = (
+        "document_type",
+        "document_number",
+        "full_name",
+        "email",
+        "phone",
+        "preferred_language",
+        "priority_need",
+        "age_band",
+        "gender",
+        "consent",
+    )
+
+    def __init__(self, *args, languages: Sequence[tuple[str, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].choices = [("", _("No preference")), *languages]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Your identity document"),
+                Field("document_type"),
+                Field("document_number", css_class="form-control-lg"),
+                Field("full_name"),
+            ),
+            Fieldset(
+                _("How we send you the confirmation"),
+                _note(_("Give at least one of the two.")),
+                Field("email"),
+                Field("phone"),
+            ),
+            Fieldset(
+                _("Attention"),
+                Field("preferred_language"),
+                Field("priority_need"),
+            ),
+            Fieldset(
+                _("Statistics (optional)"),
+                _note(
+                    _(
+                        "Answer only if you want to: these data help us learn who uses the service. They are never"
+                        " used to serve you and are only reported in totals."
+                    )
+                ),
+                Field("segmentation_consent"),
+                Div(Field("age_band"), Field("gender"), css_class="segmentation-fields"),
+            ),
+            Fieldset(
+                _("Personal data (Ley 29733)"),
+                HTML('{% include "appointments/booking/includes/consent_text.html" %}'),
+                Field("consent"),
+            ),
+        )
+
+    def clean_document_number(self) -> str:
+        number = self.cleaned_data["document_number"]
+        document_type = self.data.get(self.add_prefix("document_type"))
+        if document_type not in DocumentType.values:
+            return number  # the type's own error is enough
+        return validators.document_number_normalize(document_type=document_type, number=number)
+
+    def clean_full_name(self) -> str:
+        return validators.full_name_normalize(self.cleaned_data["full_name"])
+
+    def clean_email(self) -> str:
+        try:
+            return validators.email_normalize(self.cleaned_data["email"])
+        except ValidationError as exc:
+            raise ValidationError(_("Enter an e-mail address such as name@example.com."), code="invalid") from exc
+
+    def clean_phone(self) -> str:
+        return validators.phone_normalize(self.cleaned_data["phone"])
+
+    def clean_priority_need(self) -> str:
+        return self.cleaned_data["priority_need"] or PriorityNeed.NONE
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "email" in data and "phone" in data and not data["email"] and not data["phone"]:
+            self.add_error("email", _("Give an e-mail address or a mobile number so we can send you the confirmation."))
+        if not data.get("segmentation_consent") and (data.get("age_band") or data.get("gender")):
+            self.add_error(
+                "segmentation_consent",
+                _("Tick this box if you allow us to use your age band and gender, or leave both empty."),
+            )
+        return data
+
+    def citizen(self) -> Citizen:
+        """The data for services.appointment_book (call after is_valid())."""
+        data = self.cleaned_data
+        return Citizen(
+            document_type=data["document_type"],
+            document_number=data["document_number"],
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data["phone"],
+            preferred_language=data["preferred_language"],
+            priority_need=data["priority_need"],
+            segmentation_consent=data["segmentation_consent"],
+            age_band=data["age_band"] if data["segmentation_consent"] else "",
+            gender=data["gender"] if data["segmentation_consent"] else "",
+        )
+
+    def add_service_errors(self, field_errors: dict[str, list[str]]) -> None:
+        """Show the booking service's field errors next to the fields (unknown keys go to the top)."""
+        for name, messages in field_errors.items():
+            for message in messages:
+                self.add_error(name if name in self.SERVICE_FIELDS else None, message)
+
+    def hidden_fields_data(self) -> list[tuple[str, str]]:
+        """(name, value) pairs that carry the valid data to the next step as hidden fields."""
+        pairs = []
+        for name in self.fields:
+            value = self.cleaned_data.get(name)
+            if isinstance(value, bool):
+                if value:
+                    pairs.append((self.add_prefix(name), "on"))
+            elif value:
+                pairs.append((self.add_prefix(name), str(value)))
+        return pairs
+
+
+class LookupForm(forms.Form):
+    """Self-service: find an appointment by its code and the document number it was booked with."""
+
+    code = forms.CharField(
+        label=_("Booking code"),
+        max_length=30,
+        help_text=_("10 letters and digits, for example 7KQ4M-2XH9P. It is in your confirmation e-mail or SMS."),
+        error_messages={"required": _("Enter your booking code."), **_too_long()},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=30,
+        help_text=_("The one you gave when booking."),
+        error_messages={"required": _("Enter your document number."), **_too_long()},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("code", css_class="form-control-lg code-input"),
+            Field("document_number", css_class="form-control-lg"),
+            Div(
+                StrictButton(_("See my appointment"), type="submit", css_class="btn btn-primary btn-lg"),
+                css_class="mb-3",
+            ),
+        )
+
+    def clean_code(self) -> str:
+        code = validators.code_normalize(self.cleaned_data["code"])
+        if not code:
+            raise ValidationError(
+                _("A booking code has 10 letters and digits, for example 7KQ4M-2XH9P."), code="invalid_code"
+            )
+        return code
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you cancelling? (optional)"),
+        required=False,
+        max_length=250,
+        help_text=_("It helps us improve; you can leave it empty."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=_too_long(),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

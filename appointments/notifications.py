@@ -1,0 +1,181 @@
+"""Outbound messages (e-mail, SMS) as database rows, planned with the booking and sent exactly once.
+
+Planning: the booking services call `notifications_plan` inside their transaction; rows due now are
+enqueued after commit (one task per row), and a beat task (`notifications_send_due`) sends whatever is
+due and unclaimed — reminders, and anything a crashed worker or a lost broker message left behind.
+
+Claiming: `UPDATE … SET claimed_at = now, claim_token = T, attempts = attempts + 1` on rows picked with
+SELECT … FOR UPDATE SKIP LOCKED among those not sent and not claimed (or whose claim lease expired).
+Only the holder of the token marks a row sent. Two beats never claim the same row; a worker that died
+between claim and send leaves a row that is claimed again once the lease
+(settings.APPOINTMENTS_NOTIFICATION_LEASE_SECONDS) expires. The one window left is a crash after the
+provider accepted a message and before `sent_at` is written; the lease is kept well above the task's
+time limit so a slow worker never loses its claim while it is still sending.
+"""
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Sequence
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .constants import AppointmentStatus, NotificationChannel, NotificationKind
+from .models import Appointment, Notification
+
+logger = logging.getLogger(__name__)
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "APPOINTMENTS_NOTIFICATION_LEASE_SECONDS", 600)))
+
+
+def _channels(appointment: Appointment) -> list[str]:
+    channels = []
+    if appointment.email:
+        channels.append(NotificationChannel.EMAIL)
+    if appointment.phone:
+        channels.append(NotificationChannel.SMS)
+    return channels
+
+
+def notifications_plan(*, appointment: Appointment, kind: str, now: dt.datetime | None = None) -> list[int]:
+    """Create the rows for what just happened to an appointment (inside the caller's transaction).
+
+    kind "confirmation" or "reschedule": that message now, plus reminders before the (new) time;
+    kind "cancellation": that message now, pending reminders dropped. Idempotent per appointment version.
+    Returns the ids of rows due now; they are enqueued after commit.
+    """
+    now = now or timezone.now()
+    rows: list[Notification] = []
+    channels = _channels(appointment)
+    pending = Notification.objects.filter(appointment=appointment, sent_at__isnull=True, skipped_at__isnull=True)
+    if kind in (NotificationKind.CANCELLATION, NotificationKind.RESCHEDULE):
+        pending.filter(kind=NotificationKind.REMINDER).update(skipped_at=now, last_error="superseded")
+    for channel in channels:
+        rows.append(
+            Notification(appointment=appointment, kind=kind, channel=channel, sequence=appointment.version, due_at=now)
+        )
+    if kind in (NotificationKind.CONFIRMATION, NotificationKind.RESCHEDULE):
+        hours = int(getattr(settings, "APPOINTMENTS_REMINDER_HOURS_BEFORE", 24))
+        remind_at = appointment.slot.starts_at - dt.timedelta(hours=hours)
+        if remind_at > now:  # booked less than a reminder period ahead: the confirmation is the reminder
+            for channel in channels:
+                rows.append(
+                    Notification(
+                        appointment=appointment,
+                        kind=NotificationKind.REMINDER,
+                        channel=channel,
+                        sequence=appointment.version,
+                        due_at=remind_at,
+                    )
+                )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    due_now = list(
+        pending.filter(due_at__lte=now, claimed_at__isnull=True)
+        .exclude(kind=NotificationKind.REMINDER)
+        .values_list("pk", flat=True)
+    )
+    if due_now:
+        transaction.on_commit(partial(_enqueue, due_now), robust=True)
+    return due_now
+
+
+def _enqueue(ids: Sequence[int]) -> None:
+    from .tasks import notification_send
+
+    for pk in ids:
+        notification_send.delay(pk)
+
+
+def notifications_claim(
+    *, limit: int = 100, ids: Sequence[int] | None = None, now: dt.datetime | None = None
+) -> tuple[uuid.UUID, list[int]]:
+    """Claim up to `limit` due rows (or those of `ids` that are due) for this caller; returns (token, ids)."""
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    with transaction.atomic():
+        candidates = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - _lease()))
+        )
+        if ids is not None:
+            candidates = candidates.filter(pk__in=list(ids))
+        claimed = list(candidates.order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
+        if claimed:
+            Notification.objects.filter(pk__in=claimed).update(
+                claimed_at=now, claim_token=token, attempts=F("attempts") + 1
+            )
+    return token, claimed
+
+
+def _skip_reason(notification: Notification, now: dt.datetime) -> str:
+    appointment = notification.appointment
+    if notification.kind == NotificationKind.CANCELLATION:
+        return ""
+    if notification.sequence != appointment.version:
+        return "superseded"
+    if appointment.status == AppointmentStatus.CANCELLED:
+        return "cancelled"
+    if notification.kind == NotificationKind.REMINDER and (
+        appointment.status != AppointmentStatus.BOOKED or appointment.slot.starts_at <= now
+    ):
+        return "not needed"
+    return ""
+
+
+def notification_deliver(*, notification_id: int, token: uuid.UUID) -> bool:
+    """Send one claimed row; only the holder of `token` sends and marks it. True when it was sent."""
+    from .emails import appointment_email_build, appointment_sms_text
+    from .sms import sms_send
+
+    now = timezone.now()
+    notification = (
+        Notification.objects.select_related(
+            "appointment__procedure__entity", "appointment__center", "appointment__slot"
+        )
+        .filter(pk=notification_id, claim_token=token, sent_at__isnull=True, skipped_at__isnull=True)
+        .first()
+    )
+    if notification is None:
+        return False
+    mine = Notification.objects.filter(pk=notification_id, claim_token=token, sent_at__isnull=True)
+    if reason := _skip_reason(notification, now):
+        mine.update(skipped_at=now, last_error=reason)
+        return False
+    appointment = notification.appointment
+    try:
+        if notification.channel == NotificationChannel.EMAIL:
+            appointment_email_build(appointment=appointment, kind=notification.kind).send()
+        else:
+            sms_send(to=appointment.phone, body=appointment_sms_text(appointment=appointment, kind=notification.kind))
+    except Exception as exc:  # noqa: BLE001 - any provider failure is recorded and retried later
+        logger.warning("Notification %s failed (attempt %s): %s", notification_id, notification.attempts, exc)
+        max_attempts = int(getattr(settings, "APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS", 5))
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        if notification.attempts >= max_attempts:
+            mine.update(skipped_at=now, last_error=error)
+        else:
+            backoff = dt.timedelta(minutes=min(2**notification.attempts, 60))
+            mine.update(claimed_at=None, claim_token=None, due_at=now + backoff, last_error=error)
+        return False
+    if not mine.update(sent_at=timezone.now(), last_error=""):
+        logger.error("Notification %s was sent after its claim expired; it may have gone out twice", notification_id)
+    return True
+
+
+def notifications_send_due(*, limit: int = 100) -> int:
+    """Claim and send what is due (the beat task). Returns how many messages went out."""
+    token, ids = notifications_claim(limit=limit)
+    return sum(notification_deliver(notification_id=pk, token=token) for pk in ids)
+
+
+def notification_send(*, notification_id: int) -> bool:
+    """Claim and send one row if it is still due and unclaimed (the after-commit task); idempotent."""
+    token, ids = notifications_claim(ids=[notification_id])
+    return bool(ids) and notification_deliver(notification_id=notification_id, token=token)

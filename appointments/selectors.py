@@ -1,0 +1,288 @@
+"""Reads of the booking engine: availability (one query per request), slots, centers, look-ups, staff lists."""
+
+import calendar
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from centers.constants import Channel
+from centers.models import Center, Language, Offering
+from procedures.constants import AppointmentPolicy
+from procedures.models import Procedure, Requirement
+from procedures.selectors import procedure_search
+
+from .constants import AppointmentStatus, DocumentType
+from .formatting import lima_date
+from .models import Appointment, Slot
+from .ratelimit import rate_limit_hit
+from .validators import code_normalize, document_number_normalize
+
+BOOKABLE_POLICIES = [AppointmentPolicy.REQUIRED, AppointmentPolicy.OPTIONAL]
+MAX_RANGE_DAYS = 62
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def bookable_slots(*, procedure_id: int, now: dt.datetime | None = None) -> QuerySet[Slot]:
+    """Slots that can be booked now for a procedure: active schedule serving it at an active center that
+    offers it, not withdrawn, inside each schedule's window (min lead, max days ahead). Full ones included."""
+    now = now or timezone.now()
+    offered = Offering.objects.filter(center_id=OuterRef("center_id"), procedure_id=procedure_id, is_active=True)
+    return Slot.objects.filter(
+        Exists(offered),
+        schedule__procedures=procedure_id,
+        schedule__procedures__is_active=True,
+        schedule__procedures__appointment_policy__in=BOOKABLE_POLICIES,
+        schedule__is_active=True,
+        center__is_active=True,
+        is_withdrawn=False,
+        book_from__lte=now,
+        book_until__gte=now,
+    )
+
+
+def availability_by_day(
+    *, procedure_id: int, center_id: int, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None
+) -> dict[dt.date, int]:
+    """Free places per Lima day between two dates (inclusive), in ONE query.
+
+    A day with slots that are all taken maps to 0; a day without bookable slots is absent.
+    Ranges longer than 62 days are refused (ValueError) — the API validates that first.
+    """
+    if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
+        raise ValueError("date range must be 0 to 62 days")
+    rows = (
+        bookable_slots(procedure_id=procedure_id, now=now)
+        .filter(center_id=center_id, starts_at__gte=_day_start(date_from))
+        .filter(starts_at__lt=_day_start(date_to + dt.timedelta(days=1)))
+        .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()))
+        .values("day")
+        .annotate(free=Sum(F("capacity") - F("booked")))
+        .order_by("day")
+    )
+    return {row["day"]: row["free"] for row in rows}
+
+
+def availability_month(
+    *, procedure_id: int, center_id: int, year: int, month: int, now: dt.datetime | None = None
+) -> dict[dt.date, int]:
+    """availability_by_day for a calendar month (one query)."""
+    last = calendar.monthrange(year, month)[1]
+    return availability_by_day(
+        procedure_id=procedure_id,
+        center_id=center_id,
+        date_from=dt.date(year, month, 1),
+        date_to=dt.date(year, month, last),
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class SlotOption:
+    """A time a citizen can pick: `slot_id` to book, Lima `starts_at`/`ends_at`, places `free`."""
+
+    slot_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    free: int
+
+
+def slots_of_day(
+    *, procedure_id: int, center_id: int, day: dt.date, now: dt.datetime | None = None
+) -> list[SlotOption]:
+    """Bookable times of one Lima day in order, full ones included with free = 0 (one query).
+
+    When two schedules of the center serve the procedure at the same time, the time appears once:
+    its places are added up and `slot_id` is the slot with most room.
+    """
+    slots = (
+        bookable_slots(procedure_id=procedure_id, now=now)
+        .filter(center_id=center_id, starts_at__gte=_day_start(day))
+        .filter(starts_at__lt=_day_start(day + dt.timedelta(days=1)))
+        .order_by("starts_at", "pk")
+        .values_list("pk", "starts_at", "ends_at", "capacity", "booked")
+    )
+    options: dict[dt.datetime, SlotOption] = {}
+    for pk, starts_at, ends_at, capacity, booked in slots:
+        free = max(capacity - booked, 0)
+        if (current := options.get(starts_at)) is None:
+            options[starts_at] = SlotOption(slot_id=pk, starts_at=starts_at, ends_at=ends_at, free=free)
+        else:
+            best = pk if free > current.free else current.slot_id
+            options[starts_at] = SlotOption(
+                slot_id=best, starts_at=starts_at, ends_at=current.ends_at, free=current.free + free
+            )
+    return list(options.values())
+
+
+@dataclass(frozen=True)
+class CenterOption:
+    """A center offering a procedure and the first day with a free place (None: nothing bookable now)."""
+
+    center: Center
+    next_free_at: dt.datetime | None
+
+    @property
+    def next_free_date(self) -> dt.date | None:
+        return lima_date(self.next_free_at) if self.next_free_at else None
+
+
+def centers_for_procedure(*, procedure_id: int, now: dt.datetime | None = None) -> list[CenterOption]:
+    """In-person centers offering the procedure, each with its next free time; centers with room first,
+    soonest first, then the others by name (two queries)."""
+    offerings = (
+        Offering.objects.filter(
+            procedure_id=procedure_id, is_active=True, center__is_active=True, center__channel=Channel.IN_PERSON
+        )
+        .select_related("center")
+        .order_by("center__name")
+    )
+    next_free = dict(
+        bookable_slots(procedure_id=procedure_id, now=now)
+        .filter(booked__lt=F("capacity"))
+        .values("center_id")
+        .annotate(first=Min("starts_at"))
+        .values_list("center_id", "first")
+    )
+    options = [CenterOption(center=o.center, next_free_at=next_free.get(o.center_id)) for o in offerings]
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    return sorted(options, key=lambda option: (option.next_free_at is None, option.next_free_at or far))
+
+
+def _appointment_detail_queryset() -> QuerySet[Appointment]:
+    return Appointment.objects.select_related(
+        "procedure__entity", "center", "slot", "preferred_language"
+    ).prefetch_related(Prefetch("procedure__requirements", queryset=Requirement.objects.order_by("position", "id")))
+
+
+def appointment_lookup(*, code: str, document_number: str, client_address: str | None = None) -> Appointment | None:
+    """The appointment with this code if the document number matches it, else None — the same answer, and
+    the same work (one query, one constant-time comparison), whether the code exists or not.
+
+    `client_address` applies the per-address look-up rate limit (RateLimited).
+    """
+    if client_address is not None:
+        rate_limit_hit(scope="lookup", client_address=client_address)
+    appointment = (
+        Appointment.objects.select_related("procedure__entity", "center", "slot", "preferred_language")
+        .filter(code=code_normalize(code) or "-")
+        .first()
+    )
+    document_type = appointment.document_type if appointment else DocumentType.DNI
+    stored = appointment.document_number if appointment else "\x00" * 8
+    try:
+        given = document_number_normalize(document_type=document_type, number=document_number or "")
+    except ValidationError:
+        given = ""
+    matches = hmac.compare_digest(given.encode(), stored.encode())
+    return appointment if appointment is not None and matches else None
+
+
+def appointment_get(*, appointment_id: int) -> Appointment:
+    """One appointment with everything its pages, e-mails and .ics show; raises Appointment.DoesNotExist."""
+    return _appointment_detail_queryset().get(pk=appointment_id)
+
+
+def appointment_search(*, query: str) -> QuerySet[Appointment]:
+    """Staff search by booking code or document number."""
+    code = code_normalize(query)
+    number = "".join(ch for ch in (query or "").upper() if ch.isalnum())
+    condition = Q(document_number=number) | Q(document_number=number[:8])
+    if code:
+        condition |= Q(code=code)
+    return _appointment_detail_queryset().filter(condition).order_by("-slot__starts_at")
+
+
+def appointment_day_sheet(*, center_id: int, day: dt.date) -> list[Appointment]:
+    """A center's appointments of one Lima day (not cancelled) in time order, for the printable day sheet."""
+    return list(
+        Appointment.objects.filter(
+            center_id=center_id,
+            slot__starts_at__gte=_day_start(day),
+            slot__starts_at__lt=_day_start(day + dt.timedelta(days=1)),
+        )
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("procedure__entity", "slot", "preferred_language")
+        .order_by("slot__starts_at", "full_name")
+    )
+
+
+def slot_conflicts(*, center_id: int | None = None, now: dt.datetime | None = None) -> QuerySet[Slot]:
+    """Future slots holding active appointments they no longer fit: withdrawn (schedule change, closure) or
+    booked above their schedule's capacity. Staff cancel or move those appointments."""
+    now = now or timezone.now()
+    queryset = (
+        Slot.objects.filter(starts_at__gt=now, booked__gt=0)
+        .filter(Q(is_withdrawn=True) | Q(booked__gt=F("schedule__capacity")))
+        .select_related("schedule", "center")
+        .prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.filter(status=AppointmentStatus.BOOKED).select_related("procedure"),
+                to_attr="active_appointments",
+            )
+        )
+        .order_by("starts_at")
+    )
+    if center_id is not None:
+        queryset = queryset.filter(center_id=center_id)
+    return queryset
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Citizen booking pages (added by "bookweb")
+# --------------------------------------------------------------------------------------------------------------
+
+
+def bookable_procedure_list(*, query: str = "") -> QuerySet[Procedure]:
+    """Active procedures that take appointments at some active in-person center: by entity and name, or by
+    search rank when `query` is given (the catalog's search)."""
+    offered = Offering.objects.filter(
+        procedure_id=OuterRef("pk"), is_active=True, center__is_active=True, center__channel=Channel.IN_PERSON
+    )
+    queryset = (
+        Procedure.objects.filter(is_active=True, appointment_policy__in=BOOKABLE_POLICIES)
+        .filter(Exists(offered))
+        .select_related("entity")
+    )
+    if query:
+        return procedure_search(queryset=queryset, query=query)
+    return queryset.order_by("entity__name", "name")
+
+
+def procedure_for_booking(*, slug: str) -> Procedure | None:
+    """The active procedure with this slug (any appointment policy: the page explains walk-in ones), or None."""
+    return Procedure.objects.filter(is_active=True, slug=slug).select_related("entity").first()
+
+
+def bookable_until(*, procedure_id: int, center_id: int, now: dt.datetime | None = None) -> dt.date | None:
+    """The last Lima day with a bookable slot of the procedure at the center (None: none), for calendar paging."""
+    last = (
+        bookable_slots(procedure_id=procedure_id, now=now)
+        .filter(center_id=center_id)
+        .aggregate(last=Max("starts_at"))["last"]
+    )
+    return timezone.localdate(last) if last else None
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name) of the languages a citizen can ask to be served in: Spanish first, then by name."""
+    languages = Language.objects.order_by("name").values_list("code", "name")
+    return sorted(languages, key=lambda language: language[0] != "es")

@@ -1,0 +1,201 @@
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from appointments.constants import CONSENT_VERSION, AppointmentStatus
+from appointments.models import Appointment, Slot
+from appointments.services import slots_generate
+from appointments.tests.conftest import SLOT_START, new_address
+from appointments.tests.factories import ScheduleFactory, appointment_create, lima, slot_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient(REMOTE_ADDR=new_address())
+
+
+@pytest.fixture
+def schedule(db, procedure):
+    return ScheduleFactory(procedures=[procedure], capacity=2, rules=[(d, "08:30", "10:30") for d in range(5)])
+
+
+def booking(slot, n=1, **overrides):
+    body = {
+        "procedure": slot.schedule.procedures.get().slug,
+        "slot": slot.pk,
+        "document_type": "dni",
+        "document_number": f"{40000000 + n}",
+        "full_name": "Rosa María Quispe",
+        "email": f"rosa{n}@example.pe",
+        "phone": "987654321",
+        "consent_version": CONSENT_VERSION,
+    }
+    body.update(overrides)
+    return body
+
+
+def test_availability_per_day(frozen, api, schedule, procedure, django_assert_max_num_queries):
+    slots_generate(schedule=schedule)
+    params = {
+        "procedure": procedure.slug,
+        "center": schedule.center.slug,
+        "date_from": "2026-12-01",
+        "date_to": "2026-12-09",
+    }
+    with django_assert_max_num_queries(3):  # procedure, center, availability
+        response = api.get("/api/v1/appointments/availability/", params)
+    assert response.status_code == 200
+    days = {day["date"]: day["free"] for day in response.json()["days"]}
+    assert days["2026-12-01"] == 8
+    assert "2026-12-05" not in days and "2026-12-08" not in days  # Saturday, holiday
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"procedure": "no-existe"}, "procedure"),
+        ({"date_from": "2026-12-01", "date_to": "2027-03-01"}, "date_to"),
+        ({"date_from": "2026-12-10", "date_to": "2026-12-01"}, "date_to"),
+        ({"date_from": "ayer"}, "date_from"),
+    ],
+)
+def test_availability_bad_parameters_are_400(frozen, api, schedule, procedure, params, field):
+    query = {"procedure": procedure.slug, "center": schedule.center.slug, **params}
+    response = api.get("/api/v1/appointments/availability/", query)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert field in response.json()["errors"]
+
+
+def test_slots_of_a_day_in_lima_time(frozen, api, schedule, procedure):
+    slots_generate(schedule=schedule)
+    response = api.get(
+        "/api/v1/appointments/slots/",
+        {"procedure": procedure.slug, "center": schedule.center.slug, "date": "2026-12-01"},
+    )
+    assert response.status_code == 200
+    first = response.json()[0]
+    assert first["starts_at"] == "2026-12-01T08:30:00-05:00"
+    assert first["free"] == 2
+
+
+def test_book_returns_the_code_and_the_details(frozen, api, slot):
+    response = api.post("/api/v1/appointments/", booking(slot), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    appointment = Appointment.objects.get()
+    assert body["code"] == appointment.code_display
+    assert body["starts_at"] == "2026-12-01T08:30:00-05:00"
+    assert body["requirements"] == ["Pago de la tasa", "Foto"]
+    assert body["fee_display"] == "Gratuito"
+    assert "document_number" not in body and "email" not in body  # no personal data echoed
+    assert appointment.channel == "virtual"
+
+
+def test_book_errors_have_codes_and_statuses(frozen, api, schedule, settings):
+    settings.APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT = 1
+    full = slot_create(schedule=schedule, starts_at=SLOT_START, capacity=1)
+    assert api.post("/api/v1/appointments/", booking(full, 1), format="json").status_code == 201
+
+    response = api.post("/api/v1/appointments/", booking(full, 2), format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "slot_full")
+    assert response.json()["detail"] == "Ese horario ya no está disponible. Elija otro, por favor."
+
+    other = slot_create(schedule=schedule, starts_at=SLOT_START + dt.timedelta(hours=1))
+    response = api.post("/api/v1/appointments/", booking(other, 1), format="json")
+    assert (response.status_code, response.json()["code"]) == (409, "duplicate")
+
+    second = ScheduleFactory(capacity=5)
+    elsewhere = slot_create(schedule=second, starts_at=SLOT_START)
+    response = api.post("/api/v1/appointments/", booking(elsewhere, 1), format="json")
+    assert (response.status_code, response.json()["code"]) == (429, "limit_reached")
+
+    response = api.post(
+        "/api/v1/appointments/", booking(other, 3, document_number="123", phone="(01) 200-1000"), format="json"
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert set(response.json()["errors"]) == {"document_number", "phone"}
+
+    soon = slot_create(schedule=schedule, starts_at=lima(2026, 11, 23, 11, 0))
+    response = api.post("/api/v1/appointments/", booking(soon, 4), format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "window_closed")
+
+    response = api.post("/api/v1/appointments/", {"slot": "x"}, format="json")
+    assert response.status_code == 400 and "procedure" in response.json()["errors"]
+
+
+def test_book_rate_limit_is_429_with_retry_after(frozen, api, schedule, settings):
+    settings.APPOINTMENTS_RATE_LIMITS = {"book": (2, 3600), "lookup": (30, 600)}
+    slot = slot_create(schedule=schedule, starts_at=SLOT_START, capacity=10)
+    for n in (1, 2):
+        assert api.post("/api/v1/appointments/", booking(slot, n), format="json").status_code == 201
+    response = api.post("/api/v1/appointments/", booking(slot, 3), format="json")
+    assert (response.status_code, response.json()["code"]) == (429, "rate_limited")
+    assert int(response["Retry-After"]) > 0
+    other_client = APIClient(REMOTE_ADDR=new_address())
+    assert other_client.post("/api/v1/appointments/", booking(slot, 3), format="json").status_code == 201
+
+
+def test_lookup_cancel_and_reschedule_need_code_and_document(frozen, api, schedule):
+    old = slot_create(schedule=schedule, starts_at=SLOT_START)
+    new = slot_create(schedule=schedule, starts_at=SLOT_START + dt.timedelta(days=1))
+    appointment = appointment_create(slot=old, n=1)
+    auth = {"code": appointment.code_display.lower(), "document_number": appointment.document_number}
+
+    response = api.post("/api/v1/appointments/lookup/", auth, format="json")
+    assert response.status_code == 200 and response.json()["code"] == appointment.code_display
+
+    wrong_document = api.post("/api/v1/appointments/lookup/", {**auth, "document_number": "40000009"}, format="json")
+    unknown_code = api.post("/api/v1/appointments/lookup/", {**auth, "code": "0000000000"}, format="json")
+    assert wrong_document.status_code == unknown_code.status_code == 404
+    assert wrong_document.json() == unknown_code.json()
+
+    response = api.post("/api/v1/appointments/reschedule/", {**auth, "slot": new.pk}, format="json")
+    assert response.status_code == 200
+    assert response.json()["starts_at"] == "2026-12-02T08:30:00-05:00"
+    assert response.json()["code"] == appointment.code_display
+    assert (Slot.objects.get(pk=old.pk).booked, Slot.objects.get(pk=new.pk).booked) == (0, 1)
+
+    response = api.post("/api/v1/appointments/cancel/", {**auth, "reason": "Viaje"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == AppointmentStatus.CANCELLED
+    assert Slot.objects.get(pk=new.pk).booked == 0
+
+    response = api.post("/api/v1/appointments/cancel/", auth, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "window_closed")
+
+
+def test_reschedule_to_a_full_slot_is_409_and_keeps_the_old_time(frozen, api, schedule):
+    old = slot_create(schedule=schedule, starts_at=SLOT_START)
+    full = slot_create(schedule=schedule, starts_at=SLOT_START + dt.timedelta(days=1), capacity=1)
+    appointment = appointment_create(slot=old, n=1)
+    appointment_create(slot=full, n=2)
+    response = api.post(
+        "/api/v1/appointments/reschedule/",
+        {"code": appointment.code, "document_number": appointment.document_number, "slot": full.pk},
+        format="json",
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "slot_full")
+    appointment.refresh_from_db()
+    assert appointment.slot_id == old.pk
+
+
+def test_lookup_rate_limit(frozen, api, settings):
+    settings.APPOINTMENTS_RATE_LIMITS = {"book": (20, 3600), "lookup": (2, 600)}
+    body = {"code": "0000000000", "document_number": "40000001"}
+    assert [api.post("/api/v1/appointments/lookup/", body, format="json").status_code for _i in range(3)] == [
+        404,
+        404,
+        429,
+    ]
+
+
+def test_the_schema_documents_the_error_codes(api):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    book = schema["paths"]["/api/v1/appointments/"]["post"]["responses"]
+    assert {"201", "400", "409", "429"} <= set(book)
+    reschedule = schema["paths"]["/api/v1/appointments/reschedule/"]["post"]["responses"]
+    assert {"200", "400", "404", "409", "429"} <= set(reschedule)
+    assert "/api/v1/appointments/availability/" in schema["paths"]

@@ -1,0 +1,617 @@
+"""The booking wizard as a citizen uses it, without JavaScript: procedure → center → day → time → data → review →
+confirmation, each step's junk input, a time taken meanwhile, double submission, limits and the confirmation's
+privacy. Every form is read from the page and sent as a browser would (appointments.tests.pages)."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from appointments.constants import AppointmentStatus
+from appointments.models import Appointment, Slot
+from appointments.selectors import availability_by_day
+from appointments.services import appointment_cancel, slots_generate
+from appointments.tests.conftest import new_address
+from appointments.tests.factories import ScheduleFactory, appointment_create, lima
+from appointments.tests.pages import (
+    BOOK_URL,
+    CITIZEN_INPUT,
+    DETAILS_URL,
+    MANAGE_URL,
+    NEW_URL,
+    form_to,
+    forms_in,
+)
+from centers.tests.factories import CenterFactory, OfferingFactory
+from procedures.constants import AppointmentPolicy
+from procedures.tests.factories import EntityFactory, ProcedureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client() -> Client:
+    """A browser from an address no other test used (rate-limit counters live in the shared Redis)."""
+    return Client(REMOTE_ADDR=new_address())
+
+
+TUESDAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture
+def procedure(db):
+    reniec = EntityFactory(name="Registro Nacional de Identificación y Estado Civil", acronym="RENIEC")
+    return ProcedureFactory(
+        entity=reniec,
+        name="Duplicado de DNI",
+        fee=Decimal("5.40"),
+        appointment_policy=AppointmentPolicy.REQUIRED,
+        requirements=["Comprobante de pago de la tasa", "Foto a color"],
+    )
+
+
+@pytest.fixture
+def center(db):
+    return CenterFactory(name="Centro MAC Lima Norte", address="Av. Alfredo Mendiola 1400", district="Independencia")
+
+
+@pytest.fixture
+def schedule(frozen, procedure, center):
+    """Mondays to Fridays 08:30–10:30 at Lima Norte, four 30-minute slots for 2 citizens each, 30 days ahead."""
+    schedule = ScheduleFactory(
+        center=center, procedures=[procedure], capacity=2, rules=[(d, "08:30", "10:30") for d in range(5)]
+    )
+    slots_generate(schedule=schedule)
+    return schedule
+
+
+def slot_at(schedule, *args) -> Slot:
+    return Slot.objects.get(schedule=schedule, starts_at=lima(*args))
+
+
+def fill(slot, n: int = 50):
+    """Book every free place of a slot for other citizens."""
+    slot.refresh_from_db()
+    for i in range(slot.capacity - slot.booked):
+        appointment_create(slot=slot, n=n + i)
+
+
+def step_url(procedure, **params) -> str:
+    query = "&".join(f"{key}={value}" for key, value in {"procedure": procedure.slug, **params}.items())
+    return f"{NEW_URL}?{query}"
+
+
+def details_page(client, procedure, center, slot):
+    return client.get(
+        DETAILS_URL,
+        {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01", "slot": slot.pk},
+    )
+
+
+def review_page(client, procedure, center, slot, **citizen):
+    page = details_page(client, procedure, center, slot)
+    return form_to(page, DETAILS_URL).submit(client, **{**CITIZEN_INPUT, **citizen})
+
+
+# --- The whole path ------------------------------------------------------------------------------------------
+
+
+def test_a_citizen_books_through_every_step_without_javascript(
+    client, schedule, procedure, center, mailoutbox, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    # The catalog's "Reservar cita" link lands on the center step.
+    with django_assert_max_num_queries(6):
+        page = client.get(step_url(procedure))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Paso 2 de 6" in html and "¿A dónde quiere ir?" in html
+    assert "Centro MAC Lima Norte" in html
+    assert "Primer día libre: <strong>martes 24 de noviembre de 2026</strong>" in html
+    center_link = f"{step_url(procedure, center=center.slug, month='2026-11')}".replace("&", "&amp;")
+    assert f'href="{center_link}"' in html
+
+    # The month calendar: free places per day, plain links, next month by a link.
+    with django_assert_max_num_queries(7):
+        page = client.get(NEW_URL, {"procedure": procedure.slug, "center": center.slug, "month": "2026-11"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<caption>Noviembre de 2026</caption>" in html
+    assert "martes 24 de noviembre de 2026:</span>" in html and "8 libres" in html
+    next_month = step_url(procedure, center=center.slug, month="2026-12").replace("&", "&amp;")
+    assert f'href="{next_month}" rel="next"' in html
+    page = client.get(NEW_URL, {"procedure": procedure.slug, "center": center.slug, "month": "2026-12"})
+    day_link = step_url(procedure, center=center.slug, day="2026-12-01").replace("&", "&amp;")
+    assert f'href="{day_link}"' in page.content.decode()
+
+    # The day's times, each a radio button of a GET form to the data step.
+    with django_assert_max_num_queries(6):
+        page = client.get(NEW_URL, {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01"})
+    html = page.content.decode()
+    assert "Horarios del martes 1 de diciembre de 2026 (hora de Lima)" in html
+    assert "08:30–09:00" in html and "10:00–10:30" in html and "2 cupos libres" in html
+    slot_form = form_to(page, DETAILS_URL)
+    assert slot_form.method == "get"
+    eight_thirty = slot_at(schedule, 2026, 12, 1, 8, 30)
+    assert (str(eight_thirty.pk), False) in slot_form.radios["slot"]
+
+    # The citizen's data.
+    with django_assert_max_num_queries(7):
+        page = slot_form.submit(client, slot=str(eight_thirty.pk))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Sus datos" in html and "Paso 5 de 6" in html
+    assert "Condiciones de tratamiento de datos personales (versión 2026-01)" in html
+    assert "Ley 29733" in html and "D.S. 016-2024-JUS" in html
+    data_form = form_to(page, DETAILS_URL)
+    assert data_form.method == "post"
+
+    # The review shows everything before booking.
+    with django_assert_max_num_queries(7):
+        page = data_form.submit(client, **CITIZEN_INPUT)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Revise su cita antes de reservarla" in html
+    for text in ["Duplicado de DNI", "Centro MAC Lima Norte", "Martes 1 de diciembre de 2026", "08:30", "S/ 5.40",
+                 "DNI 10117410", "Rosa María Quispe Mamani", "rosa@example.pe", "987 654 321", "Quechua",
+                 "Aceptadas (versión 2026-01)"]:  # fmt: skip
+        assert text in html, text
+    assert Appointment.objects.count() == 0
+
+    # Booking: a redirect (303) to the confirmation.
+    review_form = form_to(page, BOOK_URL)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = review_form.submit(client, button="Confirmar y reservar")
+    appointment = Appointment.objects.get()
+    confirmation_url = reverse("appointments:confirmation", kwargs={"code": appointment.code})
+    assert response.status_code == 303 and response["Location"] == confirmation_url
+    assert appointment.status == AppointmentStatus.BOOKED and appointment.slot == eight_thirty
+    assert appointment.preferred_language.code == "qu" and appointment.phone == "+51987654321"
+
+    with django_assert_max_num_queries(8):
+        page = client.get(confirmation_url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Su cita está reservada" in html
+    assert appointment.code_display in html
+    assert "<svg" in html and 'role="img"' in html  # the QR code, inline
+    assert "Martes 1 de diciembre de 2026, 08:30" in html and "hora de Lima" in html
+    assert "Centro MAC Lima Norte" in html and "Av. Alfredo Mendiola 1400, Independencia" in html
+    assert "Comprobante de pago de la tasa" in html and "Foto a color" in html
+    assert "S/ 5.40" in html
+    assert reverse("appointments:ics", kwargs={"code": appointment.code}) in html
+    assert reverse("appointments:qr", kwargs={"code": appointment.code}) in html
+    assert reverse("appointments:manage_detail", kwargs={"code": appointment.code}) in html
+    assert "no-store" in page["Cache-Control"]
+
+    # The e-mail went out after the commit, with the calendar file at 08:30 Lima.
+    assert len(mailoutbox) == 1
+    email = mailoutbox[0]
+    assert email.to == ["rosa@example.pe"] and appointment.code_display in email.subject
+    ics = next(attachment for attachment in email.attachments if attachment.filename.endswith(".ics"))
+    ics_text = ics.content.decode() if isinstance(ics.content, bytes) else ics.content
+    assert "DTSTART;TZID=America/Lima:20261201T083000" in ics_text
+
+    # The downloads of the same browser.
+    ics_response = client.get(reverse("appointments:ics", kwargs={"code": appointment.code}))
+    assert ics_response.status_code == 200
+    assert ics_response["Content-Type"].startswith("text/calendar")
+    assert ics_response["Content-Disposition"] == f'attachment; filename="cita-{appointment.code}.ics"'
+    assert b"DTSTART;TZID=America/Lima:20261201T083000" in ics_response.content
+    png = client.get(reverse("appointments:qr", kwargs={"code": appointment.code}))
+    assert png.status_code == 200 and png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
+
+
+def test_a_time_taken_meanwhile_sends_the_citizen_back_to_the_times_with_the_data_kept(
+    client, schedule, procedure, center
+):
+    eight_thirty = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review = review_page(client, procedure, center, eight_thirty)
+    fill(eight_thirty)  # two other citizens book it first
+
+    response = form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar")
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Ese horario ya no está disponible. Elija otro, por favor." in html
+    assert "Sus datos se conservan" in html
+    slot_form = form_to(response, DETAILS_URL)
+    assert (str(eight_thirty.pk), True) in slot_form.radios["slot"]  # fresh: now shown full, disabled
+    assert slot_form.method == "post" and dict(slot_form.fields)["full_name"] == "Rosa María Quispe Mamani"
+    assert Appointment.objects.filter(document_number="10117410").count() == 0
+
+    nine = slot_at(schedule, 2026, 12, 1, 9, 0)
+    review = slot_form.submit(client, slot=str(nine.pk))
+    assert review.status_code == 200 and "Revise su cita" in review.content.decode()
+    assert "09:00" in review.content.decode()
+    booked = form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar")
+    assert booked.status_code == 303
+    assert Appointment.objects.get(document_number="10117410").slot == nine
+
+
+def test_pressing_book_twice_books_once_and_shows_the_same_confirmation(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review_form = form_to(review_page(client, procedure, center, slot), BOOK_URL)
+
+    first = review_form.submit(client, button="Confirmar y reservar")
+    second = review_form.submit(client, button="Confirmar y reservar")
+
+    assert first.status_code == 303 and second.status_code in (302, 303)
+    assert first["Location"] == second["Location"]
+    assert Appointment.objects.count() == 1
+    slot.refresh_from_db()
+    assert slot.booked == 1
+
+
+def test_a_second_review_of_the_same_booking_gets_the_duplicate_message(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    other_tab = form_to(review_page(client, procedure, center, slot), BOOK_URL)
+    form_to(review_page(client, procedure, center, slot), BOOK_URL).submit(client, button="Confirmar y reservar")
+
+    response = other_tab.submit(client, button="Confirmar y reservar")
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Ya tiene una cita para este trámite" in html
+    assert f'href="{MANAGE_URL}"' in html
+    assert Appointment.objects.count() == 1
+
+
+def test_the_booking_rate_limit_gives_a_friendly_429_with_retry_after(client, settings, schedule, procedure, center):
+    settings.APPOINTMENTS_RATE_LIMITS = {"book": (1, 3600), "lookup": (30, 600)}
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    form_to(review_page(client, procedure, center, slot), BOOK_URL).submit(client, button="Confirmar y reservar")
+
+    response = form_to(review_page(client, procedure, center, slot, document_number="40000001"), BOOK_URL).submit(
+        client, button="Confirmar y reservar"
+    )
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    html = response.content.decode()
+    assert "Demasiados intentos desde su conexión" in html
+    assert "Puede intentarlo de nuevo en 60 minutos." in html
+    assert "No pudimos reservar la cita" in html and "<h1" in html
+
+
+def test_rebooking_right_after_cancelling_waits_for_the_cooldown(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    appointment_cancel(appointment=appointment_create(slot=slot, document_number="10117410"))
+
+    response = form_to(review_page(client, procedure, center, slot), BOOK_URL).submit(
+        client, button="Confirmar y reservar"
+    )
+
+    assert response.status_code == 429
+    assert "Podrá reservar otra vez en 30 minutos" in response.content.decode()
+
+
+def test_the_active_appointments_limit_is_explained(client, settings, schedule, procedure, center):
+    settings.APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT = 1
+    other = ProcedureFactory(name="Rectificación de datos", appointment_policy=AppointmentPolicy.OPTIONAL)
+    OfferingFactory(center=center, procedure=other)
+    schedule.procedures.add(other)
+    appointment_create(slot=slot_at(schedule, 2026, 12, 2, 8, 30), procedure=other, document_number="10117410")
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+
+    response = form_to(review_page(client, procedure, center, slot), BOOK_URL).submit(
+        client, button="Confirmar y reservar"
+    )
+
+    assert response.status_code == 429
+    assert "Alcanzó el máximo de citas activas" in response.content.decode()
+
+
+# --- The first steps -----------------------------------------------------------------------------------------
+
+
+def test_the_first_step_finds_bookable_procedures_by_search_or_list(
+    client, schedule, procedure, center, django_assert_max_num_queries
+):
+    walk_in = ProcedureFactory(name="Pago de tasas duplicado", appointment_policy=AppointmentPolicy.WALK_IN)
+    OfferingFactory(center=center, procedure=walk_in)
+    ProcedureFactory(name="Duplicado sin centro")  # no center offers it
+
+    with django_assert_max_num_queries(3):
+        page = client.get(NEW_URL)
+    html = page.content.decode()
+    assert page.status_code == 200 and "Paso 1 de 6" in html
+    select = form_to(page, NEW_URL)
+    assert 'name="procedure"' in html and f'<option value="{procedure.slug}">Duplicado de DNI</option>' in html
+    assert walk_in.slug not in html and "Duplicado sin centro" not in html
+    assert select.method == "get"
+
+    with django_assert_max_num_queries(4):
+        found = client.get(NEW_URL, {"q": "duplicado dni"}).content.decode()
+    assert f'href="{NEW_URL}?procedure={procedure.slug}"' in found
+    assert "Pago de tasas duplicado" not in found
+
+    nothing = client.get(NEW_URL, {"q": "xyzzy"})
+    assert nothing.status_code == 200
+    assert "Ningún trámite con cita coincide con «xyzzy»" in nothing.content.decode()
+
+
+def test_a_walk_in_procedure_says_no_appointment_is_needed(client, frozen):
+    walk_in = ProcedureFactory(name="Pago de tasas", appointment_policy=AppointmentPolicy.WALK_IN)
+    response = client.get(NEW_URL, {"procedure": walk_in.slug})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "«Pago de tasas» no necesita cita" in html
+    assert walk_in.get_absolute_url() in html
+
+
+def test_centers_without_free_places_are_listed_without_a_link(client, schedule, procedure):
+    empty = CenterFactory(name="Centro MAC Piura")
+    OfferingFactory(center=empty, procedure=procedure)
+    html = client.get(step_url(procedure)).content.decode()
+    assert html.index("Centro MAC Lima Norte") < html.index("Centro MAC Piura")
+    assert "No hay horarios libres por ahora" in html
+    assert f"center={empty.slug}" not in html
+
+
+def test_the_calendar_marks_full_days_and_days_without_appointments(client, schedule, procedure, center):
+    for hour, minute in [(8, 30), (9, 0), (9, 30), (10, 0)]:
+        fill(slot_at(schedule, 2026, 12, 2, hour, minute), n=100 + 10 * hour + minute)
+
+    page = client.get(NEW_URL, {"procedure": procedure.slug, "center": center.slug, "month": "2026-12"})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<caption>Diciembre de 2026</caption>" in html
+    assert '<abbr title="lunes">lun</abbr>' in html
+    # Wednesday 2: full, not a link. Tuesday 8: a holiday. Saturday 5 and Wednesday 30 (beyond the window): none.
+    assert "miércoles 2 de diciembre de 2026:</span>" in html
+    for day in ["2026-12-02", "2026-12-08", "2026-12-05", "2026-12-30"]:
+        assert f"day={day}" not in html, day
+    assert "day=2026-12-01" in html and "day=2026-12-23" in html
+    assert '<td class="cal-full">' in html and "Lleno" in html
+    assert "martes 8 de diciembre de 2026: sin citas" in html
+    assert 'rel="prev"' in html and 'rel="next"' not in html  # the window ends on 23 December
+    november = client.get(NEW_URL, {"procedure": procedure.slug, "center": center.slug, "month": "2026-11"})
+    assert 'rel="prev"' not in november.content.decode()
+
+
+def test_full_times_are_shown_disabled(client, schedule, procedure, center):
+    fill(slot_at(schedule, 2026, 12, 1, 9, 0))
+    page = client.get(NEW_URL, {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01"})
+    radios = dict(form_to(page, DETAILS_URL).radios["slot"])
+    assert radios[str(slot_at(schedule, 2026, 12, 1, 9, 0).pk)] is True
+    assert radios[str(slot_at(schedule, 2026, 12, 1, 8, 30).pk)] is False
+    assert "Lleno" in page.content.decode()
+
+
+# --- Junk at every step: a Spanish message, a way back, never a 500 --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "message"),
+    [
+        ({"procedure": "no-existe"}, 404, "No conocemos el trámite «no-existe»"),
+        ({"procedure": "<script>alert(1)</script>"}, 404, "No conocemos el trámite «&lt;script&gt;"),
+        ({"procedure": "x" * 500}, 404, "No conocemos el trámite"),
+        ({"procedure": "dni\x00"}, 404, "No conocemos el trámite"),
+        ({"center": "marte"}, 400, "Ese centro no ofrece citas para este trámite"),
+        ({"center": "otro-centro"}, 400, "Ese centro no ofrece citas para este trámite"),
+        ({"center": "{center}", "month": "2026-13"}, 400, "Elija un mes entre noviembre de 2026 y mayo de 2027"),
+        ({"center": "{center}", "month": "abcd"}, 400, "Elija un mes entre"),
+        ({"center": "{center}", "month": "2020-01"}, 400, "Elija un mes entre"),
+        ({"center": "{center}", "month": "2031-01"}, 400, "Elija un mes entre"),
+        ({"center": "{center}", "day": "mañana"}, 400, "«mañana» no es una fecha"),
+        ({"center": "{center}", "day": "2026-02-30"}, 400, "no es una fecha"),
+        ({"center": "{center}", "day": "2026-11-20"}, 400, "Las citas se reservan desde hoy hasta"),
+        ({"center": "{center}", "day": "2099-01-01"}, 400, "Las citas se reservan desde hoy hasta"),
+    ],
+)
+def test_junk_in_the_first_steps_gets_a_clear_message(client, schedule, procedure, center, params, status, message):
+    CenterFactory(slug="otro-centro", name="Otro centro")
+    query = {"procedure": procedure.slug} | {key: value.format(center=center.slug) for key, value in params.items()}
+    response = client.get(NEW_URL, query)
+    assert response.status_code == status
+    html = response.content.decode()
+    assert message in html
+    assert 'role="alert"' in html
+    assert "<h1" in html  # the step itself, to choose again
+
+
+def test_a_day_without_times_says_so(client, schedule, procedure, center):
+    response = client.get(NEW_URL, {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-05"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No hay citas el sábado 5 de diciembre de 2026" in html
+    assert "Elegir otro día" in html
+
+
+@pytest.mark.parametrize(
+    ("slot", "status", "message"),
+    [
+        ("", 400, "Elija un horario."),
+        ("abc", 400, "Ese horario no es uno de los de este día"),
+        ("99999999", 400, "Ese horario no es uno de los de este día"),
+        ("-1", 400, "Ese horario no es uno de los de este día"),
+        ("{other_day}", 400, "Ese horario no es uno de los de este día"),
+        ("{other_center}", 400, "Ese horario no es uno de los de este día"),
+        ("{full}", 409, "Ese horario ya no está disponible"),
+    ],
+)
+def test_a_wrong_time_gets_back_to_the_times(client, schedule, procedure, center, slot, status, message):
+    other_center = ScheduleFactory(procedures=[procedure], rules=[(1, "08:30", "09:00")])
+    slots_generate(schedule=other_center)
+    full = slot_at(schedule, 2026, 12, 1, 10, 0)
+    fill(full)
+    value = slot.format(
+        other_day=slot_at(schedule, 2026, 12, 2, 8, 30).pk,
+        other_center=other_center.slots.first().pk,
+        full=full.pk,
+    )
+    params = {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01", "slot": value}
+    for response in (client.get(DETAILS_URL, params), client.post(DETAILS_URL, {**params, **CITIZEN_INPUT})):
+        assert response.status_code == status
+        html = response.content.decode()
+        assert message in html
+        assert "¿A qué hora?" in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "message"),
+    [
+        ({"document_number": ""}, "document_number", "Ingrese su número de documento."),
+        ({"document_number": "1011741"}, "document_number", "El DNI tiene 8 dígitos"),
+        ({"document_number": "10117410-7"}, "document_number", "El carácter de verificación no corresponde"),
+        ({"document_type": "ruc", "document_number": "20123456788"}, "document_number", "No es un RUC válido"),
+        ({"document_type": "ce", "document_number": "ABC"}, "document_number", "carné de extranjería"),
+        ({"document_type": "passport", "document_number": "12"}, "document_number", "pasaporte tiene de 5 a 20"),
+        ({"document_type": "cedula"}, "document_type", "Elija una opción de la lista."),
+        ({"full_name": "R2D2"}, "full_name", "El nombre solo puede tener letras"),
+        ({"full_name": "  "}, "full_name", "Ingrese su nombre completo."),
+        ({"email": "", "phone": ""}, "email", "Indique un correo electrónico o un celular"),
+        ({"email": "rosa@"}, "email", "Ingrese un correo electrónico como nombre@ejemplo.com"),
+        ({"phone": "(01) 311-2222"}, "phone", "Parece un teléfono fijo"),
+        ({"phone": "12"}, "phone", "Ingrese un número de celular, por ejemplo 987 654 321."),
+        ({"preferred_language": "klingon"}, "preferred_language", "Elija una opción de la lista."),
+        ({"priority_need": "vip"}, "priority_need", "Elija una opción de la lista."),
+        ({"age_band": "30-44"}, "segmentation_consent", "Marque esta casilla si nos permite usar"),
+        ({"segmentation_consent": "on", "gender": "x"}, "gender", "Elija una opción de la lista."),
+        ({"consent": None}, "consent", "Lea y acepte las condiciones de tratamiento de datos personales."),
+    ],
+)
+def test_citizen_data_errors_are_shown_next_to_each_field(client, schedule, procedure, center, typed, field, message):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    page = details_page(client, procedure, center, slot)
+
+    response = form_to(page, DETAILS_URL).submit(client, **{**CITIZEN_INPUT, **typed})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="form-errors"' in html and "Corrija" in html  # the summary at the top, linking to the field
+    assert f'href="#id_{field}"' in html
+    error_block = html[html.index(f'id="id_{field}_error"') :][:600]
+    assert message in error_block  # next to the field
+    assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error\b', html)  # read out with the field
+    assert "Revise su cita antes" not in html
+    assert Appointment.objects.count() == 0
+
+
+def test_the_invalid_field_is_described_by_its_error(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    response = form_to(details_page(client, procedure, center, slot), DETAILS_URL).submit(
+        client, **{**CITIZEN_INPUT, "document_number": "123"}
+    )
+    html = response.content.decode()
+    field = html[html.index('name="document_number"') - 300 : html.index('name="document_number"') + 400]
+    assert 'aria-invalid="true"' in field
+    assert "id_document_number_error" in field
+
+
+@pytest.mark.parametrize(
+    ("document_type", "number", "shown"),
+    [
+        ("dni", "10117410-2", "DNI 10117410"),
+        ("ruc", "20131312955", "RUC 20131312955"),
+        ("ce", "001234567", "Carné de extranjería 001234567"),
+        ("passport", "ab 12345", "Pasaporte AB12345"),
+    ],
+)
+def test_every_document_type_is_accepted(client, schedule, procedure, center, document_type, number, shown):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review = review_page(client, procedure, center, slot, document_type=document_type, document_number=number)
+    assert review.status_code == 200, review.content.decode()[:2000]
+    assert shown in review.content.decode()
+    assert form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar").status_code == 303
+
+
+def test_statistics_data_needs_its_own_consent_and_is_recorded_with_it(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review = review_page(client, procedure, center, slot, segmentation_consent="on", age_band="30-44", gender="female")
+    assert "30 a 44 años, Femenino" in review.content.decode()
+    form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar")
+    appointment = Appointment.objects.get()
+    assert appointment.segmentation_consent and appointment.age_band == "30-44" and appointment.gender == "female"
+
+
+def test_correct_my_data_goes_back_to_the_filled_form(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review = review_page(client, procedure, center, slot)
+
+    back = form_to(review, BOOK_URL).submit(client, button="Corregir mis datos")
+
+    assert back.status_code == 200
+    html = back.content.decode()
+    assert "Revise su cita antes" not in html
+    assert 'value="Rosa María Quispe Mamani"' in html and 'value="10117410"' in html
+    assert dict(form_to(back, DETAILS_URL).fields)["preferred_language"] == "qu"
+    assert Appointment.objects.count() == 0
+
+
+def test_the_booking_post_with_junk_never_breaks(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    assert client.get(BOOK_URL).status_code == 405
+    assert client.post(BOOK_URL, {}).status_code == 200  # the first step again
+    path = {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01", "slot": str(slot.pk)}
+    bad_data = client.post(BOOK_URL, {**path, **CITIZEN_INPUT, "document_number": "x"})
+    assert bad_data.status_code == 400 and "El DNI tiene 8 dígitos" in bad_data.content.decode()
+    no_nonce = client.post(BOOK_URL, {**path, **CITIZEN_INPUT, "nonce": "<>"})
+    assert no_nonce.status_code == 303  # a missing or odd form id only loses the double-tap shortcut
+    assert Appointment.objects.count() == 1
+
+
+# --- The confirmation's privacy ------------------------------------------------------------------------------
+
+
+def test_the_confirmation_shows_personal_data_only_to_the_browser_that_booked(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    form_to(review_page(client, procedure, center, slot), BOOK_URL).submit(client, button="Confirmar y reservar")
+    appointment = Appointment.objects.get()
+    url = reverse("appointments:confirmation", kwargs={"code": appointment.code})
+
+    stranger = Client(REMOTE_ADDR=new_address())
+    page = stranger.get(url)
+    unknown = stranger.get(reverse("appointments:confirmation", kwargs={"code": "ZZZZZZZZZZ"}))
+
+    html = page.content.decode()
+    assert page.status_code == unknown.status_code == 200
+    for private in ["Rosa María", "08:30", "Centro MAC Lima Norte", "Duplicado de DNI", "<svg"]:
+        assert private not in html
+    assert "escriba el número de documento" in html.lower()
+    assert form_to(page, MANAGE_URL).method == "post"
+    assert dict(form_to(page, MANAGE_URL).fields)["code"] == appointment.code_display
+    assert stranger.get(reverse("appointments:ics", kwargs={"code": appointment.code})).status_code == 302
+    assert stranger.get(reverse("appointments:qr", kwargs={"code": appointment.code})).status_code == 302
+
+
+def test_the_confirmation_access_expires_after_30_minutes(client, frozen, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    form_to(review_page(client, procedure, center, slot), BOOK_URL).submit(client, button="Confirmar y reservar")
+    url = reverse("appointments:confirmation", kwargs={"code": Appointment.objects.get().code})
+    assert "Rosa María" in client.get(url).content.decode()
+    frozen.shift(dt.timedelta(minutes=31))
+    assert "Rosa María" not in client.get(url).content.decode()
+
+
+def test_cancelling_frees_the_place_in_the_calendar(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    appointment = appointment_create(slot=slot)
+    before = availability_by_day(procedure_id=procedure.pk, center_id=center.pk, date_from=TUESDAY, date_to=TUESDAY)[
+        TUESDAY
+    ]
+    appointment_cancel(appointment=appointment)
+    page = client.get(NEW_URL, {"procedure": procedure.slug, "center": center.slug, "month": "2026-12"})
+    assert before == 7
+    assert "8 libres" in page.content.decode()
+
+
+def test_forms_are_plain_html(client, schedule, procedure, center):
+    """No step needs JavaScript: every form has a method and an action, and no page ships a script."""
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    pages = [
+        client.get(NEW_URL),
+        client.get(step_url(procedure)),
+        client.get(NEW_URL, {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01"}),
+        details_page(client, procedure, center, slot),
+        review_page(client, procedure, center, slot),
+    ]
+    for page in pages:
+        assert "<script" not in page.content.decode()
+        for form in forms_in(page):
+            assert form.method in ("get", "post") and form.action

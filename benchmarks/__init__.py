@@ -1,0 +1,1 @@
+"""Benchmarks anyone can run: see benchmarks/README.md."""
