@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from procedures.formatting import soles
+
 WEEKDAYS = [
     pgettext_lazy("in a date", "Monday"),
     pgettext_lazy("in a date", "Tuesday"),
@@ -71,4 +73,4 @@ def fee_display(amount: Decimal | None) -> str:
     """A fee in soles: "S/ 5.40", or "Gratuito" when it is zero."""
     if not amount:
         return _("Free of charge")
-    return f"S/ {amount:,.2f}"
+    return soles(amount)

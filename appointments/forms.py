@@ -245,19 +245,7 @@ class CitizenForm(forms.Form):
 
     def citizen(self) -> Citizen:
         """The data for services.appointment_book (call after is_valid())."""
-        data = self.cleaned_data
-        return Citizen(
-            document_type=data["document_type"],
-            document_number=data["document_number"],
-            full_name=data["full_name"],
-            email=data["email"],
-            phone=data["phone"],
-            preferred_language=data["preferred_language"],
-            priority_need=data["priority_need"],
-            segmentation_consent=data["segmentation_consent"],
-            age_band=data["age_band"] if data["segmentation_consent"] else "",
-            gender=data["gender"] if data["segmentation_consent"] else "",
-        )
+        return Citizen.from_data(self.cleaned_data)
 
     def add_service_errors(self, field_errors: dict[str, list[str]]) -> None:
         """Show the booking service's field errors next to the fields (unknown keys go to the top)."""

@@ -14,8 +14,9 @@ import datetime as dt
 import logging
 import math
 import secrets
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from django.utils.translation import ngettext
 from centers.constants import Channel, Weekday
 from centers.models import Center, Closure, Language, Offering, OpeningHours
 from centers.selectors import national_holiday
+from centers.services import HoursRange, opening_hours_validate
 from procedures.constants import AppointmentPolicy
 from procedures.models import Procedure
 
@@ -75,33 +77,22 @@ class RuleRange:
 
 def schedule_rules_validate(*, rules: Iterable[RuleRange], slot_minutes: int) -> None:
     """Raise ValidationError when a range is empty, shorter than one slot, or overlaps another of its day."""
+    rules = list(rules)
     errors: list[str] = []
-    by_day: dict[int, list[RuleRange]] = {}
+    try:
+        opening_hours_validate(ranges=[HoursRange(weekday=r.weekday, opens=r.start, closes=r.end) for r in rules])
+    except ValidationError as exc:
+        errors.extend(exc.messages)
     for rule in rules:
-        day = Weekday(rule.weekday).label
-        if rule.start >= rule.end:
-            errors.append(
-                _("%(day)s: the start %(start)s must be before the end %(end)s.")
-                % {"day": day, "start": f"{rule.start:%H:%M}", "end": f"{rule.end:%H:%M}"}
-            )
-        elif _minutes(rule.end) - _minutes(rule.start) < slot_minutes:
+        if rule.start < rule.end and _minutes(rule.end) - _minutes(rule.start) < slot_minutes:
             errors.append(
                 _("%(day)s: the range %(range)s is shorter than one slot (%(minutes)s minutes).")
-                % {"day": day, "range": f"{rule.start:%H:%M}–{rule.end:%H:%M}", "minutes": slot_minutes}
+                % {
+                    "day": Weekday(rule.weekday).label,
+                    "range": f"{rule.start:%H:%M}–{rule.end:%H:%M}",
+                    "minutes": slot_minutes,
+                }
             )
-        by_day.setdefault(rule.weekday, []).append(rule)
-    for weekday, day_rules in sorted(by_day.items()):
-        day_rules.sort(key=lambda r: r.start)
-        for before, after in zip(day_rules, day_rules[1:], strict=False):
-            if after.start < before.end:
-                errors.append(
-                    _("%(day)s: the ranges %(a)s and %(b)s overlap.")
-                    % {
-                        "day": Weekday(weekday).label,
-                        "a": f"{before.start:%H:%M}–{before.end:%H:%M}",
-                        "b": f"{after.start:%H:%M}–{after.end:%H:%M}",
-                    }
-                )
     if errors:
         raise ValidationError(errors)
 
@@ -396,6 +387,11 @@ class Citizen:
     segmentation_consent: bool = False
     age_band: str = ""
     gender: str = ""
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> "Citizen":
+        """The citizen fields of validated form or serializer data (other keys are ignored)."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
 
 @dataclass(frozen=True)

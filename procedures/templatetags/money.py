@@ -1,23 +1,8 @@
-"""Money in Peruvian soles, as citizens read it: "S/ 1,234.50"."""
-
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+"""Template filter for money in Peruvian soles: {{ fee|soles }} → "S/ 1,234.50"."""
 
 from django import template
 
+from procedures.formatting import soles
+
 register = template.Library()
-
-CENT = Decimal("0.01")
-
-
-@register.filter
-def soles(value: Decimal | int | str | None) -> str:
-    """Format an amount in PEN, es-PE style ("S/ 1,234.50"); empty for a missing or non-numeric value."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError):
-        return ""
-    if not amount.is_finite():
-        return ""
-    return f"S/ {amount:,.2f}"
+register.filter("soles", soles)
