@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from centers.constants import Channel, Weekday
-from centers.models import Center, Closure, Language, Offering, OpeningHours
+from centers.constants import Weekday
+from centers.models import Center, Closure, Language, Offering
 from centers.selectors import national_holiday
 from centers.services import HoursRange, opening_hours_validate
 from procedures.constants import AppointmentPolicy
@@ -738,36 +738,3 @@ def appointments_mark_no_shows(*, now: dt.datetime | None = None) -> int:
 # --------------------------------------------------------------------------------------------------------------
 # Demo data
 # --------------------------------------------------------------------------------------------------------------
-
-
-def demo_schedules_create(*, capacity: int = 2, slot_minutes: int = 30) -> list[Schedule]:
-    """One schedule per active in-person center serving its bookable offerings during the center's hours.
-
-    For the demo loader: idempotent (a center that already has a schedule is skipped).
-    """
-    schedules = []
-    centers = Center.objects.filter(is_active=True, channel=Channel.IN_PERSON).exclude(
-        Exists(Schedule.objects.filter(center=OuterRef("pk")))
-    )
-    for center in centers:
-        procedures = list(
-            Procedure.objects.filter(offerings__center=center, offerings__is_active=True, is_active=True).exclude(
-                appointment_policy=AppointmentPolicy.WALK_IN
-            )
-        )
-        hours = OpeningHours.objects.filter(center=center, offering__isnull=True)
-        rules = [RuleRange(weekday=h.weekday, start=h.opens, end=h.closes) for h in hours]
-        rules = [r for r in rules if _minutes(r.end) - _minutes(r.start) >= slot_minutes]
-        if not procedures or not rules:
-            continue
-        schedules.append(
-            schedule_create(
-                center=center,
-                name=_("Appointments"),
-                procedures=procedures,
-                rules=rules,
-                slot_minutes=slot_minutes,
-                capacity=capacity,
-            )
-        )
-    return schedules

@@ -8,11 +8,8 @@ from django.conf import settings
 from appointments import tasks
 from appointments.constants import AppointmentStatus
 from appointments.models import Slot
-from appointments.services import demo_schedules_create
 from appointments.tests.conftest import SLOT_START
 from appointments.tests.factories import ScheduleFactory, appointment_create
-from centers.tests.factories import CenterFactory, OfferingFactory
-from procedures.tests.factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,16 +42,3 @@ def test_tasks_are_idempotent_and_tolerate_missing_rows(frozen, procedure):
     assert tasks.appointments_mark_no_shows.delay().get() == 0
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.NO_SHOW
-
-
-def test_demo_schedules_follow_the_center_hours(frozen):
-    center = CenterFactory(hours=True)  # Mon–Fri 08:30–20:30, Sat 08:30–13:30
-    bookable = ProcedureFactory()
-    walk_in = ProcedureFactory(appointment_policy="walk_in")
-    OfferingFactory(center=center, procedure=bookable)
-    OfferingFactory(center=center, procedure=walk_in)
-    [schedule] = demo_schedules_create(capacity=2, slot_minutes=30)
-    assert list(schedule.procedures.all()) == [bookable]
-    assert schedule.rules.count() == 6
-    assert schedule.slots.filter(starts_at__date=dt.date(2026, 11, 28)).count() == 10  # Saturday 08:30–13:30
-    assert demo_schedules_create() == []  # idempotent

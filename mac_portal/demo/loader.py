@@ -11,14 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from appointments.models import Schedule
-from appointments.services import demo_schedules_create, slots_generate_all
+from appointments.services import RuleRange, schedule_create, slots_generate_all
 from centers.models import Center, Closure, Counter, Language, Offering, OpeningHours
 from centers.selectors import national_holiday
 from centers.services import HoursRange, center_hours_set, closure_add
-from procedures.constants import Channel
+from procedures.constants import AppointmentPolicy, Channel
 from procedures.models import Entity, Procedure, Requirement
 from procedures.services import procedure_refresh_search_documents
 
@@ -312,12 +313,41 @@ def _load_counters(centers: dict[str, Center], offerings: dict[tuple[int, int], 
     changes.updated += len(retired)
 
 
-def _load_schedules(changes: _Changes) -> int:
-    """Appointment schedules for the in-person centers, and slots for the booking window from today on (the
-    daily beat task does this in production; the embedded setup has no beat, so each load tops slots up)."""
-    changes.created += len(demo_schedules_create())
+def schedules_load(*, capacity: int = 2, slot_minutes: int = 30) -> int:
+    """One appointment schedule per active in-person center without one, serving its bookable offerings
+    during the center's hours; then slots for the booking window from now on (the daily beat task does this in
+    production; the embedded setup has no beat, so each load tops slots up). Returns how many were created."""
+    created = 0
+    centers = Center.objects.filter(is_active=True, channel=Channel.IN_PERSON).exclude(
+        Exists(Schedule.objects.filter(center=OuterRef("pk")))
+    )
+    for center in centers:
+        procedures = list(
+            Procedure.objects.filter(offerings__center=center, offerings__is_active=True, is_active=True).exclude(
+                appointment_policy=AppointmentPolicy.WALK_IN
+            )
+        )
+        rules = [
+            RuleRange(weekday=hours.weekday, start=hours.opens, end=hours.closes)
+            for hours in OpeningHours.objects.filter(center=center, offering__isnull=True)
+            if _minutes_between(hours.opens, hours.closes) >= slot_minutes
+        ]
+        if procedures and rules:
+            schedule_create(
+                center=center,
+                name="Citas",
+                procedures=procedures,
+                rules=rules,
+                slot_minutes=slot_minutes,
+                capacity=capacity,
+            )
+            created += 1
     slots_generate_all()
-    return Schedule.objects.filter(center__channel=Channel.IN_PERSON).count()
+    return created
+
+
+def _minutes_between(start: dt.time, end: dt.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
 @transaction.atomic
@@ -333,7 +363,7 @@ def demo_load(*, today: dt.date | None = None) -> dict[str, int]:
     _load_closures(centers, today, changes)
     _load_counters(centers, offerings, changes)
     procedure_refresh_search_documents()
-    schedules = _load_schedules(changes)
+    changes.created += schedules_load()
 
     center_ids = [c.pk for c in centers.values()]
     return {
@@ -346,7 +376,7 @@ def demo_load(*, today: dt.date | None = None) -> dict[str, int]:
         "counters": Counter.objects.filter(center_id__in=center_ids, is_active=True).count(),
         "opening_hours": OpeningHours.objects.filter(center_id__in=center_ids).count(),
         "closures": Closure.objects.filter(center_id__in=center_ids, date__gt=today).count(),
-        "schedules": schedules,
+        "schedules": Schedule.objects.filter(center_id__in=center_ids).count(),
         "created": changes.created,
         "updated": changes.updated,
         "removed": changes.removed,

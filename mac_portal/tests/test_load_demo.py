@@ -9,13 +9,16 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from appointments.models import Schedule
 from centers.models import Center, Closure, Counter, Offering, OpeningHours
 from centers.selectors import center_get, center_status, national_holiday
 from centers.services import HoursRange, opening_hours_validate
-from mac_portal.demo.loader import demo_load
+from centers.tests.factories import CenterFactory, OfferingFactory
+from mac_portal.demo.loader import demo_load, schedules_load
 from procedures.constants import AppointmentPolicy, Channel, CitizenIntent
 from procedures.models import Entity, Procedure, Requirement
 from procedures.selectors import procedure_list, procedure_most_demanded
+from procedures.tests.factories import ProcedureFactory
 
 LIMA = ZoneInfo("America/Lima")
 # A Thursday; Tuesday 8 December 2026 is a national holiday, so Monday the 7th is the bridge day.
@@ -255,3 +258,18 @@ def test_a_failure_leaves_nothing_half_loaded(db, monkeypatch):
     assert not Entity.objects.exists()
     assert not Procedure.objects.exists()
     assert not Center.objects.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("America/Lima")), tick=False)
+def test_demo_schedules_follow_the_center_hours(db):
+    center = CenterFactory(hours=True)  # Mon–Fri 08:30–20:30, Sat 08:30–13:30
+    bookable = ProcedureFactory()
+    walk_in = ProcedureFactory(appointment_policy="walk_in")
+    OfferingFactory(center=center, procedure=bookable)
+    OfferingFactory(center=center, procedure=walk_in)
+    assert schedules_load(capacity=2, slot_minutes=30) == 1
+    [schedule] = Schedule.objects.all()
+    assert list(schedule.procedures.all()) == [bookable]
+    assert schedule.rules.count() == 6
+    assert schedule.slots.filter(starts_at__date=dt.date(2026, 11, 28)).count() == 10  # Saturday 08:30–13:30
+    assert schedules_load() == 0  # idempotent

@@ -106,10 +106,15 @@ def test_spanish_by_default_and_english_through_the_switch(client, catalog):
     assert ">Trámites</h1>" in client.get(reverse("procedures:list")).content.decode()
 
 
-def test_browser_language_english_is_honoured(client):
+def test_browser_language_does_not_switch_the_portal_away_from_spanish(client):
     ProcedureFactory(name="Pago de tasas")
-    html = client.get(reverse("procedures:list"), headers={"accept-language": "en"}).content.decode()
-    assert "1 procedure found" in html
+    html = client.get(reverse("procedures:list"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="es-pe">' in html and "Se encontró 1 trámite" in html
+
+
+def test_an_unknown_language_cookie_falls_back_to_spanish(client):
+    client.cookies["django_language"] = "xx"
+    assert ">Trámites</h1>" in client.get(reverse("procedures:list")).content.decode()
 
 
 def test_unknown_page_is_a_friendly_404_with_search_and_links(client):
