@@ -17,9 +17,10 @@ run:  ## serve the portal on http://127.0.0.1:8000/ (SQLite, Celery eager, demo 
 test:  ## the whole suite on PostgreSQL and Redis, with checks and lint (what CI runs)
 	./scripts/test
 
-lint: venv  ## ruff check + ruff format --check
+lint: venv  ## ruff check + ruff format --check + mypy (services, selectors, tasks)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: venv  ## fix what ruff can fix, then format
 	$(PY) -m ruff check --fix .

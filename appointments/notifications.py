@@ -35,7 +35,7 @@ def _lease() -> dt.timedelta:
 
 
 def _channels(appointment: Appointment) -> list[str]:
-    channels = []
+    channels: list[str] = []
     if appointment.email:
         channels.append(NotificationChannel.EMAIL)
     if appointment.phone:

@@ -74,10 +74,10 @@ def availability_by_day(
         .filter(starts_at__lt=_day_start(date_to + dt.timedelta(days=1)))
         .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()))
         .values("day")
-        .annotate(free=Sum(F("capacity") - F("booked")))
+        .annotate(free_places=Sum(F("capacity") - F("booked")))
         .order_by("day")
     )
-    return {row["day"]: row["free"] for row in rows}
+    return {row["day"]: row["free_places"] for row in rows}
 
 
 def availability_month(

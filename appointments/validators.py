@@ -123,7 +123,7 @@ def full_name_normalize(value: str) -> str:
 
 def code_normalize(value: str) -> str:
     """A booking code as typed (spaces, dashes, lower case, O for 0, I/L for 1) in canonical form; "" if impossible."""
-    value = _compact(value).translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    value = _compact(value).translate(str.maketrans("OIL", "011"))
     if len(value) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in value):
         return ""
     return value

@@ -52,6 +52,10 @@ class Center(models.Model):
         Procedure, through="Offering", related_name="centers", verbose_name=_("procedures"), blank=True
     )
 
+    # Set by centers.selectors (Prefetch to_attr): center-wide hours, and closures of the coming weeks.
+    center_hours: list["OpeningHours"]
+    upcoming_closures: list["Closure"]
+
     class Meta:
         verbose_name = _("service point")
         verbose_name_plural = _("service points")

@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 import holidays
 from django.db.models import Prefetch, Q, QuerySet
@@ -133,14 +134,24 @@ def offering_list_for_procedure(*, procedure_id: int) -> QuerySet[Offering]:
     )
 
 
+def offering_hours(*, offering: Offering) -> list[OpeningHours]:
+    """The desk's own hours when it has them, else its center's (as prefetched by offering_list_for_procedure)."""
+    desk_hours: list[OpeningHours] = offering.desk_hours  # type: ignore[attr-defined]  # Prefetch to_attr
+    return desk_hours or offering.center.center_hours
+
+
 def offering_status(*, offering: Offering, at: dt.datetime | None = None) -> OpeningStatus:
     center = offering.center
-    hours = offering.desk_hours or center.center_hours
-    return opening_status(hours=hours, closures=center.upcoming_closures, at=at, always_open=center.always_open)
+    return opening_status(
+        hours=offering_hours(offering=offering),
+        closures=center.upcoming_closures,
+        at=at,
+        always_open=center.always_open,
+    )
 
 
 def offering_weekly_hours(*, offering: Offering) -> list[DayHours]:
-    return weekly_hours(hours=offering.desk_hours or offering.center.center_hours)
+    return weekly_hours(hours=offering_hours(offering=offering))
 
 
 def center_choices() -> list[tuple[str, str]]:
@@ -218,9 +229,10 @@ class CatalogFilters(ProcedureFilters, total=False):
 
 def catalog_procedure_list(*, filters: CatalogFilters | None = None) -> QuerySet[Procedure]:
     """The procedures catalog with its filters, plus the service point that offers them."""
-    filters = dict(filters or {})
-    center = filters.pop("center", "")
-    queryset = procedure_list(filters=filters)  # type: ignore[arg-type]
+    filters = filters or {}
+    center = filters.get("center", "")
+    procedure_filters = cast(ProcedureFilters, {key: value for key, value in filters.items() if key != "center"})
+    queryset = procedure_list(filters=procedure_filters)
     if center:
         queryset = queryset.filter(offerings__center__slug=center, offerings__is_active=True)
     return queryset
