@@ -55,7 +55,6 @@ BAD_REQUEST = {400: BAD_REQUEST_RESPONSE, **NOT_FOUND}
 class CenterViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CenterSerializer
     lookup_field = "slug"
-    filter_backends: list = []
     # A public, read-only API: no session or password is read, so no CSRF and no session query.
     authentication_classes: list = []
 
@@ -103,7 +102,6 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
 class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProcedureSerializer
     lookup_field = "slug"
-    filter_backends: list = []
     # A public, read-only API: no session or password is read, so no CSRF and no session query.
     authentication_classes: list = []
 

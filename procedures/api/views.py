@@ -37,7 +37,6 @@ def _slug_parameter(description: str) -> OpenApiParameter:
 class EntityViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EntitySerializer
     lookup_field = "slug"
-    filter_backends: list = []
     # A public, read-only API: no session or password is read, so no CSRF and no session query.
     authentication_classes: list = []
 
