@@ -5,7 +5,7 @@ from typing import TypedDict
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, When
 
 from .constants import SEARCH_CONFIG, Channel
 from .models import CHANNEL_FIELDS, Entity, Procedure
@@ -32,24 +32,36 @@ def procedure_search(*, queryset: QuerySet[Procedure], query: str) -> QuerySet[P
     terms = search_terms(query)
     if not terms:
         return queryset
-    if connection.vendor == "postgresql":
-        # Each word is a prefix of a Spanish stem, so "policia" finds "policiales".
-        tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), config=SEARCH_CONFIG, search_type="raw")
-        vector = F("search_vector")
-        # A match in the name counts most (weight A only), then how demanded the procedure is, then relevance.
-        return (
-            queryset.filter(search_vector=tsquery)
-            .annotate(
-                name_rank=SearchRank(vector, tsquery, weights=[0.0, 0.0, 0.0, 1.0]),
-                rank=SearchRank(vector, tsquery),
-            )
-            .order_by("-name_rank", F("demand_rank").asc(nulls_last=True), "-rank", "name")
+    if connection.vendor != "postgresql":
+        return procedure_search_substring(queryset=queryset, terms=terms)
+    # Each word is a prefix of a Spanish stem, so "policia" finds "policiales".
+    tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), config=SEARCH_CONFIG, search_type="raw")
+    vector = F("search_vector")
+    # A match in the name counts most (weight A only), then how demanded the procedure is, then relevance.
+    return (
+        queryset.filter(search_vector=tsquery)
+        .annotate(
+            name_rank=SearchRank(vector, tsquery, weights=[0.0, 0.0, 0.0, 1.0]),
+            rank=SearchRank(vector, tsquery),
         )
-    condition = Q()
+        .order_by("-name_rank", F("demand_rank").asc(nulls_last=True), "-rank", "name")
+    )
+
+
+def procedure_search_substring(*, queryset: QuerySet[Procedure], terms: list[str]) -> QuerySet[Procedure]:
+    """The fallback without PostgreSQL (the embedded SQLite setup): every word's crude stem in the normalized
+    search document; matches in the name first, then the most demanded."""
+    condition = in_name = Q()
     for term in terms:
-        # A crude stem: drop a plural or adjective ending so "policia" still meets "policiales".
-        condition &= Q(search_document__contains=term[: max(4, len(term) - 2)])
-    return queryset.filter(condition).order_by(F("demand_rank").asc(nulls_last=True), "name")
+        # Drop a plural or adjective ending so "policia" still meets "policiales".
+        stem = term[: max(4, len(term) - 2)]
+        condition &= Q(search_document__contains=stem)
+        in_name &= Q(name__icontains=stem)
+    return (
+        queryset.filter(condition)
+        .annotate(name_match=Case(When(in_name, then=1), default=0, output_field=IntegerField()))
+        .order_by("-name_match", F("demand_rank").asc(nulls_last=True), "name")
+    )
 
 
 def procedure_list(*, filters: ProcedureFilters | None = None) -> QuerySet[Procedure]:
