@@ -5,7 +5,6 @@ import time_machine
 
 from appointments import sms
 from appointments.tests.factories import ScheduleFactory, lima, slot_create
-from centers.models import Language
 from procedures.tests.factories import ProcedureFactory
 
 # Monday 23 November 2026, 10:00 in Lima: no holiday within the next week.
@@ -20,22 +19,6 @@ def _sms_locmem(settings):
     sms.outbox.clear()
     yield
     sms.outbox.clear()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _migrated_languages(django_db_setup, django_db_blocker):
-    """The languages centers' data migration creates, read before any transactional test can flush them."""
-    with django_db_blocker.unblock():
-        return list(Language.objects.values())
-
-
-@pytest.fixture(scope="module")
-def restore_migrated_rows(_migrated_languages, django_db_blocker):
-    """For modules of transactional tests: their flush also deletes rows made by data migrations (languages);
-    put them back afterwards, so later tests and the next --reuse-db run still find them."""
-    yield
-    with django_db_blocker.unblock():
-        Language.objects.bulk_create([Language(**row) for row in _migrated_languages], ignore_conflicts=True)
 
 
 @pytest.fixture(autouse=True)

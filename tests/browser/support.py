@@ -2,6 +2,7 @@
 
 import gzip
 import json
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,21 +13,40 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # What a citizen downloads on first load and we count against the weight budget (images and fonts aside).
 WEIGHED_RESOURCE_TYPES = {"document", "stylesheet", "script"}
+WEIGHT_BUDGET_BYTES = 100 * 1024
 
 
 class PageLoad:
-    """A cold page load: the main response, the gzip-compressed weight of HTML + CSS + JS, and broken assets."""
+    """A cold page load: the main response, the gzip-compressed weight of HTML + CSS + JS, and broken assets.
 
-    def __init__(self, page: Page, url: str) -> None:
+    `PageLoad(page, url)` goes to `url`; `PageLoad(page, url, action=...)` weighs the navigation the action starts
+    instead (a click on a form's button), `url` then only names the page in messages.
+    """
+
+    def __init__(self, page: Page, url: str, *, action: Callable[[], object] | None = None) -> None:
         self.weights: dict[str, int] = {}
         self.broken: list[str] = []
-        page.on("response", self._weigh)
+        # Only collected while loading: a handler that waited for a body there would miss the responses arriving
+        # meanwhile (the weight then left out CSS files), so the bodies are read once the page has loaded.
+        responses: list[Response] = []
+
+        def collect(response: Response) -> None:
+            responses.append(response)
+
+        page.on("response", collect)
         try:
-            response = page.goto(url, wait_until="load")
+            if action is None:
+                response = page.goto(url, wait_until="load")
+            else:
+                with page.expect_navigation(wait_until="load") as navigation:
+                    action()
+                response = navigation.value
         finally:
-            page.remove_listener("response", self._weigh)
+            page.remove_listener("response", collect)
         assert response is not None, url
         self.response = response
+        for loaded in responses:
+            self._weigh(loaded)
 
     def _weigh(self, response: Response) -> None:
         if response.request.resource_type not in WEIGHED_RESOURCE_TYPES:
@@ -59,3 +79,25 @@ def axe_violations(page: Page) -> list[str]:
         + "; ".join(json.dumps(node["target"]) for node in violation["nodes"][:5])
         for violation in result["violations"]
     ]
+
+
+def page_problems(page: Page, load: PageLoad, name: str, *, status: int = 200) -> list[str]:
+    """What a citizen would stumble on in a loaded page, one line each: another status than `status`, assets
+    that did not load, no language or title, more than WEIGHT_BUDGET_BYTES (gzip) on first load, WCAG 2.1 A/AA
+    violations."""
+    problems = []
+    if load.response.status != status:
+        problems.append(f"{name}: {load.response.url} answered {load.response.status}, not {status}")
+    if load.broken:
+        problems.append(f"{name}: assets that did not load: {load.broken}")
+    if not page.locator("html").get_attribute("lang", timeout=1000):
+        problems.append(f"{name}: the page does not declare its language")
+    if not page.title().strip():
+        problems.append(f"{name}: the page has no title")
+    if load.weight >= WEIGHT_BUDGET_BYTES:
+        problems.append(
+            f"{name}: first load weighs {load.weight / 1024:.1f} KB gzip (budget {WEIGHT_BUDGET_BYTES // 1024} KB): "
+            + load.weight_report()
+        )
+    problems += [f"{name}: WCAG 2.1 A/AA violation: {violation}" for violation in axe_violations(page)]
+    return problems

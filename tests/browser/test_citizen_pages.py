@@ -6,11 +6,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from .support import LIMA, PageLoad, axe_violations
+from .support import LIMA, PageLoad, axe_violations, page_problems
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-WEIGHT_BUDGET_BYTES = 100 * 1024
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("restore_migrated_rows"),
+]
 
 # (name, path, expected status); {procedure} and {center} are filled with the catalog's slugs.
 CITIZEN_PAGES = [
@@ -30,15 +32,8 @@ def test_citizen_page_is_accessible_and_light(page: Page, live_server, catalog, 
 
     load = PageLoad(page, url)
 
-    assert load.response.status == status, f"{name}: {url} answered {load.response.status}"
-    assert not load.broken, f"{name}: assets that did not load: {load.broken}"
-    assert page.locator("html").get_attribute("lang", timeout=1000), f"{name}: the page does not declare its language"
-    assert page.title().strip(), f"{name}: the page has no title"
-    assert load.weight < WEIGHT_BUDGET_BYTES, (
-        f"{name}: first load weighs {load.weight / 1024:.1f} KB gzip (budget 100 KB): {load.weight_report()}"
-    )
-    violations = axe_violations(page)
-    assert not violations, f"{name}: WCAG 2.1 A/AA violations:\n" + "\n".join(violations)
+    problems = page_problems(page, load, name, status=status)
+    assert not problems, "\n".join(problems)
 
 
 def test_pages_work_without_javascript(page_without_js: Page, live_server, catalog):
