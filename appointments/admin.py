@@ -244,7 +244,10 @@ class AppointmentAdmin(admin.ModelAdmin):
         ),
         (_("Attention"), {"fields": ["priority_need", "checked_in_at"]}),
         (_("Statistics (with consent)"), {"fields": ["segmentation_consent", "age_band", "gender"]}),
-        (_("Consent and history"), {"fields": ["consent_version", "consent_at", "created_at", "updated_at"]}),
+        (
+            _("Consent and history"),
+            {"fields": ["consent_version", "consent_at", "created_at", "updated_at", "anonymized_at"]},
+        ),
         (_("Cancellation"), {"fields": ["cancelled_at", "cancelled_by_staff", "cancel_reason"]}),
     ]
 

@@ -204,6 +204,9 @@ class Appointment(models.Model):
     cancelled_by_staff = models.BooleanField(_("cancelled by staff"), default=False)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=250, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # Ley 29733 retention limit: set by services.appointments_purge_personal_data, which clears the citizen's
+    # name, document, e-mail, phone and cancel reason and keeps only what aggregate reports need.
+    anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("appointment")
@@ -212,11 +215,21 @@ class Appointment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["document_type", "document_number", "procedure"],
-                condition=models.Q(status=AppointmentStatus.BOOKED),
+                # Anonymized rows have no document left: they never count as the citizen's booking.
+                condition=models.Q(status=AppointmentStatus.BOOKED, anonymized_at__isnull=True),
                 name="appointment_one_active_per_document_procedure",
             ),
             models.CheckConstraint(condition=models.Q(code__regex=CODE_REGEX), name="appointment_code_format"),
-            models.CheckConstraint(condition=~models.Q(email="", phone=""), name="appointment_has_email_or_phone"),
+            models.CheckConstraint(
+                condition=models.Q(anonymized_at__isnull=False) | ~models.Q(email="", phone=""),
+                name="appointment_has_email_or_phone",
+            ),
+            # Ley 29733: an anonymized appointment keeps no personal data.
+            models.CheckConstraint(
+                condition=models.Q(anonymized_at__isnull=True)
+                | models.Q(full_name="", document_number="", email="", phone="", cancel_reason=""),
+                name="appointment_anonymized_has_no_personal_data",
+            ),
             # Ley 29733: statistics data exists only with the citizen's consent.
             models.CheckConstraint(
                 condition=models.Q(segmentation_consent=True) | models.Q(age_band="", gender=""),
@@ -227,6 +240,10 @@ class Appointment(models.Model):
             models.Index(fields=["document_type", "document_number", "status"], name="appointment_document_status"),
             models.Index(fields=["center", "status"], name="appointment_center_status"),
             models.Index(fields=["status", "slot"], name="appointment_status_slot"),
+            # The retention purge reads only appointments not yet anonymized: cost follows them, not history.
+            models.Index(
+                fields=["slot"], condition=models.Q(anonymized_at__isnull=True), name="appointment_unpurged_slot"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -182,7 +182,7 @@ def appointment_lookup(*, code: str, document_number: str, client_address: str |
         rate_limit_hit(scope="lookup", client_address=client_address)
     appointment = (
         Appointment.objects.select_related("procedure__entity", "center", "slot", "preferred_language")
-        .filter(code=code_normalize(code) or "-")
+        .filter(code=code_normalize(code) or "-", anonymized_at__isnull=True)  # anonymized: as if unknown
         .first()
     )
     document_type = appointment.document_type if appointment else DocumentType.DNI
@@ -204,7 +204,7 @@ def appointment_search(*, query: str) -> QuerySet[Appointment]:
     """Staff search by booking code or document number."""
     code = code_normalize(query)
     number = "".join(ch for ch in (query or "").upper() if ch.isalnum())
-    condition = Q(document_number=number) | Q(document_number=number[:8])
+    condition = Q(document_number=number) | Q(document_number=number[:8]) if number else Q(pk__in=[])
     if code:
         condition |= Q(code=code)
     return _appointment_detail_queryset().filter(condition).order_by("-slot__starts_at")

@@ -48,7 +48,7 @@ from .constants import (
 )
 from .errors import Cooldown, Duplicate, InvalidBooking, LimitReached, SlotFull, WindowClosed
 from .formatting import lima_date
-from .models import Appointment, DocumentQuota, Schedule, ScheduleRule, Slot
+from .models import Appointment, DocumentQuota, Notification, Schedule, ScheduleRule, Slot
 from .ratelimit import rate_limit_hit
 from .validators import document_number_normalize, email_normalize, full_name_normalize, phone_normalize
 
@@ -514,10 +514,19 @@ def _bookable_slot(*, slot_id: int, procedure_id: int, now: dt.datetime) -> tupl
 
 def _document_lock(*, document_type: str, document_number: str) -> DocumentQuota:
     """Create the document's quota row if needed and lock it for the rest of the transaction."""
-    DocumentQuota.objects.bulk_create(
-        [DocumentQuota(document_type=document_type, document_number=document_number)], ignore_conflicts=True
-    )
-    return DocumentQuota.objects.select_for_update().get(document_type=document_type, document_number=document_number)
+    for _attempt in range(3):
+        DocumentQuota.objects.bulk_create(
+            [DocumentQuota(document_type=document_type, document_number=document_number)], ignore_conflicts=True
+        )
+        quota = (
+            DocumentQuota.objects.select_for_update()
+            .filter(document_type=document_type, document_number=document_number)
+            .first()
+        )
+        # None: the retention purge deleted an idle row between the insert and the lock; create it again.
+        if quota is not None:
+            return quota
+    raise RuntimeError("the document quota row keeps disappearing")
 
 
 def _constraint_name(exc: IntegrityError) -> str:
@@ -636,7 +645,7 @@ def _appointment_lock(*, appointment: Appointment) -> Appointment:
 
 
 def _changeable_check(*, appointment: Appointment, now: dt.datetime, by_staff: bool = False) -> None:
-    if appointment.status != AppointmentStatus.BOOKED:
+    if appointment.status != AppointmentStatus.BOOKED or appointment.anonymized_at is not None:
         raise WindowClosed(_("This appointment is no longer active, so it cannot be changed."))
     if not by_staff and appointment.slot.starts_at <= now:
         raise WindowClosed(_("This appointment has already started, so it cannot be changed."))
@@ -733,6 +742,98 @@ def appointments_mark_no_shows(*, now: dt.datetime | None = None) -> int:
     return Appointment.objects.filter(status=AppointmentStatus.BOOKED, slot__ends_at__lt=now - grace).update(
         status=AppointmentStatus.NO_SHOW, updated_at=now
     )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Retention limits (Ley 29733)
+# --------------------------------------------------------------------------------------------------------------
+
+PURGE_BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """What one retention purge did (all zero when there was nothing left to purge)."""
+
+    appointments_anonymized: int = 0
+    notifications_deleted: int = 0
+    quotas_deleted: int = 0
+
+
+def appointments_purge_personal_data(
+    *, now: dt.datetime | None = None, batch_size: int = PURGE_BATCH_SIZE
+) -> PurgeResult:
+    """Apply the retention limit (settings.APPOINTMENTS_RETENTION_DAYS) to the citizens' personal data.
+
+    An appointment whose slot ended more than that many days ago (a booked one also past the no-show grace) is
+    anonymized: name, document number, e-mail, phone and cancel reason cleared, `anonymized_at` set; what reports
+    count (procedure, center, slot, status, channel, language, priority, consented age band and gender, consent
+    version) stays. Its messages are deleted: their content was personal data. Document quota rows without an
+    active appointment and past the rebooking cooldown are deleted too (they hold a document number).
+
+    Batches of `batch_size` rows, one transaction each, rows locked by someone else skipped (taken the next
+    day); the number of queries depends on the number of batches, never on rows. Idempotent.
+    """
+    now = now or timezone.now()
+    retention = dt.timedelta(days=max(_setting("APPOINTMENTS_RETENTION_DAYS", 180), 0))
+    grace = dt.timedelta(minutes=_setting("APPOINTMENTS_NO_SHOW_GRACE_MINUTES", 30))
+    cutoff = now - retention
+    expired = (
+        Appointment.objects.filter(anonymized_at__isnull=True, slot__ends_at__lt=cutoff)
+        # Never an appointment that could still be attended or marked as a no-show, whatever the retention.
+        .exclude(status=AppointmentStatus.BOOKED, slot__ends_at__gte=now - grace)
+        .select_for_update(of=("self",), skip_locked=True)
+        .order_by()  # any order: no sort, the LIMIT stops the scan early
+        .values_list("pk", flat=True)
+    )
+    anonymized = notifications_deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(expired[:batch_size])
+            if ids:
+                deleted, _by_model = Notification.objects.filter(appointment_id__in=ids).delete()
+                notifications_deleted += deleted
+                anonymized += Appointment.objects.filter(pk__in=ids).update(
+                    full_name="",
+                    document_number="",
+                    email="",
+                    phone="",
+                    cancel_reason="",
+                    anonymized_at=now,
+                    updated_at=now,
+                )
+        if len(ids) < batch_size:
+            break
+
+    cooldown = dt.timedelta(minutes=_setting("APPOINTMENTS_REBOOK_COOLDOWN_MINUTES", 30))
+    active = Appointment.objects.filter(
+        document_type=OuterRef("document_type"),
+        document_number=OuterRef("document_number"),
+        status=AppointmentStatus.BOOKED,
+    )
+    idle = (
+        DocumentQuota.objects.filter(Q(last_cancelled_at__isnull=True) | Q(last_cancelled_at__lt=now - cooldown))
+        .exclude(Exists(active))
+        # A row a booking holds is skipped; a booking that finds its row gone creates it again (_document_lock).
+        .select_for_update(skip_locked=True)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    quotas_deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(idle[:batch_size])
+            if ids:
+                quotas_deleted += DocumentQuota.objects.filter(pk__in=ids).delete()[0]
+        if len(ids) < batch_size:
+            break
+
+    result = PurgeResult(
+        appointments_anonymized=anonymized, notifications_deleted=notifications_deleted, quotas_deleted=quotas_deleted
+    )
+    if anonymized or quotas_deleted:
+        logger.info("Retention purge: %s", result)
+    return result
 
 
 # --------------------------------------------------------------------------------------------------------------

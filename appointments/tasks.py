@@ -1,7 +1,10 @@
 """Celery tasks of the booking engine: thin, take IDs, idempotent (safe to run twice), retried on database errors.
 
-Beat (settings.CELERY_BEAT_SCHEDULE): notifications every minute, no-shows every 5 minutes, slots daily.
+Beat (settings.CELERY_BEAT_SCHEDULE): notifications every minute, no-shows every 5 minutes, slots and the
+personal-data retention purge daily.
 """
+
+from dataclasses import asdict
 
 from celery import shared_task
 from django.db import DatabaseError
@@ -49,3 +52,9 @@ def schedule_slots_regenerate(schedule_id: int) -> int:
 def center_slots_regenerate(center_id: int) -> int:
     """After a closure is added or removed: that center's slots follow it; returns the number of conflicts."""
     return len(services.slots_generate_for_center(center_id=center_id).conflicts)
+
+
+@shared_task(**RETRY)
+def appointments_purge_personal_data() -> dict[str, int]:
+    """Daily: anonymize appointments past the retention limit (Ley 29733) and drop their messages; returns counts."""
+    return asdict(services.appointments_purge_personal_data())

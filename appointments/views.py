@@ -588,7 +588,7 @@ def _access_appointment(request: HttpRequest, code: str) -> Appointment | None:
         appointment = selectors.appointment_get(appointment_id=grant[0])
     except Appointment.DoesNotExist:
         return None
-    if appointment.code != code:
+    if appointment.code != code or appointment.anonymized_at is not None:
         return None
     if grant[1] - timezone.now().timestamp() < ACCESS_SECONDS / 2:  # renewed now and then, not on every page
         _access_grant(request, appointment_id=appointment.pk, code=code)

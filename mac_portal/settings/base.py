@@ -128,6 +128,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "appointments-send-due-notifications": {"task": "appointments.tasks.notifications_send_due", "schedule": 60.0},
     "appointments-mark-no-shows": {"task": "appointments.tasks.appointments_mark_no_shows", "schedule": 300.0},
     "appointments-extend-slots": {"task": "appointments.tasks.slots_extend", "schedule": crontab(hour=2, minute=15)},
+    "appointments-purge-personal-data": {
+        "task": "appointments.tasks.appointments_purge_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 
@@ -169,6 +173,8 @@ APPOINTMENTS_RATE_LIMITS = {
 # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted (0: use REMOTE_ADDR).
 APPOINTMENTS_TRUSTED_PROXY_COUNT = env.int("APPOINTMENTS_TRUSTED_PROXY_COUNT", default=0)
 APPOINTMENTS_ICS_UID_DOMAIN = env("APPOINTMENTS_ICS_UID_DOMAIN", default="mac.gob.pe")
+# Ley 29733 retention limit: days after its slot ends that a finished appointment keeps the citizen's personal data.
+APPOINTMENTS_RETENTION_DAYS = env.int("APPOINTMENTS_RETENTION_DAYS", default=180)
 
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")
