@@ -16,6 +16,18 @@ from centers.models import Center
 from procedures.models import Procedure
 
 
+class BookingDayField(serializers.DateField):
+    """A day bookings can be about: within a year of today (Lima). Far-off dates are a 400, not arithmetic errors."""
+
+    default_error_messages = {"out_of_range": _("Choose a day within a year of today.")}
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if abs((day - lima_date()).days) > 366:
+            self.fail("out_of_range")
+        return day
+
+
 class AvailabilityQuerySerializer(serializers.Serializer):
     procedure = serializers.SlugRelatedField(
         slug_field="slug", queryset=Procedure.objects.filter(is_active=True), help_text=_("The procedure's slug.")
@@ -23,8 +35,8 @@ class AvailabilityQuerySerializer(serializers.Serializer):
     center = serializers.SlugRelatedField(
         slug_field="slug", queryset=Center.objects.filter(is_active=True), help_text=_("The center's slug.")
     )
-    date_from = serializers.DateField(required=False, help_text=_("First day (default: today, Lima)."))
-    date_to = serializers.DateField(
+    date_from = BookingDayField(required=False, help_text=_("First day (default: today, Lima)."))
+    date_to = BookingDayField(
         required=False, help_text=_("Last day, at most 62 days after the first (default: 30 days after it).")
     )
 
@@ -45,7 +57,7 @@ class SlotsQuerySerializer(serializers.Serializer):
     center = serializers.SlugRelatedField(
         slug_field="slug", queryset=Center.objects.filter(is_active=True), help_text=_("The center's slug.")
     )
-    date = serializers.DateField(help_text=_("The day (Lima)."))
+    date = BookingDayField(help_text=_("The day (Lima)."))
 
 
 class DayAvailabilitySerializer(serializers.Serializer):

@@ -60,6 +60,8 @@ def test_availability_per_day(frozen, api, schedule, procedure, django_assert_ma
         ({"date_from": "2026-12-01", "date_to": "2027-03-01"}, "date_to"),
         ({"date_from": "2026-12-10", "date_to": "2026-12-01"}, "date_to"),
         ({"date_from": "ayer"}, "date_from"),
+        ({"date_from": "9999-12-31"}, "date_from"),  # the last representable day: no date arithmetic error
+        ({"date_from": "0001-01-01", "date_to": "0001-01-02"}, "date_from"),
     ],
 )
 def test_availability_bad_parameters_are_400(frozen, api, schedule, procedure, params, field):
@@ -80,6 +82,15 @@ def test_slots_of_a_day_in_lima_time(frozen, api, schedule, procedure):
     first = response.json()[0]
     assert first["starts_at"] == "2026-12-01T08:30:00-05:00"
     assert first["free"] == 2
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2028-01-01"])
+def test_slots_of_a_day_far_from_today_are_400(frozen, api, schedule, procedure, day):
+    response = api.get(
+        "/api/v1/appointments/slots/", {"procedure": procedure.slug, "center": schedule.center.slug, "date": day}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["date"] == ["Elija un día dentro de un año a partir de hoy."]
 
 
 def test_book_returns_the_code_and_the_details(frozen, api, slot):
