@@ -13,9 +13,16 @@ class BookingError(Exception):
     code = "invalid"
     default_message: str | Promise = _("The request could not be completed.")
 
-    def __init__(self, message: str | Promise | None = None, *, field_errors: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        message: str | Promise | None = None,
+        *,
+        field_errors: dict[str, list[str]] | None = None,
+        retry_after: int = 0,
+    ):
         self.message = message if message is not None else self.default_message
         self.field_errors = field_errors or {}
+        self.retry_after = retry_after  # seconds until trying again makes sense (rate limits, cooldown); 0 if n/a
         super().__init__(str(self.message))
 
 
@@ -47,10 +54,6 @@ class Cooldown(BookingError):
     code = "cooldown"
     default_message = _("You cancelled an appointment a moment ago. Please wait a few minutes before booking again.")
 
-    def __init__(self, message=None, *, retry_after: int = 0, **kwargs):
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
-
 
 class WindowClosed(BookingError):
     code = "window_closed"
@@ -67,10 +70,6 @@ class NotFound(BookingError):
 class RateLimited(BookingError):
     code = "rate_limited"
     default_message = _("Too many attempts from your connection. Please try again later.")
-
-    def __init__(self, message=None, *, retry_after: int = 0, **kwargs):
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
 
 
 # HTTP status for each code, used by the API (and by pages that want a status other than 200).

@@ -42,7 +42,6 @@ from .constants import CONSENT_VERSION, AgeBand, AppointmentStatus, DocumentType
 from .errors import (
     HTTP_STATUS,
     BookingError,
-    Cooldown,
     InvalidBooking,
     NotFound,
     RateLimited,
@@ -494,6 +493,13 @@ def _already_booked(request: HttpRequest, key: str | None) -> HttpResponse | Non
     return redirect("appointments:confirmation", code=code)
 
 
+def _with_retry_after(response: HttpResponse, seconds: int) -> HttpResponse:
+    """Tell clients when trying again makes sense (rate limits, rebooking cooldown)."""
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
+
+
 def _problem_render(request: HttpRequest, exc: BookingError, *, path: BookingPath) -> HttpResponse:
     response = render(
         request,
@@ -503,14 +509,11 @@ def _problem_render(request: HttpRequest, exc: BookingError, *, path: BookingPat
             "code": exc.code,
             "path": path,
             "new_url": _booking_links(path).url(),
-            "retry_minutes": math.ceil(getattr(exc, "retry_after", 0) / 60),
+            "retry_minutes": math.ceil(exc.retry_after / 60),
         },
         status=HTTP_STATUS.get(exc.code, 400),
     )
-    retry_after = getattr(exc, "retry_after", 0)
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
+    return _with_retry_after(response, exc.retry_after)
 
 
 @never_cache
@@ -660,9 +663,7 @@ def manage_lookup(request: HttpRequest) -> HttpResponse:
         form = LookupForm(initial={"code": code_display(code_normalize(raw)) or raw})
     context = {"form": form, "error": error, "retry_minutes": math.ceil(retry_after / 60)}
     response = render(request, "appointments/manage/lookup.html", context, status=status)
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
+    return _with_retry_after(response, retry_after)
 
 
 @never_cache
@@ -734,10 +735,10 @@ def manage_reschedule(request: HttpRequest, code: str) -> HttpResponse:
             )
             path.slot = None
             path.fail("slot", str(exc.message), HTTP_STATUS.get(exc.code, 400))
-            if isinstance(exc, (RateLimited, Cooldown)) and exc.retry_after:
-                response = _reschedule_render(request, appointment, path, links, context)
-                response["Retry-After"] = str(exc.retry_after)
-                return response
+            if exc.retry_after:
+                return _with_retry_after(
+                    _reschedule_render(request, appointment, path, links, context), exc.retry_after
+                )
         else:
             messages.success(
                 request,

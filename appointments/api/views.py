@@ -66,7 +66,7 @@ class BookingAPIView(APIView):
             if exc.field_errors:
                 body["errors"] = exc.field_errors
             headers = {}
-            if retry_after := getattr(exc, "retry_after", 0):
+            if retry_after := exc.retry_after:
                 body["retry_after"] = retry_after
                 headers["Retry-After"] = str(retry_after)
             return Response(body, status=HTTP_STATUS.get(exc.code, 400), headers=headers)
