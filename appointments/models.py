@@ -16,6 +16,8 @@ from .constants import (
     NotificationKind,
     PriorityNeed,
 )
+from .formatting import lima
+from .validators import code_display
 
 
 class Schedule(models.Model):
@@ -124,8 +126,6 @@ class Slot(models.Model):
         indexes = [models.Index(fields=["center", "starts_at"], name="slot_center_start")]
 
     def __str__(self) -> str:
-        from .formatting import lima
-
         return f"{lima(self.starts_at):%Y-%m-%d %H:%M} ({self.booked}/{self.capacity})"
 
     @property
@@ -251,8 +251,6 @@ class Appointment(models.Model):
 
     @property
     def code_display(self) -> str:
-        from .validators import code_display
-
         return code_display(self.code)
 
     @property

@@ -11,6 +11,13 @@ from django.utils.translation import gettext as _
 from .constants import Weekday
 from .models import Center, Closure, Offering, OpeningHours
 
+__all__ = [
+    "HoursRange",
+    "center_hours_set",
+    "closure_add",
+    "opening_hours_validate",
+]
+
 
 @dataclass(frozen=True)
 class HoursRange:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from appointments.documents import appointment_ics, appointment_qr_png, appointment_qr_svg
 from appointments.emails import appointment_email_build, appointment_sms_text
 from appointments.formatting import fee_display
-from appointments.tests.conftest import SLOT_START
 from appointments.tests.factories import appointment_create
+from appointments.tests.utils import SLOT_START
 
 pytestmark = pytest.mark.django_db
 

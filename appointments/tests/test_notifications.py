@@ -6,13 +6,12 @@ import threading
 import pytest
 from django.db import connection
 
-from appointments import notifications
 from appointments.constants import NotificationKind
 from appointments.models import Notification
-from appointments.services import appointment_cancel, appointment_reschedule
+from appointments.services import appointment_cancel, appointment_reschedule, notifications
 from appointments.tasks import notifications_send_due
-from appointments.tests.conftest import NOW, SLOT_START
 from appointments.tests.factories import ScheduleFactory, appointment_create, slot_create
+from appointments.tests.utils import NOW, SLOT_START
 
 REMINDER_AT = SLOT_START - dt.timedelta(hours=24)
 
@@ -191,8 +190,7 @@ def test_a_worker_crash_between_claim_and_send_then_a_double_beat_sends_once(fro
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_migrated_rows")
-def test_the_after_commit_task_and_the_beat_racing_send_once(frozen, procedure, mailoutbox, monkeypatch):
-    monkeypatch.setattr("appointments.notifications._enqueue", lambda ids: None)  # the broker "lost" the task
+def test_the_after_commit_task_and_the_beat_racing_send_once(frozen, procedure, mailoutbox, broker_lost):
     schedule = ScheduleFactory(procedures=[procedure])
     slot = slot_create(schedule=schedule, starts_at=SLOT_START)
     appointment = appointment_create(slot=slot, n=1, phone="")

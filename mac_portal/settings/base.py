@@ -32,7 +32,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "mac_portal",
-    # Domain apps, in dependency order (each may use the ones above it).
+    # The ground floor (imports no app), then the domain apps in dependency order (each may use those above it).
+    "common",
     "procedures",
     "centers",
     "appointments",
@@ -165,16 +166,18 @@ APPOINTMENTS_NO_SHOW_GRACE_MINUTES = env.int("APPOINTMENTS_NO_SHOW_GRACE_MINUTES
 # A claimed message not marked sent within the lease is claimed again; keep it above CELERY_TASK_TIME_LIMIT.
 APPOINTMENTS_NOTIFICATION_LEASE_SECONDS = env.int("APPOINTMENTS_NOTIFICATION_LEASE_SECONDS", default=600)
 APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS = env.int("APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS", default=5)
-# (attempts, window in seconds) per client address; generous, since mobile carriers share addresses (CGNAT).
-APPOINTMENTS_RATE_LIMITS = {
+APPOINTMENTS_ICS_UID_DOMAIN = env("APPOINTMENTS_ICS_UID_DOMAIN", default="mac.gob.pe")
+# Ley 29733 retention limit: days after its slot ends that a finished appointment keeps the citizen's personal data.
+APPOINTMENTS_RETENTION_DAYS = env.int("APPOINTMENTS_RETENTION_DAYS", default=180)
+
+# Rate limits at the edge (common.ratelimit): (attempts, window in seconds) per scope and client address; generous,
+# since mobile carriers share addresses (CGNAT).
+RATE_LIMITS = {
     "book": (env.int("APPOINTMENTS_BOOK_RATE_LIMIT", default=20), 3600),
     "lookup": (env.int("APPOINTMENTS_LOOKUP_RATE_LIMIT", default=30), 600),
 }
 # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted (0: use REMOTE_ADDR).
-APPOINTMENTS_TRUSTED_PROXY_COUNT = env.int("APPOINTMENTS_TRUSTED_PROXY_COUNT", default=0)
-APPOINTMENTS_ICS_UID_DOMAIN = env("APPOINTMENTS_ICS_UID_DOMAIN", default="mac.gob.pe")
-# Ley 29733 retention limit: days after its slot ends that a finished appointment keeps the citizen's personal data.
-APPOINTMENTS_RETENTION_DAYS = env.int("APPOINTMENTS_RETENTION_DAYS", default=180)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")
@@ -190,20 +193,25 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # API
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "mac_portal.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "mac_portal.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "common.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MAC Portal API",
     "DESCRIPTION": "Open API of the Mejor Atención al Ciudadano (MAC) strategy: entities, procedures, service points.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation documents the one error shape (common.api.schema) as its `default` response.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.schema.add_default_error_response",
+    ],
     # Swagger UI and ReDoc are served from our own static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -28,7 +28,7 @@ TIME_LABEL = "08:30–09:00"
 def _own_rate_limit_counters(settings):
     """The frozen clock puts every run in the same rate-limit window of the shared Redis, and every browser comes
     from 127.0.0.1: count this test's bookings and look-ups apart from earlier runs."""
-    settings.APPOINTMENTS_RATE_LIMIT_NAMESPACE = secrets.token_hex(8)
+    settings.RATE_LIMIT_NAMESPACE = secrets.token_hex(8)
 
 
 @pytest.fixture

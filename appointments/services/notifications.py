@@ -17,15 +17,25 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .constants import AppointmentStatus, NotificationChannel, NotificationKind
-from .models import Appointment, Notification
+from ..constants import AppointmentStatus, NotificationChannel, NotificationKind
+from ..emails import appointment_email_build, appointment_sms_text
+from ..models import Appointment, Notification
+from ..sms import sms_send
+from ..tasks import notification_send as notification_send_task
+
+__all__ = [
+    "notification_deliver",
+    "notification_send",
+    "notifications_claim",
+    "notifications_plan",
+    "notifications_send_due",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -80,16 +90,9 @@ def notifications_plan(*, appointment: Appointment, kind: str, now: dt.datetime 
         .exclude(kind=NotificationKind.REMINDER)
         .values_list("pk", flat=True)
     )
-    if due_now:
-        transaction.on_commit(partial(_enqueue, due_now), robust=True)
+    for pk in due_now:
+        notification_send_task.delay_on_commit(pk)
     return due_now
-
-
-def _enqueue(ids: Sequence[int]) -> None:
-    from .tasks import notification_send
-
-    for pk in ids:
-        notification_send.delay(pk)
 
 
 def notifications_claim(
@@ -131,9 +134,6 @@ def _skip_reason(notification: Notification, now: dt.datetime) -> str:
 
 def notification_deliver(*, notification_id: int, token: uuid.UUID) -> bool:
     """Send one claimed row; only the holder of `token` sends and marks it. True when it was sent."""
-    from .emails import appointment_email_build, appointment_sms_text
-    from .sms import sms_send
-
     now = timezone.now()
     notification = (
         Notification.objects.select_related(
