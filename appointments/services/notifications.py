@@ -101,7 +101,7 @@ def notifications_claim(
     """Claim up to `limit` due rows (or those of `ids` that are due) for this caller; returns (token, ids)."""
     now = now or timezone.now()
     token = uuid.uuid4()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the claim commits on its own, before any send
         candidates = (
             Notification.objects.select_for_update(skip_locked=True)
             .filter(sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now)

@@ -57,7 +57,7 @@ def appointments_purge_personal_data(
     )
     anonymized = notifications_deleted = 0
     while True:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):  # each batch commits on its own
             ids = list(expired[:batch_size])
             if ids:
                 deleted, _by_model = Notification.objects.filter(appointment_id__in=ids).delete()
@@ -90,7 +90,7 @@ def appointments_purge_personal_data(
     )
     quotas_deleted = 0
     while True:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             ids = list(idle[:batch_size])
             if ids:
                 quotas_deleted += DocumentQuota.objects.filter(pk__in=ids).delete()[0]
