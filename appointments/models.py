@@ -265,6 +265,11 @@ class Notification(models.Model):
     gets a fresh reminder while a beat that runs twice can never plan (or send) the same message twice.
     """
 
+    @property
+    def message_key(self) -> str:
+        """The same for every attempt at this message: its Message-ID (e-mail) and idempotency key (SMS)."""
+        return f"notification-{self.pk}.{self.sequence}"
+
     appointment = models.ForeignKey(
         Appointment, verbose_name=_("appointment"), on_delete=models.CASCADE, related_name="notifications"
     )
@@ -275,6 +280,9 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     claim_token = models.UUIDField(_("claim token"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Set just before the provider is called, `sent_at` just after: a row with the first and not the second may
+    # have gone out (a worker died in between); it is sent again, with the same Message-ID / idempotency key.
+    sending_at = models.DateTimeField(_("handed to the provider at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     skipped_at = models.DateTimeField(_("skipped at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)

@@ -47,6 +47,7 @@ __all__ = [
     "centers_for_procedure",
     "language_choices",
     "procedure_for_booking",
+    "slot_center_day",
     "slot_conflicts",
     "slots_of_day",
 ]
@@ -202,6 +203,12 @@ def appointment_lookup(*, code: str, document_number: str) -> Appointment | None
         given = ""
     matches = hmac.compare_digest(given.encode(), stored.encode())
     return appointment if appointment is not None and matches else None
+
+
+def slot_center_day(*, slot_id: int) -> tuple[int, dt.date] | None:
+    """(center id, Lima day) of a slot, or None when there is no such slot."""
+    row = Slot.objects.filter(pk=slot_id).values_list("center_id", "starts_at").first()
+    return (row[0], lima_date(row[1])) if row else None
 
 
 def appointment_get(*, appointment_id: int) -> Appointment:

@@ -109,3 +109,37 @@ def test_rate_limits_answer_in_the_one_shape(settings):
     assert response.status_code == 429
     assert response.json()["code"] == "rate_limited"
     assert response.json()["retry_after"] == int(response["Retry-After"]) > 0
+
+
+POST_ENDPOINTS = [
+    "/api/v1/appointments/",
+    "/api/v1/appointments/lookup/",
+    "/api/v1/appointments/cancel/",
+    "/api/v1/appointments/reschedule/",
+]
+
+
+@pytest.mark.parametrize("url", POST_ENDPOINTS)
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ("[" * 100_000 + "]" * 100_000, 400, "parse_error"),  # deeply nested arrays
+        ('{"a":' * 50_000 + "1" + "}" * 50_000, 400, "parse_error"),  # deeply nested objects
+        ("[" * 40 + "]" * 40, 400, "parse_error"),  # nested past the API's depth, within the decoder's
+        ('{"code": NaN}', 400, "parse_error"),
+        (b'{"code": "\xff\xfe"}', 400, "parse_error"),  # not UTF-8
+        ('{"code": "' + "x" * 3_000_000 + '"}', 413, "too_large"),  # over DATA_UPLOAD_MAX_MEMORY_SIZE
+    ],
+    ids=["nested-arrays", "nested-objects", "too-deep", "nan", "not-utf8", "too-large"],
+)
+def test_hostile_json_bodies_are_4xx_in_the_one_shape(url, body, status, code):
+    response = APIClient(REMOTE_ADDR=new_address()).generic("POST", url, body, content_type="application/json")
+    assert response.status_code == status
+    assert response.json()["code"] == code and response.json()["detail"]
+
+
+def test_a_wrong_content_type_is_415(client):
+    response = APIClient(REMOTE_ADDR=new_address()).generic(
+        "POST", "/api/v1/appointments/lookup/", "<xml/>", content_type="application/xml"
+    )
+    assert response.status_code == 415 and response.json()["code"] == "unsupported_media_type"

@@ -14,10 +14,9 @@ from rest_framework.views import APIView
 
 from appointments import selectors, services
 from appointments.constants import BookingChannel
-from appointments.errors import NotFound
 from appointments.models import Appointment
 from common.api.schema import error_response
-from common.ratelimit import RateLimitThrottle
+from common.ratelimit import RateLimitThrottle, client_network_limit_hit
 
 from .serializers import (
     AppointmentSerializer,
@@ -41,6 +40,7 @@ CONFLICT = error_response(
 TOO_MANY = error_response(
     _("Too many requests from this address, too soon after a cancellation, or too many active appointments."),
     "rate_limited",
+    "locked",
     "cooldown",
     "limit_reached",
 )
@@ -60,10 +60,7 @@ class BookingAPIView(APIView):
         return serializer.validated_data
 
     def authenticated_appointment(self, request: Request, data: dict) -> Appointment:
-        appointment = selectors.appointment_lookup(code=data["code"], document_number=data["document_number"])
-        if appointment is None:
-            raise NotFound()
-        return appointment
+        return services.appointment_authenticate(code=data["code"], document_number=data["document_number"])
 
     def appointment_response(self, appointment: Appointment, status_code: int = 200) -> Response:
         appointment = selectors.appointment_get(appointment_id=appointment.pk)
@@ -132,6 +129,10 @@ class BookView(BookingAPIView):
     )
     def post(self, request: Request) -> Response:
         data = self.valid_data(BookSerializer, request.data)
+        if place := selectors.slot_center_day(
+            slot_id=data["slot"]
+        ):  # how many places of one center-day a network takes
+            client_network_limit_hit(request, "book_center_day", *place)
         appointment = services.appointment_book(
             slot_id=data["slot"],
             procedure_id=data["procedure"].pk,

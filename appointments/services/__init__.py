@@ -4,6 +4,7 @@ Import from here (`from appointments import services`; `services.appointment_boo
 names; the modules behind them may move.
 """
 
+from .access import appointment_authenticate
 from .booking import (
     appointment_book,
     appointment_cancel,
@@ -31,6 +32,7 @@ __all__ = [
     "PurgeResult",
     "RuleRange",
     "SlotsResult",
+    "appointment_authenticate",
     "appointment_book",
     "appointment_cancel",
     "appointment_check_in",

@@ -4,7 +4,7 @@
 
 from .booking import booking_book, booking_confirmation, booking_details, booking_new
 from .downloads import appointment_ics_download, appointment_qr_download
-from .manage import manage_cancel, manage_detail, manage_lookup, manage_reschedule
+from .manage import manage_cancel, manage_detail, manage_link, manage_lookup, manage_reschedule
 
 __all__ = [
     "appointment_ics_download",
@@ -15,6 +15,7 @@ __all__ = [
     "booking_new",
     "manage_cancel",
     "manage_detail",
+    "manage_link",
     "manage_lookup",
     "manage_reschedule",
 ]

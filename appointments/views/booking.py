@@ -11,7 +11,6 @@ import math
 import secrets
 
 import phonenumbers
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import DomainError
+from common.cache import resilient_cache
+from common.errors import DomainError, RateLimited
 from common.http import with_error_headers
-from common.ratelimit import rate_limit
+from common.ratelimit import client_network_limit_hit, rate_limit
 
 from .. import documents, selectors, services
 from ..constants import CONSENT_VERSION, AgeBand, DocumentType, Gender, PriorityNeed
@@ -124,7 +124,7 @@ def _nonce_key(nonce: str) -> str | None:
 
 def _already_booked(request: HttpRequest, key: str | None) -> HttpResponse | None:
     """The confirmation of the booking this same form made before (a double tap or a resent POST), if any."""
-    booked = cache.get(key) if key else None
+    booked = resilient_cache.get(key) if key else None
     if not booked:
         return None
     appointment_id, code = booked
@@ -168,6 +168,10 @@ def booking_book(request: HttpRequest) -> HttpResponse:
     key = _nonce_key(request.POST.get("nonce", ""))
     if (done := _already_booked(request, key)) is not None:
         return done
+    try:  # how many places of one center-day one network may take (anti-hoarding)
+        client_network_limit_hit(request, "book_center_day", path.center.pk, path.day.isoformat())
+    except RateLimited as exc:
+        return _problem_render(request, exc, path=path)
     try:
         appointment = services.appointment_book(
             slot_id=path.slot.slot_id,
@@ -188,7 +192,7 @@ def booking_book(request: HttpRequest) -> HttpResponse:
             return done
         return _problem_render(request, exc, path=path)
     if key:
-        cache.set(key, (appointment.pk, appointment.code), NONCE_SECONDS)
+        resilient_cache.set(key, (appointment.pk, appointment.code), NONCE_SECONDS)
     access_grant(request, appointment_id=appointment.pk, code=appointment.code)
     return HttpResponseRedirect(reverse("appointments:confirmation", kwargs={"code": appointment.code}), status=303)
 

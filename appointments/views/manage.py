@@ -15,8 +15,8 @@ from common.errors import DomainError
 from common.http import with_error_headers
 from common.ratelimit import rate_limit
 
-from .. import documents, formatting, selectors, services
-from ..errors import BookingError, NotFound
+from .. import documents, formatting, links, selectors, services
+from ..errors import BookingError
 from ..forms import CancelForm, LookupForm
 from ..models import Appointment
 from ..validators import code_display, code_normalize
@@ -51,13 +51,31 @@ def manage_lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST)
     if not form.is_valid():
         return _lookup_render(request, form, status=400)
-    appointment = selectors.appointment_lookup(
-        code=form.cleaned_data["code"], document_number=form.cleaned_data["document_number"]
-    )
-    if appointment is None:
-        return _lookup_render(request, form, error=NotFound())
+    try:
+        appointment = services.appointment_authenticate(
+            code=form.cleaned_data["code"], document_number=form.cleaned_data["document_number"]
+        )
+    except DomainError as error:  # NotFound, or CodeLocked after too many wrong documents for this code
+        return _lookup_render(request, form, error=error)
+    return _granted_redirect(request, appointment)
+
+
+def _granted_redirect(request: HttpRequest, appointment: Appointment) -> HttpResponse:
     access_grant(request, appointment_id=appointment.pk, code=appointment.code)
     return HttpResponseRedirect(reverse("appointments:manage_detail", kwargs={"code": appointment.code}), status=303)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+@rate_limit("lookup", methods=("GET", "HEAD"))
+def manage_link(request: HttpRequest) -> HttpResponse:
+    """The signed link of the appointment's messages (?t=…): opens it without the document number, even while its
+    code's look-up is locked; an invalid or expired link shows the look-up form."""
+    appointment = links.appointment_from_token(token=request.GET.get("t", ""))
+    if appointment is None:
+        messages.info(request, _("That link is not valid any more. Enter your booking code and document number."))
+        return redirect("appointments:manage")
+    return _granted_redirect(request, appointment)
 
 
 @never_cache
