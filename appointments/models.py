@@ -265,10 +265,6 @@ class Notification(models.Model):
     gets a fresh reminder while a beat that runs twice can never plan (or send) the same message twice.
     """
 
-    @property
-    def message_key(self) -> str:
-        """The same for every attempt at this message: its Message-ID (e-mail) and idempotency key (SMS)."""
-        return f"notification-{self.pk}.{self.sequence}"
 
     appointment = models.ForeignKey(
         Appointment, verbose_name=_("appointment"), on_delete=models.CASCADE, related_name="notifications"
@@ -307,6 +303,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_channel_display()}) — {self.appointment_id}"
+
+    @property
+    def message_key(self) -> str:
+        """The same for every attempt at this message: its Message-ID (e-mail) and idempotency key (SMS)."""
+        return f"notification-{self.pk}.{self.sequence}"
 
 
 class DaySheet(Appointment):

@@ -22,12 +22,12 @@ _LOG_EVERY_SECONDS = 60
 
 _local = LocMemCache("mac-fallback", {"OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES, "CULL_FREQUENCY": 3}})
 _lock = threading.Lock()
-_state = {"failures": 0, "logged_at": 0.0}
+_state: dict[str, float] = {"failures": 0, "logged_at": 0.0}
 
 
 def fallback_count() -> int:
     """How many cache calls this process served from the local fallback since it started."""
-    return _state["failures"]
+    return int(_state["failures"])
 
 
 def _failed(operation: str, exc: Exception) -> None:
