@@ -265,7 +265,6 @@ class Notification(models.Model):
     gets a fresh reminder while a beat that runs twice can never plan (or send) the same message twice.
     """
 
-
     appointment = models.ForeignKey(
         Appointment, verbose_name=_("appointment"), on_delete=models.CASCADE, related_name="notifications"
     )

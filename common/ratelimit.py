@@ -43,6 +43,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "lookup": (30, 600),
     "lookup_network": (150, 600),
     "code_failures": (5, 3600),
+    # Not limits: the windows of the adaptive challenge's counts (common.challenge).
+    "challenge_network": (0, 600),
+    "challenge_global": (0, 60),
 }
 # Addresses a reverse proxy may have when TRUSTED_PROXY_NETWORKS is not set: loopback and private ranges.
 DEFAULT_PROXY_NETWORKS = ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7")
@@ -157,6 +160,11 @@ def _count(scope: str, key: str, *, add: bool) -> tuple[float, int, int, int, in
         current, previous = int(counts.get(current_key) or 0), int(counts.get(previous_key) or 0)
     estimate = previous * (1 - elapsed / window) + current
     return estimate, limit, window, previous, current, elapsed
+
+
+def sliding_count(*, scope: str, key: str, add: bool = False) -> float:
+    """The sliding-window estimate of `scope` for `key` (after counting one more attempt when `add`)."""
+    return _count(scope, key, add=add)[0]
 
 
 def _uncount(scope: str, key: str, window: int) -> None:

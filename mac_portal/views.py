@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.template import loader
 
 from centers.selectors import center_list
-from common.cache import fallback_count
 from centers.views import center_rows
+from common.cache import fallback_count
 from procedures.selectors import procedure_most_demanded
 
 

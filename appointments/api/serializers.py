@@ -115,6 +115,16 @@ class BookSerializer(serializers.Serializer):
     consent_version = serializers.CharField(
         max_length=20, help_text=_("Version of the personal data terms the citizen accepted (Ley 29733).")
     )
+    altcha = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Only while bookings rush (429 challenge_required): the solved proof of work of a challenge from "
+            "/api/v1/appointments/challenge/ (an ALTCHA payload)."
+        ),
+    )
 
 
 class CodeDocumentSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ Errors have one shape, {"code", "detail", "errors"?, "retry_after"?}:
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +16,13 @@ from appointments import selectors, services
 from appointments.constants import BookingChannel
 from appointments.models import Appointment
 from common.api.schema import error_response
+from common.challenge import (
+    ChallengeRequired,
+    challenge_create,
+    challenge_is_required,
+    challenge_passed,
+    challenge_pressure_add,
+)
 from common.ratelimit import RateLimitThrottle, client_network_limit_hit
 
 from .serializers import (
@@ -40,6 +47,7 @@ CONFLICT = error_response(
 TOO_MANY = error_response(
     _("Too many requests from this address, too soon after a cancellation, or too many active appointments."),
     "rate_limited",
+    "challenge_required",
     "locked",
     "cooldown",
     "limit_reached",
@@ -129,9 +137,11 @@ class BookView(BookingAPIView):
     )
     def post(self, request: Request) -> Response:
         data = self.valid_data(BookSerializer, request.data)
-        if place := selectors.slot_center_day(
-            slot_id=data["slot"]
-        ):  # how many places of one center-day a network takes
+        challenge_pressure_add(request)
+        if challenge_is_required(request) and not challenge_passed(payload=data["altcha"]):
+            raise ChallengeRequired()
+        # Anti-hoarding: how many places of one center-day one network may take.
+        if place := selectors.slot_center_day(slot_id=data["slot"]):
             client_network_limit_hit(request, "book_center_day", *place)
         appointment = services.appointment_book(
             slot_id=data["slot"],
@@ -189,3 +199,29 @@ class RescheduleView(BookingAPIView):
         appointment = self.authenticated_appointment(request, data)
         moved = services.appointment_reschedule(appointment=appointment, slot_id=data["slot"])
         return self.appointment_response(moved)
+
+
+class ChallengeView(APIView):
+    """A proof-of-work challenge for booking while bookings rush (no session, nothing stored)."""
+
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["appointments"],
+        summary=_("A proof-of-work challenge"),
+        description=_(
+            "While many bookings arrive, booking answers 429 challenge_required: solve this challenge (ALTCHA v2, "
+            "PBKDF2/SHA-256; it expires in 10 minutes and is accepted once) and send the payload as `altcha`."
+        ),
+        responses={
+            200: OpenApiResponse(
+                response={
+                    "type": "object",
+                    "properties": {"parameters": {"type": "object"}, "signature": {"type": "string"}},
+                },
+                description=_("The challenge, as the ALTCHA widget and libraries read it."),
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return Response(challenge_create(), headers={"Cache-Control": "no-store"})

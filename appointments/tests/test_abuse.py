@@ -1,6 +1,7 @@
 """What a script can no longer do (issue: honest limits): guess a code's document from many addresses, take a whole
 center-day with made-up DNIs from one network, or break booking by taking Redis down."""
 
+import altcha
 import pytest
 from django.core.cache import caches
 from django.test import Client, override_settings
@@ -86,6 +87,7 @@ def test_the_api_answers_a_locked_code_with_429_locked(settings, appointment):
 def test_a_scripted_burst_from_one_network_cannot_take_a_center_day(settings, schedule):
     """Made-up DNIs (any 8 digits pass), a new address per request, all in one /24: at most the center-day limit."""
     settings.RATE_LIMITS = {"book": (20, 3600), "book_network": (1000, 3600), "book_center_day": (10, 86400)}
+    settings.CHALLENGE_NETWORK_THRESHOLD = 1000  # this test is about the center-day limit alone
     slots = [slot_at(schedule, 2026, 12, 1, hour, minute) for hour, minute in ((8, 30), (9, 0), (9, 30), (10, 0))]
     statuses = [
         APIClient(REMOTE_ADDR=f"203.0.113.{n + 1}")
@@ -119,3 +121,32 @@ def test_booking_and_look_up_work_while_redis_is_down(schedule, settings):
     browser = Client(REMOTE_ADDR=new_address())
     page = browser.post(MANAGE, {"code": booked.json()["code"], "document_number": "41000001"})
     assert page.status_code == 303
+
+
+def test_a_rush_from_one_network_needs_the_proof_of_work_and_a_solution_serves_once(settings, schedule):
+    settings.CHALLENGE_NETWORK_THRESHOLD = 3
+    settings.CHALLENGE_COST = 10
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    api = APIClient(REMOTE_ADDR="203.0.113.50")
+    assert [api.post("/api/v1/appointments/", booking_body(slot, n), format="json").status_code for n in (1, 2)] == [
+        201,
+        201,
+    ]
+    refused = api.post("/api/v1/appointments/", booking_body(slot, 3), format="json")
+    assert refused.status_code == 429 and refused.json()["code"] == "challenge_required"
+
+    challenge = api.get("/api/v1/appointments/challenge/").json()
+    solution = altcha.solve_challenge(altcha.Challenge.from_dict(challenge), timeout=30)
+    payload = altcha.Payload(altcha.Challenge.from_dict(challenge), solution).to_base64()
+    solved = api.post("/api/v1/appointments/", {**booking_body(slot, 3), "altcha": payload}, format="json")
+    assert solved.status_code == 201
+    replayed = api.post("/api/v1/appointments/", {**booking_body(slot, 4), "altcha": payload}, format="json")
+    assert replayed.status_code == 429 and replayed.json()["code"] == "challenge_required"
+    assert (
+        APIClient(REMOTE_ADDR="198.51.100.8")
+        .post(  # other networks are not asked
+            "/api/v1/appointments/", booking_body(slot, 5), format="json"
+        )
+        .status_code
+        == 201
+    )

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.cache import resilient_cache
+from common.challenge import challenge_on_rush
 from common.errors import DomainError, RateLimited
 from common.http import with_error_headers
 from common.ratelimit import client_network_limit_hit, rate_limit
@@ -155,6 +156,7 @@ def _book_rate_limited(request: HttpRequest, error: DomainError) -> HttpResponse
 @never_cache
 @require_POST
 @rate_limit("book", on_limit=_book_rate_limited)
+@challenge_on_rush
 def booking_book(request: HttpRequest) -> HttpResponse:
     """The final POST of the review: books through the service, then redirects to the confirmation (303)."""
     languages = selectors.language_choices()

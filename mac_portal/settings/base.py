@@ -185,6 +185,13 @@ RATE_LIMITS = {
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=None)
 TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
 
+# The adaptive booking challenge (common.challenge): booking attempts from one network in 10 minutes, or from
+# everyone in one minute, from which a booking needs a proof of work (or, without JavaScript, a short wait).
+CHALLENGE_NETWORK_THRESHOLD = env.int("CHALLENGE_NETWORK_THRESHOLD", default=6)
+CHALLENGE_GLOBAL_THRESHOLD = env.int("CHALLENGE_GLOBAL_THRESHOLD", default=300)
+CHALLENGE_WAIT_SECONDS = env.int("CHALLENGE_WAIT_SECONDS", default=15)
+CHALLENGE_COST = env.int("CHALLENGE_COST", default=2000)
+
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")

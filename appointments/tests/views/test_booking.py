@@ -197,6 +197,31 @@ def test_a_second_review_of_the_same_booking_gets_the_duplicate_message(client, 
     assert Appointment.objects.count() == 1
 
 
+def test_during_a_rush_the_final_step_asks_to_wait_and_keeps_everything(
+    client, settings, frozen, schedule, procedure, center
+):
+    """Without JavaScript: the interstitial carries the citizen's data; after the wait, Continue books."""
+    settings.CHALLENGE_NETWORK_THRESHOLD = 1  # every booking from this network is "a rush"
+    settings.CHALLENGE_WAIT_SECONDS = 15
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+
+    page = form_to(review_page(client, procedure, center, slot), BOOK_URL).submit(client, button="Confirmar y reservar")
+
+    assert page.status_code == 429 and page["Retry-After"] == "15"
+    html = page.content.decode()
+    assert "<altcha-widget" in html and "Espere 15 segundos" in html
+    assert not Appointment.objects.exists()
+    too_soon = form_to(page, BOOK_URL).submit(client)
+    assert too_soon.status_code == 429 and "demasiado corta" in too_soon.content.decode()
+    assert not Appointment.objects.exists()
+
+    frozen.shift(16)
+    done = form_to(too_soon, BOOK_URL).submit(client)
+    assert done.status_code == 303
+    appointment = Appointment.objects.get()
+    assert appointment.full_name == CITIZEN_INPUT["full_name"] and appointment.slot == slot
+
+
 def test_the_booking_rate_limit_gives_a_friendly_429_with_retry_after(client, settings, schedule, procedure, center):
     settings.RATE_LIMITS = {"book": (1, 3600), "lookup": (30, 600)}
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
