@@ -5,7 +5,8 @@ privacy. Every form is read from the page and sent as a browser would (appointme
 import datetime as dt
 
 import pytest
-from django.test import Client
+from django.core.cache import caches
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from appointments.constants import AppointmentStatus
@@ -28,7 +29,7 @@ from appointments.tests.pages import (
 )
 from appointments.tests.utils import TUESDAY, slot_at
 from centers.tests.factories import CenterFactory, OfferingFactory
-from common.tests.utils import new_address
+from common.tests.utils import DEAD_REDIS_CACHES, new_address
 from procedures.constants import AppointmentPolicy
 from procedures.tests.factories import ProcedureFactory
 
@@ -405,3 +406,15 @@ def test_forms_are_plain_html(client, schedule, procedure, center):
         assert "<script" not in page.content.decode()
         for form in forms_in(page):
             assert form.method in ("get", "post") and form.action
+
+
+@override_settings(CACHES=DEAD_REDIS_CACHES)
+def test_the_final_step_books_while_redis_is_down(client, schedule, procedure, center):
+    caches.close_all()
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review = review_page(client, procedure, center, slot)
+    booked = form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar")
+    assert booked.status_code == 303
+    again = form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar")  # the double-submit guard holds
+    assert again.status_code in (302, 303) and Appointment.objects.count() == 1
+    assert client.get(booked["Location"]).status_code == 200
