@@ -16,6 +16,7 @@ import functools
 import hashlib
 import hmac
 import json
+import secrets
 import time
 from typing import Any
 
@@ -92,8 +93,8 @@ def challenge_create() -> dict[str, Any]:
 
 
 def wait_token_issue() -> str:
-    """A token a browser without JavaScript sends back after the wait."""
-    return signing.dumps(time.time(), salt=_WAIT_SALT)
+    """A token a browser without JavaScript sends back after the wait (random, so no two are alike)."""
+    return signing.dumps([time.time(), secrets.token_urlsafe(8)], salt=_WAIT_SALT)
 
 
 def _once(kind: str, value: str) -> bool:
@@ -112,8 +113,8 @@ def _proof_of_work_ok(payload: str) -> bool:
 
 def _wait_ok(token: str) -> bool:
     try:
-        issued = float(signing.loads(token[:200], salt=_WAIT_SALT, max_age=CHALLENGE_SECONDS))
-    except (signing.BadSignature, ValueError, TypeError):
+        issued = float(signing.loads(token[:200], salt=_WAIT_SALT, max_age=CHALLENGE_SECONDS)[0])
+    except (signing.BadSignature, ValueError, TypeError, IndexError, KeyError):
         return False
     return time.time() - issued >= _setting("CHALLENGE_WAIT_SECONDS", 15) and _once("wait", token)
 
