@@ -28,10 +28,11 @@ BACKUP_DEVICE_NAME = "backup"
 
 
 def staff_otp_required(user) -> bool:
-    """Staff who can see personal data (superusers, holders of STAFF_OTP_REQUIRED_PERMISSIONS) must use two-factor."""
+    """Staff who can see personal data or hand out access (superusers, holders of any permission of an app in
+    STAFF_OTP_REQUIRED_APPS) must use two-factor."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
-    return user.is_superuser or any(user.has_perm(perm) for perm in settings.STAFF_OTP_REQUIRED_PERMISSIONS)
+    return user.is_superuser or any(user.has_module_perms(app) for app in settings.STAFF_OTP_REQUIRED_APPS)
 
 
 def staff_otp_has_device(user) -> bool:

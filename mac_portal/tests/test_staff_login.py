@@ -230,6 +230,14 @@ def test_an_unverified_session_gets_no_admin_view_even_bypassing_the_middleware(
     assert admin.site.has_permission(request) is True
 
 
+@pytest.mark.parametrize("codename", ["view_notification", "view_schedule", "change_user", "view_totpdevice"])
+def test_staff_who_can_reach_personal_data_or_hand_out_access_need_the_second_step(client, codename):
+    staff_user("clerk", perms=(codename,))
+    admin_login(client, "clerk", PASSWORD, new_address())
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("staff:otp-enrol"))
+
+
 def test_staff_without_access_to_personal_data_need_no_second_step(client):
     staff_user("editor", perms=("view_procedure", "change_procedure"))
     admin_login(client, "editor", PASSWORD, new_address())
@@ -282,3 +290,11 @@ def test_a_staff_session_ends_after_its_maximum_length_however_active(client, se
             traveller.shift(dt.timedelta(seconds=settings.STAFF_SESSION_IDLE_SECONDS - 60))
         response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_admin_never_shows_someone_elses_secret(admin_client):
+    device = TOTPDevice.objects.create(user=staff_user("clerk", perms=("view_appointment",)), name="authenticator")
+    response = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert response.status_code == 200
+    assert device.key not in response.content.decode()
+    assert admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
