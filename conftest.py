@@ -4,6 +4,9 @@ import secrets
 
 import pytest
 from django.db import connection
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from centers.models import Language
 from common.tests.utils import new_address
@@ -45,3 +48,23 @@ def _own_rate_limit_counters(settings):
 def address() -> str:
     """A client address no other test has used."""
     return new_address()
+
+
+def verified_client(user):
+    """A test client logged in as `user` whose session has passed two-step verification (a confirmed TOTP device),
+    as after the admin login and the code: what every admin page of the tests needs."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="authenticator", confirmed=True
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, two-factor verified (staff with access to personal data must be)."""
+    return verified_client(admin_user)

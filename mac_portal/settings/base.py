@@ -1,9 +1,11 @@
 """Settings shared by every profile; everything that differs between machines comes from the environment."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -31,6 +33,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "mac_portal",
     # The ground floor (imports no app), then the domain apps in dependency order (each may use those above it).
     "common",
@@ -43,14 +49,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.ProxyHeadersCheckMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mac_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff: shorter sessions, and two-factor verification before the admin (mac_portal/staff/).
+    "mac_portal.staff.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mac_portal.urls"
@@ -76,6 +88,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -203,16 +221,64 @@ SMS_SENDER = env("SMS_SENDER", default="MAC")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Content-Security-Policy (Django's own middleware): no inline script or style anywhere, everything from our own
+# origin; QR codes are inline SVG and the admin's and Swagger UI's stylesheets use data: images. CSP_REPORT_ONLY=true
+# sends the same policy as Content-Security-Policy-Report-Only (to try a change on production traffic first).
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+if CSP_REPORT_URI := env("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["report-uri"] = [CSP_REPORT_URI]
+if env.bool("CSP_REPORT_ONLY", default=False):
+    SECURE_CSP: dict = {}
+    SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY
+else:
+    SECURE_CSP = CONTENT_SECURITY_POLICY
+    SECURE_CSP_REPORT_ONLY: dict = {}
+
+# Staff login (issue 7). django-axes: after STAFF_LOGIN_FAILURE_LIMIT failed logins a username is locked out (from
+# any address) and so is an address (for any username), until STAFF_LOGIN_COOLOFF_MINUTES pass without failures;
+# lockouts are logged (logger "axes") and listed in the admin. Behind proxies, the address is the one the rate
+# limits use (common.ratelimit.client_address).
+AXES_FAILURE_LIMIT = env.int("STAFF_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("STAFF_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "mac_portal.staff.axes.axes_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "mac_portal.staff.views.locked_out"
+# Two-factor (django-otp, TOTP + one-time backup codes) is required of staff who can see personal data or hand out
+# access: superusers and holders of any permission of these apps (appointments and their messages; accounts,
+# two-factor devices and lockouts, with which one could reach the former). Staff sessions end after
+# STAFF_SESSION_SECONDS, or sooner after STAFF_SESSION_IDLE_SECONDS without a request; citizens' keep Django's default.
+STAFF_OTP_REQUIRED_APPS = ["appointments", "auth", "otp_totp", "otp_static", "axes"]
+STAFF_SESSION_SECONDS = env.int("STAFF_SESSION_SECONDS", default=8 * 3600)
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+OTP_TOTP_ISSUER = "MAC Portal"
+# The admin's device pages never show a secret or its QR code (not even to superusers): only its owner sees it, once.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+STAFF_OTP_BACKUP_CODES = 10
+
 # API
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    # Session only (the admin's login, with its lockout and two-factor): no HTTP Basic password-guessing door.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["common.api.authentication.SessionAuthentication"],
+    # JSON only: DRF's browsable API pages carry inline styles (refused by the Content-Security-Policy); Swagger UI
+    # at /api/docs/ is the API for people.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "common.api.exceptions.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "common.api.parsers.SafeJSONParser",
