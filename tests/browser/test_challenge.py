@@ -30,7 +30,10 @@ def test_the_widget_solves_the_challenge_and_the_booking_goes_through(page: Page
 
     page = without_http_cache(page)
     errors: list[str] = []
+    console: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: errors.append(str(error)))
     query = urlencode({"procedure": catalog["procedure"].slug, "center": catalog["center"].slug, "day": DAY})
     page.goto(f"{live_server.url}{reverse('appointments:details')}?{query}&slot={slot.pk}")
     fill_citizen_data(page, document_number="10117410")
@@ -40,10 +43,14 @@ def test_the_widget_solves_the_challenge_and_the_booking_goes_through(page: Page
 
     assert page.get_by_role("heading", name="Un momento, por favor").is_visible()
     assert not Appointment.objects.exists()
-    page.wait_for_function(
-        "() => { const field = document.querySelector('input[name=altcha]'); return field && field.value; }",
-        timeout=90_000,  # a loaded CI machine: the widget gets its time
-    )
+    try:
+        page.wait_for_function(
+            "() => { const field = document.querySelector('input[name=altcha]'); return field && field.value; }",
+            timeout=90_000,  # a loaded CI machine: the widget gets its time
+        )
+    except Exception as exc:
+        state = page.evaluate("() => document.querySelector('altcha-widget')?.getState?.()")
+        raise AssertionError(f"the widget did not solve the challenge ({state}); console: {console}") from exc
     assert page.locator("#challenge-wait").is_hidden()  # with JavaScript, no wait is asked for
     problems = page_problems(page, load, "challenge", status=429)
     page.get_by_role("button", name="Continuar", exact=True).click()
@@ -53,25 +60,3 @@ def test_the_widget_solves_the_challenge_and_the_booking_goes_through(page: Page
     assert not problems, "\n".join(problems)
     # Chromium logs the interstitial's own 429 status as a console error; anything else is a real one.
     assert [error for error in errors if "status of 429" not in error] == []
-
-
-@pytest.fixture
-def schedule(catalog):
-    from appointments.services import slots_generate
-    from appointments.tests.factories import ScheduleFactory
-
-    schedule = ScheduleFactory(
-        center=catalog["center"],
-        procedures=[catalog["procedure"]],
-        capacity=2,
-        rules=[(weekday, "08:30", "10:30") for weekday in range(5)],
-    )
-    slots_generate(schedule=schedule)
-    return schedule
-
-
-@pytest.fixture
-def slot(schedule):
-    from appointments.tests.factories import lima
-
-    return schedule.slots.get(starts_at=lima(2026, 3, 11, 8, 30))
