@@ -87,19 +87,24 @@ class OfferingRow:
     hours: list[DayHours]
 
 
-def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        procedure = procedure_selectors.procedure_get(slug=slug)
-    except Procedure.DoesNotExist as exc:
-        raise Http404 from exc
-    offerings = [
+def offering_rows(offerings) -> list[OfferingRow]:
+    """Each offering (fetched through offering_list_for_procedure) with its open-now status and weekly hours."""
+    return [
         OfferingRow(
             offering=offering,
             status=selectors.offering_status(offering=offering),
             hours=selectors.offering_weekly_hours(offering=offering),
         )
-        for offering in selectors.offering_list_for_procedure(procedure_id=procedure.pk)
+        for offering in offerings
     ]
+
+
+def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        procedure = procedure_selectors.procedure_get(slug=slug)
+    except Procedure.DoesNotExist as exc:
+        raise Http404 from exc
+    offerings = offering_rows(selectors.offering_list_for_procedure(procedure_id=procedure.pk))
     return render(
         request,
         "procedures/procedure_detail.html",

@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from centers import selectors as center_selectors
+from centers.constants import Channel
+from centers.views import OfferingRow, offering_rows
 from procedures.models import Procedure
 
 from .. import formatting, selectors
@@ -28,6 +31,8 @@ from ..selectors import CenterOption, SlotOption
 # The longest booking window a schedule may have (Schedule's check constraint): days beyond it are junk input.
 MAX_DAYS_AHEAD = 180
 SEARCH_RESULTS = 20
+FIRST_FREE_DAYS = 6
+FIRST_FREE_SPAN_DAYS = 31
 
 STEPS = [
     ("procedure", gettext_lazy("Procedure")),
@@ -230,6 +235,7 @@ class MonthCalendar:
     next_label: str
     free_days: int
     next_free_url: str
+    first_free: list[CalendarCell]
 
 
 def calendar_build(*, path: BookingPath, links: Links) -> MonthCalendar:
@@ -262,6 +268,21 @@ def calendar_build(*, path: BookingPath, links: Links) -> MonthCalendar:
     has_previous = previous >= today.replace(day=1)
     has_next = until is not None and following <= until.replace(day=1)
     next_free = path.option.next_free_date
+    first_free: list[CalendarCell] = []
+    if next_free:
+        # The soonest free days as one-tap links above the calendar: a phone sees them without scrolling, even
+        # when the first free day is the last of its month.
+        upcoming = selectors.availability_by_day(
+            procedure_id=procedure.pk,
+            center_id=center.pk,
+            date_from=max(next_free, today),
+            date_to=max(next_free, today) + dt.timedelta(days=FIRST_FREE_SPAN_DAYS),
+        )
+        first_free = [
+            CalendarCell(day=day, free=free, url=links.url(center=center.slug, day=day.isoformat()))
+            for day, free in sorted(upcoming.items())
+            if free
+        ][:FIRST_FREE_DAYS]
     return MonthCalendar(
         label=month_label(month),
         weeks=weeks,
@@ -276,6 +297,7 @@ def calendar_build(*, path: BookingPath, links: Links) -> MonthCalendar:
             if next_free and next_free.replace(day=1) != month
             else ""
         ),
+        first_free=first_free,
     )
 
 
@@ -327,7 +349,7 @@ def wizard_render(request: HttpRequest, path: BookingPath, *, carry: list[tuple[
         path, links, slot_action=reverse("appointments:details"), slot_method="post" if carry else "get"
     ) | {"steps": steps_of(path.step), "carry": carry}
     if path.step == "procedure":
-        context |= _procedurestep_context(request)
+        context |= _procedurestep_context(request, path)
     return render(request, "appointments/booking/wizard.html", context, status=path.status)
 
 
@@ -339,16 +361,40 @@ def steps_of(current: str) -> list[dict]:
     ]
 
 
-def _procedurestep_context(request: HttpRequest) -> dict:
+@dataclass(frozen=True)
+class WalkIn:
+    """A procedure served without appointment, with where (in-person places) and when (their hours, open now)."""
+
+    procedure: Procedure
+    places: list[OfferingRow]
+
+
+def walk_in_places(procedure: Procedure) -> WalkIn:
+    offerings = [
+        offering
+        for offering in center_selectors.offering_list_for_procedure(procedure_id=procedure.pk)
+        if offering.center.channel == Channel.IN_PERSON
+    ]
+    return WalkIn(procedure=procedure, places=offering_rows(offerings))
+
+
+def _procedurestep_context(request: HttpRequest, path: BookingPath) -> dict:
     search = ProcedureSearchForm(request.GET or None)
     results = None
+    walk_ins: list[WalkIn] = []
+    if path.procedure is not None and not path.procedure.is_bookable:
+        walk_ins = [walk_in_places(path.procedure)]
     if search.is_bound and search.is_valid() and search.cleaned_data["q"]:
         results = list(selectors.bookable_procedure_list(query=search.cleaned_data["q"])[: SEARCH_RESULTS + 1])
+        walk_ins += [
+            walk_in_places(procedure) for procedure in selectors.walk_in_procedure_list(query=search.cleaned_data["q"])
+        ]
     groups: dict[str, list[Procedure]] = {}
     for procedure in selectors.bookable_procedure_list():
         groups.setdefault(procedure.entity.short_name, []).append(procedure)
     return {
         "search": search,
+        "walk_ins": walk_ins,
         "results": results[:SEARCH_RESULTS] if results is not None else None,
         "more_results": results is not None and len(results) > SEARCH_RESULTS,
         "procedure_groups": sorted(groups.items()),

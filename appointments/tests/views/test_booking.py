@@ -3,6 +3,7 @@ confirmation, each step's junk input, a time taken meanwhile, double submission,
 privacy. Every form is read from the page and sent as a browser would (appointments.tests.pages)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -21,6 +22,7 @@ from appointments.tests.pages import (
     NEW_URL,
     details_page,
     fill,
+    followed,
     form_to,
     forms_in,
     review_page,
@@ -81,14 +83,20 @@ def test_a_citizen_books_through_every_step_without_javascript(
     html = page.content.decode()
     assert page.status_code == 200
     assert "Sus datos" in html and "Paso 5 de 6" in html
-    assert "Condiciones de tratamiento de datos personales (versión 2026-01)" in html
+    assert "Leer las condiciones de tratamiento de datos personales (versión 2026-01)" in html
     assert "Ley 29733" in html and "D.S. 016-2024-JUS" in html
     data_form = form_to(page, DETAILS_URL)
     assert data_form.method == "post"
 
-    # The review shows everything before booking.
-    with django_assert_max_num_queries(7):
-        page = data_form.submit(client, **CITIZEN_INPUT)
+    # The data's POST stores a draft and redirects (303) to the review, a GET: Back and reload resend nothing.
+    # (Three of the queries are the new session row that lists the draft, in a savepoint under the test.)
+    with django_assert_max_num_queries(10):
+        posted = data_form.submit(client, **CITIZEN_INPUT)
+    assert posted.status_code == 303 and posted["Location"].startswith("/citas/nueva/revisar/")
+    assert "10117410" not in posted["Location"]  # personal data never travels in the URL
+    # The review shows everything before booking (one more query than the old POST answer: the session).
+    with django_assert_max_num_queries(8):
+        page = client.get(posted["Location"])
     html = page.content.decode()
     assert page.status_code == 200
     assert "Revise su cita antes de reservarla" in html
@@ -100,7 +108,11 @@ def test_a_citizen_books_through_every_step_without_javascript(
 
     # Booking: a redirect (303) to the confirmation.
     review_form = form_to(page, BOOK_URL)
-    with django_capture_on_commit_callbacks(execute=True):
+    assert [name for name, _value in review_form.fields] == ["csrfmiddlewaretoken", "borrador"]
+    # The booking: session, language, slot (one query with its procedure check), quota upsert (creates and locks),
+    # active appointments, slot claim, insert, two for the notifications, the session's grant; plus the SAVEPOINT
+    # and RELEASE statements of the two atomic blocks nested in the test's transaction (in production: 10).
+    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(14):
         response = review_form.submit(client, button="Confirmar y reservar")
     appointment = Appointment.objects.get()
     confirmation_url = reverse("appointments:confirmation", kwargs={"code": appointment.code})
@@ -157,12 +169,17 @@ def test_a_time_taken_meanwhile_sends_the_citizen_back_to_the_times_with_the_dat
     assert "Sus datos se conservan" in html
     slot_form = form_to(response, DETAILS_URL)
     assert (str(eight_thirty.pk), True) in slot_form.radios["slot"]  # fresh: now shown full, disabled
-    assert slot_form.method == "post" and dict(slot_form.fields)["full_name"] == "Rosa María Quispe Mamani"
+    # The data is kept server-side: the form carries only the draft's token, no personal data.
+    assert slot_form.method == "post" and "borrador" in dict(slot_form.fields)
+    assert "Rosa María" not in str(slot_form.fields)
     assert Appointment.objects.filter(document_number="10117410").count() == 0
 
     nine = slot_at(schedule, 2026, 12, 1, 9, 0)
-    review = slot_form.submit(client, slot=str(nine.pk))
+    posted = slot_form.submit(client, slot=str(nine.pk))
+    assert posted.status_code == 303
+    review = followed(client, posted)
     assert review.status_code == 200 and "Revise su cita" in review.content.decode()
+    assert "Rosa María Quispe Mamani" in review.content.decode()
     assert "09:00" in review.content.decode()
     booked = form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar")
     assert booked.status_code == 303
@@ -366,7 +383,8 @@ def test_cancelling_frees_the_place_in_the_calendar(client, schedule, procedure,
 
 
 def test_forms_are_plain_html(client, schedule, procedure, center):
-    """No step needs JavaScript: every form has a method and an action, and no page ships a script."""
+    """No step needs JavaScript: every form has a method and an action; scripts only enhance, from static files
+    (no inline script or style: the Content-Security-Policy forbids them)."""
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     pages = [
         client.get(NEW_URL),
@@ -376,6 +394,8 @@ def test_forms_are_plain_html(client, schedule, procedure, center):
         review_page(client, procedure, center, slot),
     ]
     for page in pages:
-        assert "<script" not in page.content.decode()
+        html = page.content.decode()
+        assert re.findall(r"<script[^>]*>", html) in ([], ['<script src="/static/appointments/booking.js" defer>'])
+        assert "<style" not in html and " style=" not in html
         for form in forms_in(page):
             assert form.method in ("get", "post") and form.action
