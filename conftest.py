@@ -45,3 +45,10 @@ def _own_rate_limit_counters(settings):
 def address() -> str:
     """A client address no other test has used."""
     return new_address()
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test starts with no cached catalog page and bumps versions only for itself: the shared cache (Redis)
+    outlives the rolled-back rows of earlier tests and is shared by the parallel workers."""
+    settings.CACHE_NAMESPACE = secrets.token_hex(8)
