@@ -215,6 +215,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI and ReDoc are served from our own static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button (axe: nested-interactive); the docs do without.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
     # One schema component per choice set, however many fields use it.
     "ENUM_NAME_OVERRIDES": {

@@ -112,3 +112,29 @@ def catalog(lima_weekday_morning) -> dict:
         OfferingFactory(center=center, procedure=procedure)
     CounterFactory(center=center, label="V-01", entity=mininter, procedures=[police_record], languages=["es", "qu"])
     return {"procedure": police_record, "center": center, "entity": mininter}
+
+
+@pytest.fixture
+def schedule(catalog):
+    """The police-record certificate (appointment optional) by appointment at Lima Norte: weekdays 08:30–10:30,
+    30-minute times for 2 citizens each, bookable from 30 days before until 2 hours before."""
+    from appointments.services import slots_generate
+    from appointments.tests.factories import ScheduleFactory
+
+    schedule = ScheduleFactory(
+        center=catalog["center"],
+        procedures=[catalog["procedure"]],
+        capacity=2,
+        min_lead_minutes=120,
+        max_days_ahead=30,
+        rules=[(weekday, "08:30", "10:30") for weekday in range(5)],
+    )
+    slots_generate(schedule=schedule)
+    return schedule
+
+
+@pytest.fixture
+def slot(schedule):
+    from appointments.tests.factories import lima
+
+    return schedule.slots.get(starts_at=lima(2026, 3, 11, 8, 30))

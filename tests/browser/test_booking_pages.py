@@ -31,32 +31,6 @@ def _own_rate_limit_counters(settings):
     settings.RATE_LIMIT_NAMESPACE = secrets.token_hex(8)
 
 
-@pytest.fixture
-def schedule(catalog):
-    """The police-record certificate (appointment optional) by appointment at Lima Norte: weekdays 08:30–10:30,
-    30-minute times for 2 citizens each, bookable from 30 days before until 2 hours before."""
-    from appointments.services import slots_generate
-    from appointments.tests.factories import ScheduleFactory
-
-    schedule = ScheduleFactory(
-        center=catalog["center"],
-        procedures=[catalog["procedure"]],
-        capacity=2,
-        min_lead_minutes=120,
-        max_days_ahead=30,
-        rules=[(weekday, "08:30", "10:30") for weekday in range(5)],
-    )
-    slots_generate(schedule=schedule)
-    return schedule
-
-
-@pytest.fixture
-def slot(schedule):
-    from appointments.tests.factories import lima
-
-    return schedule.slots.get(starts_at=lima(2026, 3, 11, 8, 30))
-
-
 def without_http_cache(page: Page) -> Page:
     """Every navigation then downloads its CSS and JS again, as on a first visit (Playwright turns the HTTP cache
     off while requests are routed), so each step is weighed as if the citizen had landed on it."""
@@ -84,7 +58,7 @@ def test_a_citizen_books_from_the_procedure_page_without_javascript(
     procedure = catalog["procedure"]
     page.goto(live_server.url + procedure.get_absolute_url())
 
-    page.get_by_role("link", name="Reservar cita").click()
+    page.locator("main").get_by_role("link", name="Reservar cita").click()
     assert page.get_by_text("Paso 2 de 6").is_visible()
     page.get_by_role("link", name="Elegir un día aquí (Centro MAC Lima Norte)").click()
 
