@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.gzip import gzip_page
 
 from common.cache import namespace_key
 from procedures import selectors as procedure_selectors
@@ -26,6 +27,9 @@ from .models import Center, Offering
 from .selectors import DayHours, OpeningStatus
 
 CATALOG_PAGE_SIZE = 20
+# Compression (gzip_page) only on the catalog pages: the same for everyone, no personal data, and the one secret in
+# them, the language form's CSRF token, is masked afresh on every response (Django's BREACH mitigation). The
+# booking and appointment pages (/citas/: personal data, draft tokens) are left uncompressed here; they are small.
 CATALOG_PARAMS = ("q", "entity", "center", "channel", "intent", "page")
 CATALOG_CACHE_SECONDS = 60 * 60
 
@@ -82,6 +86,7 @@ def center_rows(centers) -> list[CenterRow]:
     ]
 
 
+@gzip_page
 def center_list(request: HttpRequest) -> HttpResponse:
     return render(request, "centers/center_list.html", {"rows": center_rows(selectors.center_list())})
 
@@ -103,6 +108,7 @@ def _center_detail_content(request: HttpRequest, slug: str) -> CachedContent:
     return CachedContent(html=render_to_string("centers/center_detail.html", context, request), title=center.name)
 
 
+@gzip_page
 def center_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A service point's page, cached per minute (it says whether it is open now) and catalog version."""
     content = cached_content(
@@ -138,6 +144,7 @@ def _procedure_list_content(request: HttpRequest) -> CachedContent:
     return CachedContent(html=html, title=filters.get("q", ""))
 
 
+@gzip_page
 def procedure_list(request: HttpRequest) -> HttpResponse:
     """The catalog search: the same for every visitor, so its content is rendered once per query and catalog
     version (cached_content); the frame around it (header with the language form, footer) per request."""
@@ -165,6 +172,7 @@ def offering_rows(offerings) -> list[OfferingRow]:
     ]
 
 
+@gzip_page
 def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         procedure = procedure_selectors.procedure_get(slug=slug)

@@ -6,12 +6,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.gzip import gzip_page
 
 from centers.selectors import center_list
 from centers.views import center_rows
 from procedures.selectors import procedure_most_demanded
 
 
+@gzip_page  # a catalog page: see centers.views on compression and BREACH
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
