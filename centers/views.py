@@ -4,19 +4,14 @@ The catalog pages (/tramites/) show where and when each procedure is offered, so
 procedures (which never depends on centers); mac_portal/urls.py routes them under the "procedures" namespace.
 """
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.gzip import gzip_page
 
-from common.cache import namespace_key
+from common.cache import CSRF_PLACEHOLDER, cached_page
 from procedures import selectors as procedure_selectors
 from procedures.forms import ProcedureSearchForm
 from procedures.models import Procedure
@@ -30,41 +25,11 @@ CATALOG_PAGE_SIZE = 20
 # Compression (gzip_page) only on the catalog pages: the same for everyone, no personal data, and the one secret in
 # them, the language form's CSRF token, is masked afresh on every response (Django's BREACH mitigation). The
 # booking and appointment pages (/citas/: personal data, draft tokens) are left uncompressed here; they are small.
-CATALOG_PARAMS = ("q", "entity", "center", "channel", "intent", "page")
-CATALOG_CACHE_SECONDS = 60 * 60
-
-
-@dataclass(frozen=True)
-class CachedContent:
-    """A page's rendered content (what goes inside <main>), its HTTP status and what its title needs."""
-
-    html: str
-    status: int = 200
-    title: str = ""
-
-
-def cached_content(
-    request: HttpRequest,
-    name: str,
-    build: Callable[[HttpRequest], CachedContent],
-    *,
-    params: Sequence[str] = (),
-    per_minute: bool = False,
-    extra: Sequence[str] = (),
-) -> CachedContent:
-    """The page content for this language and these query parameters from the cache (Redis in production), else
-    built and stored. Keys carry the catalog version, which any catalog change bumps (procedures.services.
-    catalog_changed): a page is never served stale after an edit. `per_minute` for content that shows "open now".
-    The content never holds anything personal or per-visitor (no CSRF token: forms there are GETs)."""
-    parts = [name, get_language() or "", *extra, *(f"{key}={request.GET.get(key, '')[:200]}" for key in params)]
-    if per_minute:
-        parts.append(f"{timezone.now():%Y%m%d%H%M}")
-    key = namespace_key(CATALOG_CACHE, *parts)
-    content = cache.get(key)
-    if not isinstance(content, CachedContent):
-        content = build(request)
-        cache.set(key, content, CATALOG_CACHE_SECONDS)
-    return content
+# Catalog pages are the same for every visitor: served from the cache (common.cache.cached_page), keyed by the
+# catalog version that any catalog change bumps on commit (procedures.services.catalog_changed); the pages that say
+# "open now" also by the minute.
+CATALOG = {"namespace": CATALOG_CACHE}
+PLACEHOLDER = {"csrf_token": CSRF_PLACEHOLDER}
 
 
 @dataclass(frozen=True)
@@ -86,16 +51,20 @@ def center_rows(centers) -> list[CenterRow]:
     ]
 
 
+def _center_list_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "centers/center_list.html", {"rows": center_rows(selectors.center_list())} | PLACEHOLDER)
+
+
 @gzip_page
 def center_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "centers/center_list.html", {"rows": center_rows(selectors.center_list())})
+    return cached_page(request, build=_center_list_page, per_minute=True, **CATALOG)
 
 
-def _center_detail_content(request: HttpRequest, slug: str) -> CachedContent:
+def _center_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         center = selectors.center_get(slug=slug)
-    except Center.DoesNotExist:
-        return CachedContent(html="", status=404)
+    except Center.DoesNotExist as exc:
+        raise Http404 from exc
     (row,) = center_rows([center])
     catalog = selectors.center_catalog(center=center)
     context = {
@@ -105,18 +74,12 @@ def _center_detail_content(request: HttpRequest, slug: str) -> CachedContent:
         "catalog": catalog,
         "bookable": [p for _entity, procedures in catalog.procedures_by_entity for p in procedures if p.is_bookable],
     }
-    return CachedContent(html=render_to_string("centers/center_detail.html", context, request), title=center.name)
+    return render(request, "centers/center_page.html", context | PLACEHOLDER)
 
 
 @gzip_page
 def center_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A service point's page, cached per minute (it says whether it is open now) and catalog version."""
-    content = cached_content(
-        request, "center-detail", lambda req: _center_detail_content(req, slug), per_minute=True, extra=[slug]
-    )
-    if content.status == 404:
-        raise Http404
-    return render(request, "centers/center_page.html", {"content": content.html, "title": content.title})
+    return cached_page(request, build=lambda req: _center_detail_page(req, slug), per_minute=True, **CATALOG)
 
 
 def entity_label(entity) -> str:
@@ -124,33 +87,27 @@ def entity_label(entity) -> str:
     return f"{entity.name} ({entity.acronym})" if entity.acronym else entity.name
 
 
-def _procedure_list_content(request: HttpRequest) -> CachedContent:
+def _procedure_list_page(request: HttpRequest) -> HttpResponse:
     form = ProcedureSearchForm(
         request.GET or None,
         entities=[(entity.slug, entity_label(entity)) for entity in procedure_selectors.entity_list()],
         centers=selectors.center_choices(),
     )
-    context: dict = {"form": form}
+    context: dict = {"form": form} | PLACEHOLDER
     if form.is_bound and not form.is_valid():
-        html = render_to_string("procedures/includes/procedure_list_content.html", context, request)
-        return CachedContent(html=html, status=400)
+        return render(request, "procedures/procedure_list.html", context, status=400)
     filters = form.filters() if form.is_bound else {}
     queryset = selectors.catalog_procedure_list(filters=filters)  # type: ignore[arg-type]
     page = Paginator(queryset, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
     context |= {"page": page, "filtered": bool(filters), "query": filters.get("q", "")}
     if not page.object_list:
         context["most_demanded"] = procedure_selectors.procedure_most_demanded(limit=6)
-    html = render_to_string("procedures/includes/procedure_list_content.html", context, request)
-    return CachedContent(html=html, title=filters.get("q", ""))
+    return render(request, "procedures/procedure_list.html", context)
 
 
 @gzip_page
 def procedure_list(request: HttpRequest) -> HttpResponse:
-    """The catalog search: the same for every visitor, so its content is rendered once per query and catalog
-    version (cached_content); the frame around it (header with the language form, footer) per request."""
-    content = cached_content(request, "procedure-list", _procedure_list_content, params=CATALOG_PARAMS)
-    context = {"content": content.html, "query": content.title}
-    return render(request, "procedures/procedure_list.html", context, status=content.status)
+    return cached_page(request, build=_procedure_list_page, **CATALOG)
 
 
 @dataclass(frozen=True)
@@ -174,6 +131,10 @@ def offering_rows(offerings) -> list[OfferingRow]:
 
 @gzip_page
 def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return cached_page(request, build=lambda req: _procedure_detail_page(req, slug), per_minute=True, **CATALOG)
+
+
+def _procedure_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         procedure = procedure_selectors.procedure_get(slug=slug)
     except Procedure.DoesNotExist as exc:
@@ -187,5 +148,6 @@ def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "requirements": list(procedure.requirements.all()),
             "offerings": offerings,
             "can_book": procedure.is_bookable,
-        },
+        }
+        | PLACEHOLDER,
     )

@@ -1,9 +1,13 @@
 """The cached catalog pages: rendered once per query and catalog version, never served stale after an edit."""
 
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from centers.tests.factories import CenterFactory, OfferingFactory
+from common.cache import CSRF_PLACEHOLDER
 from procedures.tests.factories import EntityFactory, ProcedureFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +55,18 @@ def test_an_edit_not_yet_committed_does_not_bump_the_version(client, procedure, 
         procedure.name = "Duplicado del DNI electrónico"
         procedure.save()
     assert callbacks  # the bump waits for the commit
+
+
+def test_a_cached_page_gives_every_visitor_an_own_working_csrf_token(procedure):
+    """The language form posts with a CSRF token: a cached page never hands one visitor's token to another."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for browser in (first, second):  # the second page comes from the cache
+        html = browser.get(LIST_URL).content.decode()
+        assert CSRF_PLACEHOLDER not in html
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1])
+    assert tokens[0] != tokens[1]
+
+    switched = second.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": tokens[1]})
+
+    assert switched.status_code == 302
