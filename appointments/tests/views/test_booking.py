@@ -94,8 +94,8 @@ def test_a_citizen_books_through_every_step_without_javascript(
         posted = data_form.submit(client, **CITIZEN_INPUT)
     assert posted.status_code == 303 and posted["Location"].startswith("/citas/nueva/revisar/")
     assert "10117410" not in posted["Location"]  # personal data never travels in the URL
-    # The review shows everything before booking (one more query than the old POST answer: the session).
-    with django_assert_max_num_queries(8):
+    # The review shows everything before booking (the session comes from the cache).
+    with django_assert_max_num_queries(7):
         page = client.get(posted["Location"])
     html = page.content.decode()
     assert page.status_code == 200
@@ -109,10 +109,11 @@ def test_a_citizen_books_through_every_step_without_javascript(
     # Booking: a redirect (303) to the confirmation.
     review_form = form_to(page, BOOK_URL)
     assert [name for name, _value in review_form.fields] == ["csrfmiddlewaretoken", "borrador"]
-    # The booking: session, language, slot (one query with its procedure check), quota upsert (creates and locks),
-    # active appointments, slot claim, insert, two for the notifications, the session's grant; plus the SAVEPOINT
-    # and RELEASE statements of the two atomic blocks nested in the test's transaction (in production: 10).
-    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(14):
+    # The booking: language, slot (one query with its procedure check), quota upsert (creates and locks), active
+    # appointments, slot claim, insert, two for the notifications, the session's grant (the session is read from
+    # the cache); plus the SAVEPOINT and RELEASE statements of the two atomic blocks nested in the test's
+    # transaction (in production: 9 statements, 2 commits).
+    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(13):
         response = review_form.submit(client, button="Confirmar y reservar")
     appointment = Appointment.objects.get()
     confirmation_url = reverse("appointments:confirmation", kwargs={"code": appointment.code})
