@@ -94,7 +94,7 @@ def _bookable_slot(*, slot_id: int, procedure_id: int, now: dt.datetime) -> Slot
         raise InvalidBooking(_("That time does not exist. Please choose another one."))
     if slot.is_withdrawn or not slot.schedule.is_active or not slot.center.is_active:
         raise SlotFull()
-    if not slot.serves_procedure:  # type: ignore[attr-defined]  # annotation
+    if not slot.serves_procedure:  # an annotation
         raise InvalidBooking(_("This procedure cannot be booked at that center and time."))
     _window_check(slot=slot, now=now)
     return slot

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from centers import selectors as center_selectors
 from centers.constants import Channel
-from centers.views import OfferingRow, offering_rows
+from centers.views import OfferingRow, entity_label, offering_rows
 from procedures.models import Procedure
 
 from .. import formatting, selectors
@@ -391,7 +391,7 @@ def _procedurestep_context(request: HttpRequest, path: BookingPath) -> dict:
         ]
     groups: dict[str, list[Procedure]] = {}
     for procedure in selectors.bookable_procedure_list():
-        groups.setdefault(procedure.entity.short_name, []).append(procedure)
+        groups.setdefault(entity_label(procedure.entity), []).append(procedure)
     return {
         "search": search,
         "walk_ins": walk_ins,

@@ -298,6 +298,31 @@ def test_a_walk_in_procedure_says_no_appointment_is_needed(client, frozen):
     assert walk_in.get_absolute_url() in html
 
 
+def test_searching_a_walk_in_procedure_says_where_and_when_to_go(client, frozen, schedule, procedure, center):
+    """Problem 7: "antecedentes policiales" is served without appointment; the search says so, with where and when."""
+    from centers.tests.factories import OpeningHoursFactory
+
+    police = ProcedureFactory(
+        name="Certificado de antecedentes policiales",
+        keywords="record policial",
+        appointment_policy=AppointmentPolicy.WALK_IN,
+    )
+    OfferingFactory(center=center, procedure=police)
+    OpeningHoursFactory(center=center, weekday=1, opens=dt.time(8, 30), closes=dt.time(20, 30))
+    from procedures.services import procedure_refresh_search_documents
+
+    procedure_refresh_search_documents()
+
+    html = client.get(NEW_URL, {"q": "antecedentes policiales"}).content.decode()
+
+    assert "Certificado de antecedentes policiales" in html
+    assert "No necesita cita." in html and "saque su turno en la entrada" in html
+    assert center.name in html and center.get_absolute_url() in html  # where
+    assert "08:30–20:30" in html  # when
+    assert "pero los de arriba no necesitan cita" in html
+    assert "Ningún trámite con cita coincide con «antecedentes policiales». Pruebe" not in html
+
+
 def test_centers_without_free_places_are_listed_without_a_link(client, schedule, procedure):
     empty = CenterFactory(name="Centro MAC Piura")
     OfferingFactory(center=empty, procedure=procedure)
