@@ -63,12 +63,18 @@ def cached_page(
     parts = [request.method or "GET", get_language() or "", request.get_full_path()[:500]]
     if per_minute:
         parts.append(f"{timezone.now():%Y%m%d%H%M}")
-    key = namespace_key(namespace, *parts)
-    cached = cache.get(key)
-    if not (isinstance(cached, tuple) and len(cached) == 2):
+    # One round trip: the namespace's version and the page (stored with the version it was built under).
+    version_key = VERSION_PREFIX + _scoped(namespace)
+    page_key = f"{_scoped(namespace)}:page:{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()[:32]}"
+    found = cache.get_many([version_key, page_key])
+    version = found.get(version_key) or namespace_version(namespace)
+    entry = found.get(page_key)
+    if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version:
+        _version, status, body = entry
+    else:
+        # The version was read before building: an edit committed meanwhile bumps it, and this entry is rebuilt.
         response = build(request)
-        cached = (response.status_code, response.content.decode())
-        if response.status_code in (200, 400, 404):
-            cache.set(key, cached, seconds)
-    status, body = cached
+        status, body = response.status_code, response.content.decode()
+        if status in (200, 400, 404):
+            cache.set(page_key, (version, status, body), seconds)
     return HttpResponse(body.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
