@@ -45,6 +45,7 @@ __all__ = [
     "bookable_slots",
     "bookable_until",
     "walk_in_procedure_list",
+    "center_for_procedure",
     "centers_for_procedure",
     "language_choices",
     "procedure_for_booking",
@@ -178,6 +179,18 @@ def centers_for_procedure(*, procedure_id: int, now: dt.datetime | None = None) 
     options = [CenterOption(center=o.center, next_free_at=next_free.get(o.center_id)) for o in offerings]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     return sorted(options, key=lambda option: (option.next_free_at is None, option.next_free_at or far))
+
+
+def center_for_procedure(*, procedure_id: int, slug: str) -> CenterOption | None:
+    """The in-person center with this slug if it takes appointments for the procedure, without its next free time
+    (one query; centers_for_procedure computes that for every center)."""
+    offering = (
+        offerings_bookable(procedure=procedure_id)
+        .filter(center__channel=Channel.IN_PERSON, center__slug=slug)
+        .select_related("center")
+        .first()
+    )
+    return CenterOption(center=offering.center, next_free_at=None) if offering else None
 
 
 def _appointment_detail_queryset() -> QuerySet[Appointment]:

@@ -152,21 +152,26 @@ def path_resolve(
             )
     path.procedure = procedure
     path.step = "center"
-    path.centers = selectors.centers_for_procedure(procedure_id=procedure.pk)
     raw_center = data.get("center", "").strip()
+    raw_day = data.get("day", "").strip()
+    if raw_center and raw_day and cleaned.get("center"):
+        # A day is chosen: the center's next free day (an aggregate over every slot) is not needed, only the center.
+        path.option = selectors.center_for_procedure(procedure_id=procedure.pk, slug=cleaned["center"])
+    if path.option is None:
+        path.centers = selectors.centers_for_procedure(procedure_id=procedure.pk)
     if not raw_center:
         return path
-    path.option = next((o for o in path.centers if o.center.slug == cleaned.get("center")), None)
+    path.option = path.option or next((o for o in path.centers if o.center.slug == cleaned.get("center")), None)
     if path.option is None:
+        path.centers = path.centers or selectors.centers_for_procedure(procedure_id=procedure.pk)
         return path.fail("center", _("That center does not offer appointments for this procedure. Choose one below."))
 
     path.step = "day"
     today = timezone.localdate()
     last = today + dt.timedelta(days=MAX_DAYS_AHEAD)
-    default_month = (path.option.next_free_date or today).replace(day=1)
-    path.month = default_month
-    raw_day = data.get("day", "").strip()
     if not raw_day:
+        default_month = (path.option.next_free_date or today).replace(day=1)
+        path.month = default_month
         raw_month = data.get("month", "").strip()
         month = cleaned.get("month")
         if raw_month and (month is None or not today.replace(day=1) <= month <= last.replace(day=1)):
@@ -178,6 +183,11 @@ def path_resolve(
         path.month = month or default_month
         return path
     day = cleaned.get("day")
+    if day is None or not today <= day <= last:
+        # Back to the calendar, which needs the center's next free day after all.
+        path.centers = path.centers or selectors.centers_for_procedure(procedure_id=procedure.pk)
+        path.option = next((o for o in path.centers if o.center.pk == path.center.pk), path.option)
+        path.month = (path.option.next_free_date or today).replace(day=1)
     if day is None:
         return path.fail("day", _("“%(value)s” is not a date. Choose a day in the calendar.") % {"value": raw_day[:20]})
     if not today <= day <= last:
