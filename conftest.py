@@ -68,3 +68,10 @@ def verified_client(user):
 def admin_client(db, admin_user):
     """pytest-django's admin_client, two-factor verified (staff with access to personal data must be)."""
     return verified_client(admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test starts with no cached catalog page and bumps versions only for itself: the shared cache (Redis)
+    outlives the rolled-back rows of earlier tests and is shared by the parallel workers."""
+    settings.CACHE_NAMESPACE = secrets.token_hex(8)
