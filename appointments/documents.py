@@ -96,9 +96,10 @@ def appointment_ics(*, appointment: Appointment, cancelled: bool = False) -> byt
 
 
 def qr_content(appointment: Appointment) -> str:
-    """What the QR code holds: the link to the appointment's page, which ends with the booking code (a phone opens
-    the page; the greeter's scanner reads the code after `codigo=`)."""
-    return manage_url(appointment=appointment)
+    """The look-up page with the code filled in, ending in the code: a phone opens it (the document number is still
+    asked), the greeter's scanner reads the code after `codigo=`. Not the signed link of the e-mail: a printed QR may
+    be seen by others."""
+    return _portal_url(name="appointments:manage", fallback="/citas/gestionar/", query=f"?codigo={appointment.code}")
 
 
 def _qr(appointment: Appointment) -> segno.QRCode:

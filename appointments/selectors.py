@@ -219,10 +219,10 @@ def appointment_lookup(*, code: str, document_number: str) -> Appointment | None
     return appointment if appointment is not None and matches else None
 
 
-def slot_center_day(*, slot_id: int) -> tuple[int, dt.date] | None:
-    """(center id, Lima day) of a slot, or None when there is no such slot."""
-    row = Slot.objects.filter(pk=slot_id).values_list("center_id", "starts_at").first()
-    return (row[0], lima_date(row[1])) if row else None
+def slot_center_day(*, slot_id: int) -> tuple[str, str] | None:
+    """(center slug, Lima day as YYYY-MM-DD) of a slot, or None when there is no such slot."""
+    row = Slot.objects.filter(pk=slot_id).values_list("center__slug", "starts_at").first()
+    return (row[0], lima_date(row[1]).isoformat()) if row else None
 
 
 def appointment_get(*, appointment_id: int) -> Appointment:

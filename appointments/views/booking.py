@@ -227,13 +227,13 @@ def booking_book(request: HttpRequest) -> HttpResponse:
         return _to_confirmation(request, booked)
     if not draft_lock(token):
         return HttpResponseRedirect(_review_url(draft), status=303)
-    # Anti-hoarding: how many places of one center-day one network may take.
-    if place := selectors.slot_center_day(slot_id=draft.slot_id):
-        try:
-            client_network_limit_hit(request, "book_center_day", *place)
-        except RateLimited as exc:
-            draft_unlock(token)
-            return _problem_render(request, exc, path=_draft_path(draft, want_slot=True, allow_full=True))
+    # Anti-hoarding: how many places of one center-day one network may take (the draft names them: no query).
+    chosen = dict(draft.path)
+    try:
+        client_network_limit_hit(request, "book_center_day", chosen.get("center", ""), chosen.get("day", ""))
+    except RateLimited as exc:
+        draft_unlock(token)
+        return _problem_render(request, exc, path=_draft_path(draft, want_slot=True, allow_full=True))
     try:
         appointment = services.appointment_book(
             slot_id=draft.slot_id,

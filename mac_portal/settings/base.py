@@ -134,8 +134,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Sessions (appointment access grants, booking drafts, staff logins) are read from the cache and written through to
-# the database: a citizen page that reads its session costs no query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# the database: a citizen page that reads its session costs no query; common.sessions keeps them working while the
+# cache does not answer.
+SESSION_ENGINE = "common.sessions"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
