@@ -9,6 +9,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from centers.models import Language
+from common.cache import fallback_reset
 from common.tests.utils import new_address
 
 
@@ -42,6 +43,12 @@ def _own_rate_limit_counters(settings):
     """Each test counts rate limits apart from every other test, worker and earlier run, without flushing the
     shared cache (Redis): counters are keyed by this namespace."""
     settings.RATE_LIMIT_NAMESPACE = secrets.token_hex(8)
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache_answers():
+    """A test that took Redis down leaves the resilient cache skipping it for a few seconds: not the next test."""
+    fallback_reset()
 
 
 @pytest.fixture
