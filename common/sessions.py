@@ -32,6 +32,6 @@ class SessionStore(CachedDbSessionStore):
         if key is None:
             return
         try:
-            self._cache.delete(self.cache_key_prefix + key)
+            self._cache.delete(self.cache_key_prefix + key)  # type: ignore[attr-defined]  # set by cached_db
         except Exception:  # noqa: BLE001 - a stale cached copy expires with the session
             logger.warning("Session cache unavailable; the cached copy of a deleted session expires on its own")
