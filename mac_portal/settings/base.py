@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "mac_portal",
     # Domain apps, in dependency order (each may use the ones above it).
+    "common",
     "procedures",
     "centers",
     "appointments",
