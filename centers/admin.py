@@ -2,6 +2,10 @@
 
 Opening hours are validated by centers.services.opening_hours_validate (no overlap, opens before closes)
 in the inline formsets, so staff see a clear message instead of a database error.
+
+`CenterScopedAdmin` is the base of every staff screen showing one center's data (here and in the apps above):
+its querysets, center choices and list filters only reach the user's centers (`staff_center_ids`). Staff
+memberships are managed here by administrators (only their role group holds the permissions).
 """
 
 from django import forms
@@ -13,8 +17,28 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Center, Closure, Counter, Language, Offering, OpeningHours
-from .services import HoursRange, opening_hours_validate
+from .models import Center, Closure, Counter, Language, Offering, OpeningHours, StaffMembership
+from .selectors import staff_center_ids
+from .services import HoursRange, opening_hours_validate, staff_membership_grant, staff_user_groups_refresh
+
+
+class CenterScopedAdmin(admin.ModelAdmin):
+    """A model admin whose rows, center choices and filters reach only the user's centers.
+
+    `center_path` is the lookup from the model to its center ("center", "appointment__center", "pk" for Center).
+    Rows of other centers are not in the queryset, so their change pages answer as for an unknown object.
+    """
+
+    center_path = "center"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        return queryset.filter(**{f"{self.center_path}__in": staff_center_ids(user=request.user)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Center:
+            kwargs["queryset"] = Center.objects.filter(pk__in=staff_center_ids(user=request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -155,7 +179,8 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Center)
-class CenterAdmin(admin.ModelAdmin):
+class CenterAdmin(CenterScopedAdmin):
+    center_path = "pk"
     list_display = ["name", "code", "channel", "region", "district", "always_open", "is_active"]
     list_filter = ["channel", "is_active", "region", "always_open"]
     search_fields = ["name", "code", "slug", "region", "province", "district", "address"]
@@ -170,7 +195,7 @@ class CenterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Offering)
-class OfferingAdmin(admin.ModelAdmin):
+class OfferingAdmin(CenterScopedAdmin):
     list_display = ["procedure", "center", "is_active"]
     list_filter = ["is_active", "center__channel", "center", ("procedure__entity", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["procedure", "center"]
@@ -185,7 +210,7 @@ class OfferingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):
+class CounterAdmin(CenterScopedAdmin):
     list_display = ["label", "center", "entity", "is_active"]
     list_filter = ["is_active", "center", ("entity", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["center", "entity"]
@@ -193,3 +218,35 @@ class CounterAdmin(admin.ModelAdmin):
     autocomplete_fields = ["center", "entity", "procedures"]
     filter_horizontal = ["languages"]
     fields = ["center", "label", "entity", "procedures", "languages", "is_active"]
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(admin.ModelAdmin):
+    """Who works where, in which role: administrators only (their group alone holds these permissions)."""
+
+    list_display = ["user", "role", "center", "created_at"]
+    list_filter = ["role", "center"]
+    list_select_related = ["user", "center"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "center__name"]
+    autocomplete_fields = ["user", "center"]
+    filter_horizontal = ["languages"]
+    fields = ["user", "role", "center", "languages"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        membership = form.instance
+        # Makes the user staff and puts them in the role's group (idempotent for the row just saved).
+        staff_membership_grant(user=membership.user, role=membership.role, center=membership.center)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: StaffMembership | None = None) -> list[str]:
+        return ["user"] if obj is not None else []  # another person is another membership
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        staff_user_groups_refresh(user=obj.user)
+
+    def delete_queryset(self, request, queryset):
+        users = {membership.user for membership in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            staff_user_groups_refresh(user=user)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -5,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Entity, Procedure
 
-from .constants import Channel, Weekday
+from .constants import ALL_CENTERS_ROLES, Channel, StaffRole, Weekday
 
 ubigeo_validator = RegexValidator(r"^\d{6}$", _("UBIGEO is a 6-digit code."))
 
@@ -178,3 +179,47 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.center} — {self.label}"
+
+
+class StaffMembership(models.Model):
+    """A staff user's role at a center (analysts and administrators: every center, so no center)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_memberships"
+    )
+    center = models.ForeignKey(
+        Center,
+        verbose_name=_("center"),
+        on_delete=models.CASCADE,
+        related_name="staff_memberships",
+        null=True,
+        blank=True,
+        help_text=_("Empty only for analysts and administrators, who work on every center."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    languages = models.ManyToManyField(
+        Language,
+        verbose_name=_("languages spoken"),
+        related_name="staff_memberships",
+        blank=True,
+        help_text=_("Besides Spanish: citizens who need one of these can be called to this person's counter."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        ordering = ["user", "center", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "center", "role"], nulls_distinct=False, name="staff_membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(center__isnull=False) | models.Q(role__in=sorted(ALL_CENTERS_ROLES)),
+                name="staff_membership_center_unless_all_centers_role",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "role"], name="staff_membership_user_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.center or _('all centers')}"
