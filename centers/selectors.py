@@ -301,10 +301,10 @@ def staff_may_search_country(*, user) -> bool:
     return any(role == StaffRole.ADMINISTRATOR for _center, role in _memberships(user))
 
 
-def staff_languages(*, user, center_id: int) -> list[int]:
+def staff_languages(*, user_id: int, center_id: int) -> list[int]:
     """The ids of the languages (besides Spanish) the user attends in at this center."""
     return list(
-        Language.objects.filter(staff_memberships__user_id=user.pk, staff_memberships__center_id=center_id)
+        Language.objects.filter(staff_memberships__user_id=user_id, staff_memberships__center_id=center_id)
         .values_list("pk", flat=True)
         .distinct()
     )

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "procedures",
     "centers",
     "appointments",
+    "attention",
     "surveys",
 ]
 
@@ -176,6 +177,18 @@ APPOINTMENTS_TRUSTED_PROXY_COUNT = env.int("APPOINTMENTS_TRUSTED_PROXY_COUNT", d
 APPOINTMENTS_ICS_UID_DOMAIN = env("APPOINTMENTS_ICS_UID_DOMAIN", default="mac.gob.pe")
 # Ley 29733 retention limit: days after its slot ends that a finished appointment keeps the citizen's personal data.
 APPOINTMENTS_RETENTION_DAYS = env.int("APPOINTMENTS_RETENTION_DAYS", default=180)
+
+# Attention (issue 8): the in-person queue. The call-next rule is documented in attention/services/calling.py.
+# An appointment's ticket can be called from its booked time minus this (earlier arrivals wait as booked)...
+ATTENTION_APPOINTMENT_EARLY_MINUTES = env.int("ATTENTION_APPOINTMENT_EARLY_MINUTES", default=10)
+# ...and one checked in later than its time plus this queues as a walk-in from its arrival.
+ATTENTION_APPOINTMENT_LATE_MINUTES = env.int("ATTENTION_APPOINTMENT_LATE_MINUTES", default=15)
+# A walk-in waiting this long competes with due appointments (ageing: walk-ins never starve).
+ATTENTION_AGEING_MINUTES = env.int("ATTENTION_AGEING_MINUTES", default=30)
+# A ticket needing a language no open counter speaks goes to any counter after waiting this long.
+ATTENTION_LANGUAGE_MAX_WAIT_MINUTES = env.int("ATTENTION_LANGUAGE_MAX_WAIT_MINUTES", default=20)
+# Times a called ticket must be called again before the agent may mark it as a no-show.
+ATTENTION_NO_SHOW_RECALLS = env.int("ATTENTION_NO_SHOW_RECALLS", default=2)
 
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")
