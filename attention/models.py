@@ -291,3 +291,30 @@ class DeviceToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+
+class GreeterScreen(Ticket):
+    """Admin entry point of the greeter's screen (issue tickets, check in appointments); no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("greeter screen")
+        verbose_name_plural = _("greeter screen")
+
+
+class CounterScreen(Ticket):
+    """Admin entry point of the counter agent's screen (call, serve, transfer)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("counter screen")
+        verbose_name_plural = _("counter screen")
+
+
+class SupervisionScreen(Ticket):
+    """Admin entry point of the supervisor's screen (queues, counters, service standards, today's totals)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervision")

@@ -13,7 +13,17 @@ from .access import (
     device_authenticate,
     ticket_for_staff,
 )
-from .queue import Estimate, queue_estimate, screen_feed, screen_version, ticket_estimate, ticket_public_get
+from .eligibility import counter_procedure_ids, next_ticket_queryset
+from .queue import (
+    Estimate,
+    center_wait_board,
+    counter_current_ticket,
+    queue_estimate,
+    screen_feed,
+    screen_version,
+    ticket_estimate,
+    ticket_public_get,
+)
 from .supervision import Supervision, supervision_summary
 
 __all__ = [
@@ -23,11 +33,15 @@ __all__ = [
     "Estimate",
     "Supervision",
     "center_for_staff",
+    "center_wait_board",
+    "counter_current_ticket",
     "centers_for_staff",
     "counter_for_staff",
+    "counter_procedure_ids",
     "counter_session_current",
     "counters_for_staff",
     "device_authenticate",
+    "next_ticket_queryset",
     "queue_estimate",
     "screen_feed",
     "screen_version",

@@ -1,10 +1,11 @@
 """Reads of the queue: estimated waits, a ticket's place, the waiting-room screen's feed."""
 
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from appointments.formatting import lima_date
@@ -14,7 +15,16 @@ from procedures.models import Procedure
 from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, PriorityNeed, TicketStatus
 from ..models import CounterSession, Ticket
 
-__all__ = ["Estimate", "queue_estimate", "screen_feed", "screen_version", "ticket_estimate", "ticket_public_get"]
+__all__ = [
+    "Estimate",
+    "center_wait_board",
+    "counter_current_ticket",
+    "queue_estimate",
+    "screen_feed",
+    "screen_version",
+    "ticket_estimate",
+    "ticket_public_get",
+]
 
 
 @dataclass(frozen=True)
@@ -107,9 +117,68 @@ def screen_feed(*, center: Center, limit: int = 8, now: dt.datetime | None = Non
     )
 
 
-def screen_version(*, center: Center, now: dt.datetime | None = None) -> str:
-    """Changes whenever the screen's rows may change (a call, a recall, a finish): the screen's ETag."""
-    latest = Ticket.objects.filter(center=center, service_day=lima_date(now or timezone.now())).aggregate(
-        changed=Max("updated_at")
-    )["changed"]
-    return latest.isoformat() if latest else "empty"
+def screen_version(*, center: Center, limit: int = 8, now: dt.datetime | None = None) -> str:
+    """A digest of exactly what the screen shows (its rows): the screen's ETag, so it changes on a call, a recall
+    or a finish that the screen would show, and only then."""
+    rows = screen_feed(center=center, limit=limit, now=now)
+    content = "|".join(
+        f"{t.pk}:{t.counter.label if t.counter else ''}:{t.called_at.isoformat() if t.called_at else ''}:"
+        f"{t.preferential_reason}"
+        for t in rows
+    )
+    return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+
+def counter_current_ticket(*, session: CounterSession) -> Ticket | None:
+    """The ticket called or being served at the session's counter, if any."""
+    return (
+        Ticket.objects.filter(counter_id=session.counter_id, status__in=ACTIVE_TICKET_STATUSES)
+        .select_related("procedure__entity", "language", "appointment", "queue")
+        .first()
+    )
+
+
+def center_wait_board(*, center: Center, now: dt.datetime | None = None) -> list[tuple[Procedure, Estimate]]:
+    """Every procedure served in person at the center with what a new walk-in would face (as queue_estimate),
+    in three queries: what the greeter reads before issuing a ticket."""
+    today = lima_date(now or timezone.now())
+    procedures = list(
+        Procedure.objects.filter(
+            offerings__center=center, offerings__is_active=True, via_in_person=True, is_active=True
+        )
+        .select_related("entity")
+        .order_by("entity__name", "name")
+    )
+    waiting = dict(
+        Ticket.objects.filter(center=center, service_day=today, status=TicketStatus.WAITING)
+        .values_list("queue__entity_id")
+        .annotate(count=Count("pk"))
+    )
+    serving: dict[int, set[int]] = {}  # procedure id -> open counters serving it
+    entity_counters: dict[int, set[int]] = {}  # entity id -> open counters listing no procedure
+    sessions = (
+        CounterSession.objects.filter(counter__center=center, status=CounterSessionStatus.OPEN)
+        .select_related("counter")
+        .prefetch_related("counter__procedures")
+    )
+    for session in sessions:
+        listed = [procedure.pk for procedure in session.counter.procedures.all()]
+        for procedure_id in listed:
+            serving.setdefault(procedure_id, set()).add(session.counter_id)
+        if not listed:
+            entity_counters.setdefault(session.counter.entity_id, set()).add(session.counter_id)
+    board = []
+    for procedure in procedures:
+        ahead = waiting.get(procedure.entity_id, 0)
+        counters = len(serving.get(procedure.pk, set()) | entity_counters.get(procedure.entity_id, set()))
+        board.append(
+            (
+                procedure,
+                Estimate(
+                    people_ahead=ahead,
+                    open_counters=counters,
+                    minutes=_minutes(ahead=ahead, counters=counters, procedure=procedure),
+                ),
+            )
+        )
+    return board

@@ -4,7 +4,6 @@ counter's actions and the call-next rule)."""
 from .calling import (
     attention_finish,
     attention_start,
-    counter_procedure_ids,
     ticket_call_next,
     ticket_no_show,
     ticket_recall,
@@ -20,7 +19,6 @@ __all__ = [
     "counter_close",
     "counter_open",
     "counter_pause",
-    "counter_procedure_ids",
     "counter_resume",
     "device_token_create",
     "queue_for_procedure",

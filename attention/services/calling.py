@@ -24,21 +24,18 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, DateTimeField, ExpressionWrapper, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments.errors import BookingError
-from appointments.formatting import lima_date
 from appointments.services import appointment_complete
 from centers.models import Counter
-from centers.selectors import staff_languages
 from procedures.models import Procedure, Requirement
 
-from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, Outcome, PriorityNeed, TicketStatus
+from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, Outcome, TicketStatus
 from ..errors import CounterNotOpen, InvalidInput, NotOffered, TicketInProgress, TicketStateConflict, TooEarlyForNoShow
 from ..models import Attention, CounterSession, Ticket
+from ..selectors.eligibility import counter_procedure_ids, next_ticket_queryset
 from ..signals import attention_finished
 from .counters import session_lock
 from .tickets import _procedure_check, queue_for_procedure
@@ -46,7 +43,6 @@ from .tickets import _procedure_check, queue_for_procedure
 __all__ = [
     "attention_finish",
     "attention_start",
-    "counter_procedure_ids",
     "ticket_call_next",
     "ticket_no_show",
     "ticket_recall",
@@ -56,52 +52,6 @@ __all__ = [
 
 def _minutes(name: str) -> dt.timedelta:
     return dt.timedelta(minutes=int(getattr(settings, name)))
-
-
-def counter_procedure_ids(*, counter: Counter) -> list[int]:
-    """The procedures a counter serves: those listed on it, else every procedure of its entity."""
-    listed = list(counter.procedures.values_list("pk", flat=True))
-    return listed or list(Procedure.objects.filter(entity_id=counter.entity_id).values_list("pk", flat=True))
-
-
-def _serving_languages(*, counter: Counter, agent_id: int) -> list[int]:
-    """The languages spoken at this counter now: the counter's own plus those of the agent at work there."""
-    own = set(counter.languages.values_list("pk", flat=True))
-    return sorted(own | set(staff_languages(user_id=agent_id, center_id=counter.center_id)))
-
-
-def next_ticket_queryset(*, counter: Counter, agent_id: int, now: dt.datetime):
-    """The eligible tickets for this counter, in call order (see the module docstring)."""
-    ageing = _minutes("ATTENTION_AGEING_MINUTES")
-    rank = Case(
-        When(~Q(preferential_reason=PriorityNeed.NONE), then=Value(0)),
-        When(Q(due_at__isnull=False) | Q(arrived_at__lte=now - ageing), then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    aged_walk_in = ExpressionWrapper(F("arrived_at") + ageing, output_field=DateTimeField())
-    turn = Case(
-        When(~Q(preferential_reason=PriorityNeed.NONE), then=F("arrived_at")),
-        When(Q(due_at__isnull=False) | Q(arrived_at__lte=now - ageing), then=Coalesce("due_at", aged_walk_in)),
-        default=F("arrived_at"),
-        output_field=DateTimeField(),
-    )
-    return (
-        Ticket.objects.filter(
-            center_id=counter.center_id,
-            service_day=lima_date(now),
-            status=TicketStatus.WAITING,
-            procedure_id__in=counter_procedure_ids(counter=counter),
-        )
-        .filter(Q(target_counter__isnull=True) | Q(target_counter=counter))
-        .filter(Q(due_at__isnull=True) | Q(due_at__lte=now + _minutes("ATTENTION_APPOINTMENT_EARLY_MINUTES")))
-        .filter(
-            Q(language__isnull=True)
-            | Q(language_id__in=_serving_languages(counter=counter, agent_id=agent_id))
-            | Q(arrived_at__lte=now - _minutes("ATTENTION_LANGUAGE_MAX_WAIT_MINUTES"))
-        )
-        .order_by(rank, turn, "pk")
-    )
 
 
 def ticket_call_next(*, session: CounterSession, now: dt.datetime | None = None) -> Ticket | None:

@@ -27,14 +27,19 @@ class Floor:
     pj_counter: Counter
 
 
+def _procedure(*, name: str, **kwargs) -> Procedure:
+    """One procedure per name, shared by every floor (centers offer the same catalog)."""
+    return Procedure.objects.filter(name=name).first() or ProcedureFactory(name=name, **kwargs)
+
+
 def floor_create(*, name: str = "Centro MAC Lima Norte") -> Floor:
     """A center where RENIEC (two procedures) and the judiciary (one) each have a counter."""
     center = CenterFactory(name=name, hours=True)
     reniec = EntityFactory(name="RENIEC", acronym="RENIEC", slug="reniec")
     judiciary = EntityFactory(name="Poder Judicial", acronym="PJ", slug="poder-judicial")
-    dni = ProcedureFactory(entity=reniec, name="Duplicado de DNI", counter_minutes=10, sla_max_wait_minutes=30)
-    passport = ProcedureFactory(entity=reniec, name="Rectificación de datos", counter_minutes=20)
-    record = ProcedureFactory(
+    dni = _procedure(entity=reniec, name="Duplicado de DNI", counter_minutes=10, sla_max_wait_minutes=30)
+    passport = _procedure(entity=reniec, name="Rectificación de datos", counter_minutes=20)
+    record = _procedure(
         entity=judiciary, name="Certificado de antecedentes penales", counter_minutes=5, requirements=["DNI vigente"]
     )
     for procedure in (dni, passport, record):
