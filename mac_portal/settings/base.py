@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "GovernmentLevelEnum": "procedures.constants.GovernmentLevel",
         "AppointmentPolicyEnum": "procedures.constants.AppointmentPolicy",
         "CitizenIntentEnum": "procedures.constants.CitizenIntent",
+        "PriorityNeedEnum": "appointments.constants.PriorityNeed",
     },
 }
 
