@@ -212,7 +212,12 @@ class StaffMembership(models.Model):
         ordering = ["user", "center", "role"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "center", "role"], nulls_distinct=False, name="staff_membership_unique"
+                fields=["user", "center", "role"],
+                condition=models.Q(center__isnull=False),
+                name="staff_membership_unique_at_center",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=models.Q(center__isnull=True), name="staff_membership_unique_all"
             ),
             models.CheckConstraint(
                 condition=models.Q(center__isnull=False) | models.Q(role__in=sorted(ALL_CENTERS_ROLES)),

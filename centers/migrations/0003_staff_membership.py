@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'staff memberships',
                 'ordering': ['user', 'center', 'role'],
                 'indexes': [models.Index(fields=['user', 'role'], name='staff_membership_user_role')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'center', 'role'), name='staff_membership_unique', nulls_distinct=False), models.CheckConstraint(condition=models.Q(('center__isnull', False), ('role__in', ['administrator', 'analyst']), _connector='OR'), name='staff_membership_center_unless_all_centers_role')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('center__isnull', False)), fields=('user', 'center', 'role'), name='staff_membership_unique_at_center'), models.UniqueConstraint(condition=models.Q(('center__isnull', True)), fields=('user', 'role'), name='staff_membership_unique_all'), models.CheckConstraint(condition=models.Q(('center__isnull', False), ('role__in', ['administrator', 'analyst']), _connector='OR'), name='staff_membership_center_unless_all_centers_role')],
             },
         ),
     ]
