@@ -35,9 +35,9 @@ from procedures.models import Procedure, Requirement
 from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, Outcome, TicketStatus
 from ..errors import CounterNotOpen, InvalidInput, NotOffered, TicketInProgress, TicketStateConflict, TooEarlyForNoShow
 from ..models import Attention, CounterSession, Ticket
-from ..selectors.eligibility import counter_procedure_ids, next_ticket_queryset
+from ..selectors.eligibility import counter_procedure_ids, next_ticket_lock
 from ..signals import attention_finished
-from .counters import session_lock
+from .counters import session_lock_for_call
 from .tickets import _procedure_check, queue_for_procedure
 
 __all__ = [
@@ -58,14 +58,13 @@ def ticket_call_next(*, session: CounterSession, now: dt.datetime | None = None)
     """Call the next citizen to this counter (the rule is the module docstring); None when nobody is eligible."""
     now = now or timezone.now()
     with transaction.atomic():
-        session = session_lock(session=session)
+        session, busy = session_lock_for_call(session=session)
         if session.status != CounterSessionStatus.OPEN:
             raise CounterNotOpen()
-        if Ticket.objects.filter(counter_id=session.counter_id, status__in=ACTIVE_TICKET_STATUSES).exists():
+        if busy:
             raise TicketInProgress()
         counter = session.counter
-        queryset = next_ticket_queryset(counter=counter, agent_id=session.agent_id, now=now)
-        ticket = queryset.select_for_update(skip_locked=True).first()
+        ticket = next_ticket_lock(counter=counter, agent_id=session.agent_id, now=now)
         if ticket is None:
             return None
         ticket.status = TicketStatus.CALLED

@@ -1,6 +1,7 @@
 """The call-next rule, case by case (attention/services/calling.py documents it)."""
 
 import pytest
+from django.db import transaction
 
 from appointments.constants import PriorityNeed
 from centers.models import Language
@@ -8,6 +9,8 @@ from centers.tests.factories import CounterFactory
 
 from ..constants import TicketStatus
 from ..errors import CounterNotOpen, TicketInProgress
+from ..selectors import next_ticket_queryset
+from ..selectors.eligibility import next_ticket_lock
 from ..services import attention_finish, counter_pause, counter_resume, ticket_call_next
 from .conftest import at
 from .factories import session_open, ticket_create
@@ -126,3 +129,17 @@ def test_a_paused_counter_or_one_with_a_ticket_in_progress_cannot_call(floor, se
 def test_another_days_tickets_are_never_called(floor, session):
     ticket_create(center=floor.center, procedure=floor.dni, at=at(9).replace(day=30, month=11))
     assert call(session) is None
+
+
+def test_the_call_query_compiled_once_follows_each_moment(floor, session):
+    """next_ticket_lock reuses SQL compiled for a sentinel moment: every moment gets its own rule."""
+    appointment = walk_in(floor, 40, due_at=at(10, 30))
+    counter, agent_id = session.counter, session.agent_id
+    for moment, expected in [(at(10, 0), None), (at(10, 19), None), (at(10, 20), appointment.pk)]:
+        with transaction.atomic():
+            found = next_ticket_lock(counter=counter, agent_id=agent_id, now=moment)
+        queryset_first = next_ticket_queryset(counter=counter, agent_id=agent_id, now=moment).first()
+        assert (found and found.pk) == (queryset_first and queryset_first.pk) == expected, moment
+    assert walk_in(floor, 0, hour=10).service_day == appointment.service_day
+    with transaction.atomic():  # another day: nothing of today's queue
+        assert next_ticket_lock(counter=counter, agent_id=agent_id, now=at(10).replace(day=2)) is None
