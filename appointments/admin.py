@@ -5,7 +5,8 @@ reported, appointments never dropped), cancelling is an action that asks for a r
 data is read-only here (Ley 29733: staff see it, they do not rewrite it).
 
 Every screen reaches only the user's centers (centers.admin.CenterScopedAdmin); searching by document number
-across every center is for administrators only (centers.selectors.staff_may_search_country).
+across every center is for administrators only (centers.selectors.staff_may_search_country). Each page that
+shows citizens' personal data records who saw which appointment (centers.services.personal_data_access_record).
 """
 
 import datetime as dt
@@ -23,9 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from centers.admin import CenterScopedAdmin
-from centers.constants import Channel
+from centers.constants import Channel, DataAccess
 from centers.models import Center
 from centers.selectors import staff_center_ids, staff_may_search_country, staff_member_center_ids
+from centers.services import personal_data_access_record
 
 from . import selectors, services
 from .errors import BookingError
@@ -267,6 +269,24 @@ class AppointmentAdmin(CenterScopedAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # history: cancel instead
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.anonymized_at is None:
+            personal_data_access_record(user=request.user, action=DataAccess.VIEWED, records=[obj])
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            # The page's rows (the template reuses this evaluated queryset): each shows a citizen's name.
+            searched = bool(changelist.query)
+            personal_data_access_record(
+                user=request.user,
+                action=DataAccess.SEARCHED if searched else DataAccess.LISTED,
+                records=[row for row in changelist.result_list if row.anonymized_at is None],
+            )
+        return response
+
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
@@ -319,6 +339,7 @@ class AppointmentAdmin(CenterScopedAdmin):
         for appointment in queryset:
             try:
                 services.appointment_check_in(appointment=appointment)
+                personal_data_access_record(user=request.user, action=DataAccess.CHECKED_IN, records=[appointment])
                 done += 1
             except BookingError as exc:
                 self.message_user(request, f"{appointment.code_display}: {exc.message}", level=messages.ERROR)
@@ -366,6 +387,11 @@ class DaySheetAdmin(CenterScopedAdmin):
         if form.is_valid():
             center, day = form.cleaned_data["center"], form.cleaned_data["date"]
             appointments = selectors.appointment_day_sheet(center_id=center.pk, day=day)
+            personal_data_access_record(
+                user=request.user,
+                action=DataAccess.DAY_SHEET,
+                records=[appointment for appointment in appointments if appointment.anonymized_at is None],
+            )
         return render(
             request,
             "admin/appointments/daysheet.html",

@@ -17,7 +17,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Center, Closure, Counter, Language, Offering, OpeningHours, StaffMembership
+from .models import Center, Closure, Counter, Language, Offering, OpeningHours, PersonalDataAccess, StaffMembership
 from .selectors import staff_center_ids
 from .services import HoursRange, opening_hours_validate, staff_membership_grant, staff_user_groups_refresh
 
@@ -250,3 +250,23 @@ class StaffMembershipAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         for user in users:
             staff_user_groups_refresh(user=user)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Who saw which citizen's data, when and why (Ley 29733): read-only, for administrators."""
+
+    list_display = ["at", "user", "action", "content_type", "object_id", "center", "reason"]
+    list_filter = ["action", "content_type", "center"]
+    list_select_related = ["user", "content_type", "center"]
+    search_fields = ["user__username", "object_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.constants import Channel
 
-__all__ = ["ALL_CENTERS_ROLES", "Channel", "StaffRole", "Weekday"]
+__all__ = ["ALL_CENTERS_ROLES", "Channel", "DataAccess", "StaffRole", "Weekday"]
 
 
 class Weekday(models.IntegerChoices):
@@ -31,3 +31,13 @@ class StaffRole(models.TextChoices):
 
 # Roles that see every center (read-only for analysts); their memberships have no center.
 ALL_CENTERS_ROLES = frozenset({StaffRole.ANALYST, StaffRole.ADMINISTRATOR})
+
+
+class DataAccess(models.TextChoices):
+    """How staff came to see a citizen's personal data (Ley 29733 access record)."""
+
+    VIEWED = "viewed", _("Opened the record")
+    LISTED = "listed", _("Listed")
+    SEARCHED = "searched", _("Found by a search")
+    DAY_SHEET = "day_sheet", _("On a day sheet")
+    CHECKED_IN = "checked_in", _("Checked in")

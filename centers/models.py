@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Entity, Procedure
 
-from .constants import ALL_CENTERS_ROLES, Channel, StaffRole, Weekday
+from .constants import ALL_CENTERS_ROLES, Channel, DataAccess, StaffRole, Weekday
 
 ubigeo_validator = RegexValidator(r"^\d{6}$", _("UBIGEO is a 6-digit code."))
 
@@ -228,3 +229,36 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.center or _('all centers')}"
+
+
+class PersonalDataAccess(models.Model):
+    """One time a staff user saw a citizen's personal data in the back office (Ley 29733): who, when, which
+    record, how and why. Written by centers.services.personal_data_access_record; administrators read it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="personal_data_accesses",
+    )
+    at = models.DateTimeField(_("when"))
+    action = models.CharField(_("how"), max_length=12, choices=DataAccess.choices)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT)
+    object_id = models.CharField(_("record"), max_length=40)
+    center = models.ForeignKey(
+        Center, verbose_name=_("center"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("why"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="data_access_record"),
+            models.Index(fields=["user", "at"], name="data_access_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_action_display()} {self.content_type.model} {self.object_id}"

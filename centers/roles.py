@@ -36,6 +36,6 @@ role_permissions_register(
             ["center", "offering", "openinghours", "closure", "counter", "language", "staffmembership"],
             ALL_ACTIONS,
         )
-        | {"auth.view_user", "auth.add_user", "auth.change_user"},
+        | {"auth.view_user", "auth.add_user", "auth.change_user", "centers.view_personaldataaccess"},
     }
 )

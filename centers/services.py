@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from django.apps import apps as django_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput
 
 from .constants import ALL_CENTERS_ROLES, StaffRole, Weekday
-from .models import Center, Closure, Language, Offering, OpeningHours, StaffMembership
+from .models import Center, Closure, Language, Offering, OpeningHours, PersonalDataAccess, StaffMembership
 from .roles import ROLE_PERMISSIONS
 from .selectors import staff_cache_clear
 
@@ -151,3 +154,25 @@ def staff_membership_revoke(*, membership: StaffMembership) -> None:
     user = membership.user
     membership.delete()
     staff_user_groups_refresh(user=user)
+
+
+def personal_data_access_record(*, user, action: str, records: Iterable[Model], reason: str = "") -> int:
+    """Record that `user` saw these citizens' records (one row each, one query); returns how many.
+
+    Call it wherever the back office shows personal data (names, documents, contact): record pages, lists,
+    searches, day sheets, check-ins. A record's center is kept when it has one (`center_id`)."""
+    now = timezone.now()
+    rows = [
+        PersonalDataAccess(
+            user_id=getattr(user, "pk", None),
+            at=now,
+            action=action,
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=str(record.pk),
+            center_id=getattr(record, "center_id", None),
+            reason=str(reason)[:200],
+        )
+        for record in records
+    ]
+    PersonalDataAccess.objects.bulk_create(rows)
+    return len(rows)

@@ -13,8 +13,9 @@ from appointments.formatting import lima_date
 from appointments.models import Appointment
 from appointments.services import appointment_check_in
 from appointments.validators import code_normalize
-from centers.constants import Channel
+from centers.constants import Channel, DataAccess
 from centers.models import Center, Language, Offering
+from centers.services import personal_data_access_record
 from procedures.models import Procedure
 
 from ..constants import PriorityNeed, TicketStatus
@@ -151,6 +152,8 @@ def ticket_check_in_appointment(
             appointment = appointment_check_in(appointment=appointment)
         except BookingError as exc:
             raise TicketStateConflict(exc.message) from exc
+        if issued_by is not None:
+            personal_data_access_record(user=issued_by, action=DataAccess.CHECKED_IN, records=[appointment])
         late = now > appointment.slot.starts_at + dt.timedelta(minutes=settings.ATTENTION_APPOINTMENT_LATE_MINUTES)
         return ticket_issue(
             center=center,

@@ -6,6 +6,7 @@ from appointments.constants import AppointmentStatus, PriorityNeed
 from appointments.tests.conftest import NOW
 from appointments.tests.factories import ScheduleFactory, appointment_create, lima, slot_create
 from centers.constants import StaffRole
+from centers.models import PersonalDataAccess
 from centers.tests.factories import CenterFactory, CounterFactory, staff_user_create
 from procedures.tests.factories import ProcedureFactory
 
@@ -239,3 +240,12 @@ def test_opening_counters(floor):
         counter_open(counter=floor.pj_counter, agent=session.agent)  # one counter at a time
     assert counter_close(session=session).status == CounterSessionStatus.CLOSED
     assert counter_open(counter=floor.pj_counter, agent=session.agent).counter == floor.pj_counter
+
+
+def test_a_greeters_check_in_is_recorded_as_an_access_to_personal_data(floor, booked):
+    appointment, _other = booked
+    greeter = staff_user_create(role=StaffRole.GREETER, center=floor.center)
+    with time_machine.travel(at(9, 50), tick=False):
+        ticket_check_in_appointment(center=floor.center, document_number=appointment.document_number, issued_by=greeter)
+    [access] = PersonalDataAccess.objects.filter(user=greeter)
+    assert (access.action, access.object_id, access.center_id) == ("checked_in", str(appointment.pk), floor.center.pk)
