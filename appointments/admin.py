@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from centers.admin import CenterScopedAdmin
+from centers.admin import CenterScopedAdmin, PersonalDataAdmin
 from centers.constants import Channel, DataAccess
 from centers.models import Center
 from centers.selectors import staff_center_ids, staff_may_search_country, staff_member_center_ids
@@ -238,7 +238,7 @@ def appointment_when(appointment: Appointment) -> str:
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(CenterScopedAdmin):
+class AppointmentAdmin(PersonalDataAdmin, CenterScopedAdmin):
     list_display = ["code_display", appointment_when, "full_name", "procedure", "center", "status", "channel"]
     list_filter = ["status", DayFilter, ("center", admin.RelatedOnlyFieldListFilter), "channel", "priority_need"]
     list_select_related = ["procedure", "center", "slot"]
@@ -268,24 +268,6 @@ class AppointmentAdmin(CenterScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # history: cancel instead
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.anonymized_at is None:
-            personal_data_access_record(user=request.user, action=DataAccess.VIEWED, records=[obj])
-        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
-
-    def changelist_view(self, request: HttpRequest, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
-            # The page's rows (the template reuses this evaluated queryset): each shows a citizen's name.
-            searched = bool(changelist.query)
-            personal_data_access_record(
-                user=request.user,
-                action=DataAccess.SEARCHED if searched else DataAccess.LISTED,
-                records=[row for row in changelist.result_list if row.anonymized_at is None],
-            )
-        return response
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

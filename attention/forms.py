@@ -46,7 +46,8 @@ class CheckInForm(forms.Form):
         label=_("Booking code (type or scan)"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        # Focused on arrival: a handheld scanner reading the appointment's QR types the code and Enter.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}),
     )
     document_number = forms.CharField(
         label=_("or document number"),

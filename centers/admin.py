@@ -17,9 +17,42 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .constants import DataAccess
 from .models import Center, Closure, Counter, Language, Offering, OpeningHours, PersonalDataAccess, StaffMembership
 from .selectors import staff_center_ids
-from .services import HoursRange, opening_hours_validate, staff_membership_grant, staff_user_groups_refresh
+from .services import (
+    HoursRange,
+    opening_hours_validate,
+    personal_data_access_record,
+    staff_membership_grant,
+    staff_user_groups_refresh,
+)
+
+
+class PersonalDataAdmin(admin.ModelAdmin):
+    """A model admin whose pages show citizens' personal data: each record page, list page and search records
+    who saw which rows (centers.services.personal_data_access_record, Ley 29733). Rows for which
+    `has_personal_data(obj)` is false (e.g. anonymized) are not recorded."""
+
+    def has_personal_data(self, obj) -> bool:
+        return getattr(obj, "anonymized_at", None) is None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.has_personal_data(obj):
+            personal_data_access_record(user=request.user, action=DataAccess.VIEWED, records=[obj])
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", None) and response.context_data.get("cl")
+        if changelist is not None:
+            # The page's rows; the template then reuses this evaluated queryset (no second query).
+            personal_data_access_record(
+                user=request.user,
+                action=DataAccess.SEARCHED if changelist.query else DataAccess.LISTED,
+                records=[row for row in changelist.result_list if self.has_personal_data(row)],
+            )
+        return response
 
 
 class CenterScopedAdmin(admin.ModelAdmin):
