@@ -145,6 +145,8 @@ def ticket_check_in_appointment(
     now = now or timezone.now()
     with transaction.atomic():
         appointment = _appointment_find(center=center, code=code, document_number=document_number, now=now)
+        # Two greeters checking the same citizen in at once: the second waits here, then finds the first's ticket.
+        Appointment.objects.select_for_update().filter(pk=appointment.pk).exists()
         existing = Ticket.objects.filter(appointment=appointment).first()
         if existing is not None:
             return existing

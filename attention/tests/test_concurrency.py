@@ -5,13 +5,16 @@ import threading
 from collections import Counter
 
 import pytest
+import time_machine
 from django.db import connection
 
+from appointments.tests.conftest import NOW
+from appointments.tests.factories import ScheduleFactory, appointment_create, slot_create
 from centers.tests.factories import CounterFactory
 
 from ..constants import Outcome, TicketStatus
 from ..models import Attention, Ticket
-from ..services import attention_finish, ticket_call_next
+from ..services import attention_finish, ticket_call_next, ticket_check_in_appointment
 from .conftest import at
 from .factories import session_open, ticket_create
 
@@ -66,3 +69,32 @@ def test_counters_calling_at_once_never_get_the_same_ticket(floor):
     assert Attention.objects.count() == TICKETS
     # Several counters really worked at once (the race was real, not one counter draining the queue).
     assert Attention.objects.values("counter").distinct().count() > 1
+
+
+def test_greeters_checking_in_one_appointment_at_once_give_it_one_ticket(floor):
+    schedule = ScheduleFactory(center=floor.center, procedures=[floor.dni], capacity=5)
+    slot = slot_create(schedule=schedule, starts_at=at(10))
+    with time_machine.travel(NOW, tick=False):
+        appointment = appointment_create(slot=slot, procedure=floor.dni, n=7)
+    gate = threading.Barrier(6)
+    tickets: list[int] = []
+    errors: list[str] = []
+
+    def greeter() -> None:
+        try:
+            gate.wait()
+            with time_machine.travel(at(9, 55), tick=False):
+                tickets.append(ticket_check_in_appointment(center=floor.center, code=appointment.code).pk)
+        except Exception as exc:  # noqa: BLE001 - reported in the assertion, never hidden
+            errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=greeter) for _i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(set(tickets)) == 1 and len(tickets) == 6
+    assert Ticket.objects.filter(appointment=appointment).count() == 1
