@@ -13,8 +13,8 @@ from appointments.tests.factories import ScheduleFactory, appointment_create, sl
 from centers.tests.factories import CounterFactory
 
 from ..constants import Outcome, TicketStatus
-from ..models import Attention, Ticket
-from ..services import attention_finish, ticket_call_next, ticket_check_in_appointment
+from ..models import Attention, Queue, Ticket
+from ..services import attention_finish, ticket_call_next, ticket_check_in_appointment, ticket_issue
 from .conftest import at
 from .factories import session_open, ticket_create
 
@@ -98,3 +98,35 @@ def test_greeters_checking_in_one_appointment_at_once_give_it_one_ticket(floor):
     assert errors == []
     assert len(set(tickets)) == 1 and len(tickets) == 6
     assert Ticket.objects.filter(appointment=appointment).count() == 1
+
+
+def test_kiosks_issuing_at_once_get_distinct_numbers_and_one_queue_per_entity(floor):
+    """The day's first tickets of two entities, 24 at once: the queues are created once, numbers never repeat."""
+    gate = threading.Barrier(24)
+    codes: list[str] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def kiosk(n: int) -> None:
+        try:
+            gate.wait()
+            procedure = floor.dni if n % 2 else floor.record
+            code = ticket_issue(center=floor.center, procedure=procedure, now=at(9, 0, n)).code
+            with lock:
+                codes.append(code)
+        except Exception as exc:  # noqa: BLE001 - reported in the assertion, never hidden
+            errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=kiosk, args=(n,)) for n in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(set(codes)) == 24
+    prefixes = {code.split("-")[0] for code in codes}
+    assert len(prefixes) == 2 and Queue.objects.filter(center=floor.center).count() == 2
+    for prefix in prefixes:
+        assert sorted(code for code in codes if code.startswith(prefix)) == [f"{prefix}-{n:03d}" for n in range(1, 13)]
