@@ -80,4 +80,5 @@ def test_the_screen_shows_the_latest_call_and_answers_304_until_something_change
     ticket_recall(ticket=Ticket.objects.get(pk=a.pk), session=session, now=at(10, 1))
     changed = client.get(rows_url, headers={"If-None-Match": first["ETag"]})
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert "llamado 2" in changed.content.decode()  # a recall is shown (and so announced) anew
     assert Ticket.objects.get(pk=a.pk).status == TicketStatus.CALLED
