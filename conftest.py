@@ -1,8 +1,15 @@
 """Project-wide pytest fixtures."""
 
+import secrets
+
 import pytest
+from django.db import connection
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from centers.models import Language
+from common.tests.utils import new_address
 
 
 @pytest.fixture(autouse=True)
@@ -13,7 +20,10 @@ def _spanish(settings):
 
 @pytest.fixture(scope="session", autouse=True)
 def _migrated_languages(django_db_setup, django_db_blocker):
-    """The languages centers' data migration creates, read before any transactional test can flush them."""
+    """The languages centers' data migration creates, read before any transactional test can flush them.
+    (pytest-django sets up no test database when no collected test needs one: then there is nothing to read.)"""
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        return []
     with django_db_blocker.unblock():
         return list(Language.objects.values())
 
@@ -25,3 +35,36 @@ def restore_migrated_rows(_migrated_languages, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         Language.objects.bulk_create([Language(**row) for row in _migrated_languages], ignore_conflicts=True)
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counters(settings):
+    """Each test counts rate limits apart from every other test, worker and earlier run, without flushing the
+    shared cache (Redis): counters are keyed by this namespace."""
+    settings.RATE_LIMIT_NAMESPACE = secrets.token_hex(8)
+
+
+@pytest.fixture
+def address() -> str:
+    """A client address no other test has used."""
+    return new_address()
+
+
+def verified_client(user):
+    """A test client logged in as `user` whose session has passed two-step verification (a confirmed TOTP device),
+    as after the admin login and the code: what every admin page of the tests needs."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="authenticator", confirmed=True
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, two-factor verified (staff with access to personal data must be)."""
+    return verified_client(admin_user)

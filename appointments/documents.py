@@ -5,6 +5,7 @@ Used by the confirmation e-mails and by the booking pages' downloads.
 
 import datetime as dt
 import io
+from urllib.parse import urlencode
 
 import icalendar
 import segno
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .formatting import fee_display
+from .links import appointment_access_token
 from .models import Appointment
 from .validators import code_display
 
@@ -27,9 +29,12 @@ def _portal_url(*, name: str, fallback: str, query: str = "") -> str:
 
 
 def manage_url(*, appointment: Appointment | None = None) -> str:
-    """Absolute link to the self-service page (settings.PORTAL_BASE_URL + /citas/gestionar/?codigo=…)."""
-    query = f"?codigo={appointment.code}" if appointment is not None else ""
-    return _portal_url(name="appointments:manage", fallback="/citas/gestionar/", query=query)
+    """Absolute link to the self-service page: for an appointment, its signed link (/citas/gestionar/acceso/?t=…),
+    which opens it without the document number; else the look-up form."""
+    if appointment is None:
+        return _portal_url(name="appointments:manage", fallback="/citas/gestionar/")
+    query = "?" + urlencode({"t": appointment_access_token(appointment=appointment)})
+    return _portal_url(name="appointments:manage_link", fallback="/citas/gestionar/acceso/", query=query)
 
 
 def booking_url() -> str:

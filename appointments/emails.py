@@ -51,14 +51,16 @@ def appointment_email_context(*, appointment: Appointment, kind: str) -> dict:
     }
 
 
-def appointment_email_build(*, appointment: Appointment, kind: str) -> EmailMultiAlternatives:
-    """The e-mail for one notification kind, in the portal's language (Spanish) and Lima time."""
+def appointment_email_build(*, appointment: Appointment, kind: str, message_key: str = "") -> EmailMultiAlternatives:
+    """The e-mail for one notification kind, in the portal's language (Spanish) and Lima time. `message_key` makes
+    its Message-ID deterministic, so a resend after a crash is recognisable as the same message."""
     with translation.override(settings.LANGUAGE_CODE):
         context = appointment_email_context(appointment=appointment, kind=kind)
         message = EmailMultiAlternatives(
             subject=_subject(kind, appointment),
             body=render_to_string("appointments/email/appointment.txt", context),
             to=[appointment.email],
+            headers={"Message-ID": f"<{message_key}@{settings.APPOINTMENTS_ICS_UID_DOMAIN}>"} if message_key else None,
         )
         message.attach_alternative(render_to_string("appointments/email/appointment.html", context), "text/html")
         cancelled = kind == NotificationKind.CANCELLATION

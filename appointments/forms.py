@@ -20,7 +20,8 @@ from procedures.selectors import MAX_QUERY_LENGTH
 
 from . import validators
 from .constants import AgeBand, DocumentType, Gender, PriorityNeed
-from .services import Citizen
+from .errors import InvalidBooking
+from .services import Citizen, citizen_clean
 
 SLUG_MAX = 120
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -86,7 +87,7 @@ class CitizenForm(forms.Form):
         label=_("Identity document"),
         choices=DocumentType.choices,
         initial=DocumentType.DNI,
-        error_messages={"required": _("Choose a type of document."), **_choice_error()},
+        error_messages={"required": _("Choose a type of document."), "invalid_choice": _("Choose a type of document.")},
     )
     document_number = forms.CharField(
         label=_("Document number"),
@@ -120,7 +121,7 @@ class CitizenForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Language you prefer to be served in"),
         required=False,
-        error_messages=_choice_error(),
+        error_messages={"invalid_choice": _("Choose a language from the list.")},
     )
     priority_need = forms.ChoiceField(
         label=_("Preferential attention (Ley 28683)"),
@@ -154,8 +155,8 @@ class CitizenForm(forms.Form):
         error_messages={"required": _("Please read and accept the personal data terms.")},
     )
 
-    # Citizen fields the service reports errors on, mapped to this form's fields.
-    SERVICE_FIELDS = (
+    # The fields services.citizen_clean checks (and reports errors on), besides the consent boxes.
+    CITIZEN_FIELDS = (
         "document_type",
         "document_number",
         "full_name",
@@ -165,8 +166,8 @@ class CitizenForm(forms.Form):
         "priority_need",
         "age_band",
         "gender",
-        "consent",
     )
+    SERVICE_FIELDS = (*CITIZEN_FIELDS, "segmentation_consent", "consent")
 
     def __init__(self, *args, languages: Sequence[tuple[str, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -210,37 +211,24 @@ class CitizenForm(forms.Form):
             ),
         )
 
-    def clean_document_number(self) -> str:
-        number = self.cleaned_data["document_number"]
-        document_type = self.data.get(self.add_prefix("document_type"))
-        if document_type not in DocumentType.values:
-            return number  # the type's own error is enough
-        return validators.document_number_normalize(document_type=document_type, number=number)
-
-    def clean_full_name(self) -> str:
-        return validators.full_name_normalize(self.cleaned_data["full_name"])
-
-    def clean_email(self) -> str:
-        try:
-            return validators.email_normalize(self.cleaned_data["email"])
-        except ValidationError as exc:
-            raise ValidationError(_("Enter an e-mail address such as name@example.com."), code="invalid") from exc
-
-    def clean_phone(self) -> str:
-        return validators.phone_normalize(self.cleaned_data["phone"])
-
     def clean_priority_need(self) -> str:
         return self.cleaned_data["priority_need"] or PriorityNeed.NONE
 
     def clean(self) -> dict:
+        """The booking service's own citizen check (services.citizen_clean), so the form and the API reject the
+        same inputs with the same messages; its normalized values replace what was typed."""
         data = super().clean()
-        if "email" in data and "phone" in data and not data["email"] and not data["phone"]:
-            self.add_error("email", _("Give an e-mail address or a mobile number so we can send you the confirmation."))
-        if not data.get("segmentation_consent") and (data.get("age_band") or data.get("gender")):
-            self.add_error(
-                "segmentation_consent",
-                _("Tick this box if you allow us to use your age band and gender, or leave both empty."),
-            )
+        raw = {name: data.get(name, "") for name in self.CITIZEN_FIELDS}
+        raw["priority_need"] = raw["priority_need"] or PriorityNeed.NONE
+        raw["segmentation_consent"] = bool(data.get("segmentation_consent"))
+        try:
+            clean = citizen_clean(citizen=Citizen.from_data(raw))
+        except InvalidBooking as exc:
+            self.add_service_errors({name: m for name, m in exc.field_errors.items() if name not in self.errors})
+            return data
+        data.update(
+            document_number=clean.document_number, full_name=clean.full_name, email=clean.email, phone=clean.phone
+        )
         return data
 
     def citizen(self) -> Citizen:

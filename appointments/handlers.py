@@ -5,22 +5,15 @@ slots after the transaction commits: no slots on a closed day, and appointments 
 kept and listed as conflicts for staff (never dropped).
 """
 
-from functools import partial
-
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from centers.models import Closure
 
-
-def _regenerate(center_id: int) -> None:
-    from .tasks import center_slots_regenerate
-
-    center_slots_regenerate.delay(center_id)
+from .tasks import center_slots_regenerate
 
 
 @receiver(post_save, sender=Closure, dispatch_uid="appointments_closure_saved")
 @receiver(post_delete, sender=Closure, dispatch_uid="appointments_closure_deleted")
 def closure_changed(sender, instance: Closure, **kwargs) -> None:
-    transaction.on_commit(partial(_regenerate, instance.center_id), robust=True)
+    center_slots_regenerate.delay_on_commit(instance.center_id)

@@ -16,6 +16,8 @@ from .constants import (
     NotificationKind,
     PriorityNeed,
 )
+from .formatting import lima
+from .validators import code_display
 
 
 class Schedule(models.Model):
@@ -124,8 +126,6 @@ class Slot(models.Model):
         indexes = [models.Index(fields=["center", "starts_at"], name="slot_center_start")]
 
     def __str__(self) -> str:
-        from .formatting import lima
-
         return f"{lima(self.starts_at):%Y-%m-%d %H:%M} ({self.booked}/{self.capacity})"
 
     @property
@@ -251,8 +251,6 @@ class Appointment(models.Model):
 
     @property
     def code_display(self) -> str:
-        from .validators import code_display
-
         return code_display(self.code)
 
     @property
@@ -277,6 +275,9 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     claim_token = models.UUIDField(_("claim token"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Set just before the provider is called, `sent_at` just after: a row with the first and not the second may
+    # have gone out (a worker died in between); it is sent again, with the same Message-ID / idempotency key.
+    sending_at = models.DateTimeField(_("handed to the provider at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     skipped_at = models.DateTimeField(_("skipped at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
@@ -301,6 +302,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_channel_display()}) — {self.appointment_id}"
+
+    @property
+    def message_key(self) -> str:
+        """The same for every attempt at this message: its Message-ID (e-mail) and idempotency key (SMS)."""
+        return f"notification-{self.pk}.{self.sequence}"
 
 
 class DaySheet(Appointment):

@@ -21,18 +21,37 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from centers.constants import Channel
-from centers.models import Center, Language, Offering
-from procedures.constants import AppointmentPolicy
+from centers.models import Center, Language
+from centers.selectors import offerings_bookable
 from procedures.models import Procedure, Requirement
 from procedures.selectors import procedure_search
 
 from .constants import AppointmentStatus, DocumentType
 from .formatting import lima_date
 from .models import Appointment, Slot
-from .ratelimit import rate_limit_hit
 from .validators import code_normalize, document_number_normalize
 
-BOOKABLE_POLICIES = [AppointmentPolicy.REQUIRED, AppointmentPolicy.OPTIONAL]
+__all__ = [
+    "CenterOption",
+    "MAX_RANGE_DAYS",
+    "SlotOption",
+    "appointment_day_sheet",
+    "appointment_get",
+    "appointment_lookup",
+    "appointment_search",
+    "availability_by_day",
+    "availability_month",
+    "bookable_procedure_list",
+    "bookable_slots",
+    "bookable_until",
+    "centers_for_procedure",
+    "language_choices",
+    "procedure_for_booking",
+    "slot_center_day",
+    "slot_conflicts",
+    "slots_of_day",
+]
+
 MAX_RANGE_DAYS = 62
 
 
@@ -44,14 +63,10 @@ def bookable_slots(*, procedure_id: int, now: dt.datetime | None = None) -> Quer
     """Slots that can be booked now for a procedure: active schedule serving it at an active center that
     offers it, not withdrawn, inside each schedule's window (min lead, max days ahead). Full ones included."""
     now = now or timezone.now()
-    offered = Offering.objects.filter(center_id=OuterRef("center_id"), procedure_id=procedure_id, is_active=True)
     return Slot.objects.filter(
-        Exists(offered),
+        Exists(offerings_bookable(procedure=procedure_id, center=OuterRef("center_id"))),
         schedule__procedures=procedure_id,
-        schedule__procedures__is_active=True,
-        schedule__procedures__appointment_policy__in=BOOKABLE_POLICIES,
         schedule__is_active=True,
-        center__is_active=True,
         is_withdrawn=False,
         book_from__lte=now,
         book_until__gte=now,
@@ -148,9 +163,8 @@ def centers_for_procedure(*, procedure_id: int, now: dt.datetime | None = None) 
     """In-person centers offering the procedure, each with its next free time; centers with room first,
     soonest first, then the others by name (two queries)."""
     offerings = (
-        Offering.objects.filter(
-            procedure_id=procedure_id, is_active=True, center__is_active=True, center__channel=Channel.IN_PERSON
-        )
+        offerings_bookable(procedure=procedure_id)
+        .filter(center__channel=Channel.IN_PERSON)
         .select_related("center")
         .order_by("center__name")
     )
@@ -172,14 +186,10 @@ def _appointment_detail_queryset() -> QuerySet[Appointment]:
     ).prefetch_related(Prefetch("procedure__requirements", queryset=Requirement.objects.order_by("position", "id")))
 
 
-def appointment_lookup(*, code: str, document_number: str, client_address: str | None = None) -> Appointment | None:
+def appointment_lookup(*, code: str, document_number: str) -> Appointment | None:
     """The appointment with this code if the document number matches it, else None — the same answer, and
-    the same work (one query, one constant-time comparison), whether the code exists or not.
-
-    `client_address` applies the per-address look-up rate limit (RateLimited).
-    """
-    if client_address is not None:
-        rate_limit_hit(scope="lookup", client_address=client_address)
+    the same work (one query, one constant-time comparison), whether the code exists or not. (Guessing is
+    limited at the edge: the look-up views are rate limited per client address.)"""
     appointment = (
         Appointment.objects.select_related("procedure__entity", "center", "slot", "preferred_language")
         .filter(code=code_normalize(code) or "-", anonymized_at__isnull=True)  # anonymized: as if unknown
@@ -193,6 +203,12 @@ def appointment_lookup(*, code: str, document_number: str, client_address: str |
         given = ""
     matches = hmac.compare_digest(given.encode(), stored.encode())
     return appointment if appointment is not None and matches else None
+
+
+def slot_center_day(*, slot_id: int) -> tuple[int, dt.date] | None:
+    """(center id, Lima day) of a slot, or None when there is no such slot."""
+    row = Slot.objects.filter(pk=slot_id).values_list("center_id", "starts_at").first()
+    return (row[0], lima_date(row[1])) if row else None
 
 
 def appointment_get(*, appointment_id: int) -> Appointment:
@@ -254,14 +270,8 @@ def slot_conflicts(*, center_id: int | None = None, now: dt.datetime | None = No
 def bookable_procedure_list(*, query: str = "") -> QuerySet[Procedure]:
     """Active procedures that take appointments at some active in-person center: by entity and name, or by
     search rank when `query` is given (the catalog's search)."""
-    offered = Offering.objects.filter(
-        procedure_id=OuterRef("pk"), is_active=True, center__is_active=True, center__channel=Channel.IN_PERSON
-    )
-    queryset = (
-        Procedure.objects.filter(is_active=True, appointment_policy__in=BOOKABLE_POLICIES)
-        .filter(Exists(offered))
-        .select_related("entity")
-    )
+    offered = offerings_bookable(procedure=OuterRef("pk")).filter(center__channel=Channel.IN_PERSON)
+    queryset = Procedure.objects.filter(Exists(offered)).select_related("entity")
     if query:
         return procedure_search(queryset=queryset, query=query)
     return queryset.order_by("entity__name", "name")

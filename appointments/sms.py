@@ -3,7 +3,8 @@
 - appointments.sms.ConsoleBackend (default): logs each message; for development.
 - appointments.sms.LocmemBackend: keeps messages in `appointments.sms.outbox`; for tests.
 - appointments.sms.HttpBackend: POSTs JSON {"to", "body", "sender"} to settings.SMS_HTTP_URL with
-  "Authorization: Bearer <SMS_HTTP_TOKEN>"; any non-2xx answer raises SmsError (the message is retried).
+  "Authorization: Bearer <SMS_HTTP_TOKEN>" and "Idempotency-Key: <the message's key>" (the same on every attempt at
+  one message); any non-2xx answer raises SmsError (the message is retried).
 """
 
 import json
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 class SmsMessage:
     to: str  # E.164
     body: str
+    idempotency_key: str = ""  # the same for every attempt at one message: the gateway can drop repeats
 
 
 class SmsError(Exception):
@@ -66,7 +68,11 @@ class HttpBackend(BaseSmsBackend):
                 self.url,
                 data=payload,
                 method="POST",
-                headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {self.token}",
+                    **({"Idempotency-Key": message.idempotency_key} if message.idempotency_key else {}),
+                },
             )
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
@@ -83,6 +89,6 @@ def sms_backend() -> BaseSmsBackend:
     return import_string(getattr(settings, "SMS_BACKEND", "appointments.sms.ConsoleBackend"))()
 
 
-def sms_send(*, to: str, body: str) -> None:
+def sms_send(*, to: str, body: str, idempotency_key: str = "") -> None:
     """Send one SMS through the configured backend (raises SmsError when the provider refuses it)."""
-    sms_backend().send_messages([SmsMessage(to=to, body=body)])
+    sms_backend().send_messages([SmsMessage(to=to, body=body, idempotency_key=idempotency_key)])

@@ -1,7 +1,8 @@
 """Celery tasks of the booking engine: thin, take IDs, idempotent (safe to run twice), retried on database errors.
 
-Beat (settings.CELERY_BEAT_SCHEDULE): notifications every minute, no-shows every 5 minutes, slots and the
-personal-data retention purge daily.
+Each task imports its service inside its body (services import this module to enqueue after commit, so the
+top of this module imports no service). Beat (settings.CELERY_BEAT_SCHEDULE): notifications every minute,
+no-shows every 5 minutes, slots and the personal-data retention purge daily.
 """
 
 from dataclasses import asdict
@@ -9,7 +10,6 @@ from dataclasses import asdict
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import notifications, services
 from .models import Schedule
 
 RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_jitter": True, "max_retries": 5}
@@ -18,43 +18,57 @@ RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_jitter
 @shared_task(**RETRY)
 def notification_send(notification_id: int) -> bool:
     """Send one planned message if it is still due and nobody holds it (enqueued after the booking commits)."""
+    from appointments.services import notifications
+
     return notifications.notification_send(notification_id=notification_id)
 
 
 @shared_task(**RETRY)
 def notifications_send_due() -> int:
     """Claim and send every due message: reminders, and anything a lost task or a crashed worker left."""
+    from appointments.services import notifications
+
     return notifications.notifications_send_due()
 
 
 @shared_task(**RETRY)
 def appointments_mark_no_shows() -> int:
     """Mark booked appointments not checked in by their slot's end plus the grace period as no-show."""
-    return services.appointments_mark_no_shows()
+    from appointments.services import appointments_mark_no_shows
+
+    return appointments_mark_no_shows()
 
 
 @shared_task(**RETRY)
 def slots_extend() -> int:
     """Daily: every schedule gets slots up to the end of its window; returns the number of slots created."""
-    return services.slots_generate_all().created
+    from appointments.services import slots_generate_all
+
+    return slots_generate_all().created
 
 
 @shared_task(**RETRY)
 def schedule_slots_regenerate(schedule_id: int) -> int:
     """After a schedule changes: its future slots follow the new rules; returns the number of conflicts."""
+    from appointments.services import slots_generate
+
     schedule = Schedule.objects.filter(pk=schedule_id).first()
     if schedule is None:
         return 0
-    return len(services.slots_generate(schedule=schedule).conflicts)
+    return len(slots_generate(schedule=schedule).conflicts)
 
 
 @shared_task(**RETRY)
 def center_slots_regenerate(center_id: int) -> int:
     """After a closure is added or removed: that center's slots follow it; returns the number of conflicts."""
-    return len(services.slots_generate_for_center(center_id=center_id).conflicts)
+    from appointments.services import slots_generate_for_center
+
+    return len(slots_generate_for_center(center_id=center_id).conflicts)
 
 
 @shared_task(**RETRY)
 def appointments_purge_personal_data() -> dict[str, int]:
     """Daily: anonymize appointments past the retention limit (Ley 29733) and drop their messages; returns counts."""
-    return asdict(services.appointments_purge_personal_data())
+    from appointments.services import appointments_purge_personal_data
+
+    return asdict(appointments_purge_personal_data())

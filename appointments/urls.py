@@ -10,6 +10,7 @@ urlpatterns = [
     path("nueva/reservar/", views.booking_book, name="book"),
     path("confirmacion/<str:code>/", views.booking_confirmation, name="confirmation"),
     path("gestionar/", views.manage_lookup, name="manage"),
+    path("gestionar/acceso/", views.manage_link, name="manage_link"),
     path("gestionar/<str:code>/", views.manage_detail, name="manage_detail"),
     path("gestionar/<str:code>/anular/", views.manage_cancel, name="cancel"),
     path("gestionar/<str:code>/cambiar/", views.manage_reschedule, name="reschedule"),

@@ -104,7 +104,10 @@ def email_normalize(value: str) -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    validate_email(value)
+    try:
+        validate_email(value)
+    except ValidationError as exc:
+        raise ValidationError(_("Enter an e-mail address such as name@example.com."), code="invalid_email") from exc
     local, _at, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}"
 

@@ -5,17 +5,42 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 import holidays
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from procedures.models import Entity, Procedure
-from procedures.selectors import ProcedureFilters, procedure_list
+from procedures.selectors import ProcedureFilters, bookable_q, procedure_list
 
 from .constants import ALL_CENTERS_ROLES, Channel, StaffRole, Weekday
 from .models import Center, Closure, Language, Offering, OpeningHours, StaffMembership
+
+__all__ = [
+    "CatalogFilters",
+    "CenterCatalog",
+    "ClosedDay",
+    "DayHours",
+    "LOOKAHEAD_DAYS",
+    "OpeningStatus",
+    "catalog_procedure_list",
+    "center_catalog",
+    "center_choices",
+    "center_closed_days",
+    "center_get",
+    "center_list",
+    "center_status",
+    "national_holiday",
+    "offering_hours",
+    "offering_list_for_procedure",
+    "offering_status",
+    "offering_weekly_hours",
+    "offerings_bookable",
+    "opening_status",
+    "phone_line_number",
+    "weekly_hours",
+]
 
 # How far ahead "next opening" looks; a center closed longer than this just shows as closed.
 LOOKAHEAD_DAYS = 21
@@ -133,6 +158,17 @@ def offering_list_for_procedure(*, procedure_id: int) -> QuerySet[Offering]:
         )
         .order_by("center__channel", "center__name")
     )
+
+
+def offerings_bookable(*, procedure: Any = None, center: Any = None) -> QuerySet[Offering]:
+    """Where booking is possible: active offerings of bookable procedures (procedures.selectors.bookable_q) at
+    active centers. `procedure` and `center` narrow it (an id, an instance or an OuterRef, for Exists)."""
+    offerings = Offering.objects.filter(bookable_q(prefix="procedure__"), is_active=True, center__is_active=True)
+    if procedure is not None:
+        offerings = offerings.filter(procedure=procedure)
+    if center is not None:
+        offerings = offerings.filter(center=center)
+    return offerings
 
 
 def offering_hours(*, offering: Offering) -> list[OpeningHours]:

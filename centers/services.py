@@ -21,6 +21,13 @@ from .models import Center, Closure, Language, Offering, OpeningHours, PersonalD
 from .roles import ROLE_PERMISSIONS
 from .selectors import staff_cache_clear
 
+__all__ = [
+    "HoursRange",
+    "center_hours_set",
+    "closure_add",
+    "opening_hours_validate",
+]
+
 
 @dataclass(frozen=True)
 class HoursRange:

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from procedures import selectors as procedure_selectors
-from procedures.constants import AppointmentPolicy
 from procedures.forms import ProcedureSearchForm
 from procedures.models import Procedure
 
@@ -108,6 +107,6 @@ def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "procedure": procedure,
             "requirements": list(procedure.requirements.all()),
             "offerings": offerings,
-            "can_book": procedure.appointment_policy != AppointmentPolicy.WALK_IN,
+            "can_book": procedure.is_bookable,
         },
     )

@@ -64,3 +64,9 @@ class RateLimited(DomainError):
     code = "rate_limited"
     status = 429
     default_message = _("Too many attempts from your connection. Please try again later.")
+
+
+class TooLarge(DomainError):
+    code = "too_large"
+    status = 413
+    default_message = _("The request is too large.")

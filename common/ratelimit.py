@@ -1,61 +1,221 @@
 """The shared rate limiter, used at the edge only: `rate_limit` decorates page views, `RateLimitThrottle` guards
-API views; services and selectors never see client addresses.
+API views, `failures_check`/`failure_record` lock a key (a booking code) after repeated wrong answers; services and
+selectors never see client addresses.
 
-Limits come from settings.RATE_LIMITS: {scope: (attempts, window_seconds)}, counted per client address in the
-shared cache (Redis in production and tests) with an atomic INCR per fixed window. They are generous on purpose:
-many Peruvian mobile users share one address behind carrier NAT.
+Limits come from settings.RATE_LIMITS: {scope: (attempts, window_seconds)}. Each attempt is counted in the shared
+cache (Redis) with an atomic INCR in the current fixed window, and compared as a *sliding* window: the previous
+window's count weighted by the share of it still inside the last `window` seconds, plus the current count — so no
+burst fits across a window boundary. A refused attempt is not counted.
+A scope `S` is counted per client address; `S_network`, when configured, per network of that address (/24 for
+IPv4, /48 for IPv6), so rotating addresses inside one network does not escape the limit. They are generous on
+purpose: many Peruvian mobile users share one address behind carrier NAT.
 
-The client address is `client_address(request)`: REMOTE_ADDR, or — when settings.TRUSTED_PROXY_COUNT = N > 0 —
-the N-th address from the right of X-Forwarded-For, i.e. the address the outermost trusted proxy saw. N must be
-the number of reverse proxies in front of the application, no more (a client could then pick its own address by
-sending the header) and no fewer (everyone would share the proxy's address).
+When Redis does not answer, counting goes on in a bounded per-process cache (common.cache): limits stay, looser.
+
+The client address is `client_address(request)`; see its docstring for the proxy settings.
 """
 
+import contextlib
 import functools
 import hashlib
+import ipaddress
+import logging
 import math
 import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from rest_framework.throttling import BaseThrottle
 
+from .cache import resilient_cache
 from .errors import RateLimited
+from .http import with_error_headers
 
-DEFAULT_LIMITS: dict[str, tuple[int, int]] = {"book": (20, 3600), "lookup": (30, 600)}
+logger = logging.getLogger(__name__)
+
+DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    "book": (20, 3600),
+    "book_network": (120, 3600),
+    "book_center_day": (10, 86400),
+    "lookup": (30, 600),
+    "lookup_network": (150, 600),
+    "code_failures": (5, 3600),
+    # Not limits: the windows of the adaptive challenge's counts (common.challenge).
+    "challenge_network": (0, 600),
+    "challenge_global": (0, 60),
+}
+# Addresses a reverse proxy may have when TRUSTED_PROXY_NETWORKS is not set: loopback and private ranges.
+DEFAULT_PROXY_NETWORKS = ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7")
+
+
+class CodeLocked(RateLimited):
+    code = "locked"
+    default_message = _(
+        "Too many wrong document numbers for this booking code. Open the link in your confirmation e-mail or "
+        "SMS, or try again later."
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Who is asking
+# --------------------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _networks(values: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(value, strict=False) for value in values)
+
+
+def in_networks(address: str, networks: Iterable[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(networks)))
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address as the trusted proxies saw it (see the module docstring)."""
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64] or "unknown"
+    """The client's address as the trusted reverse proxies saw it.
+
+    settings.TRUSTED_PROXY_COUNT = N: the number of reverse proxies in front of the application (0 or unset: none,
+    the connection's address is the client's). With N > 0, and only when the connection comes from an address in
+    settings.TRUSTED_PROXY_NETWORKS (default: loopback and private ranges), the client is the N-th address from the
+    right of X-Forwarded-For (each proxy appends the address it saw). A request that reaches the application
+    directly, from elsewhere, cannot choose its address with that header: its own address is used.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")[:64] or "unknown"
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies <= 0:
+        return remote
+    networks = getattr(settings, "TRUSTED_PROXY_NETWORKS", None) or DEFAULT_PROXY_NETWORKS
+    if not in_networks(remote, networks):
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies][:64]
+
+
+def client_network(address: str) -> str:
+    """The network an address belongs to for limits: its /24 (IPv4) or /48 (IPv6); the address itself if it is
+    not an IP address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Counting
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _limit(scope: str) -> tuple[int, int]:
+    return {**DEFAULT_LIMITS, **getattr(settings, "RATE_LIMITS", {})}[scope]
+
+
+def _has_limit(scope: str) -> bool:
+    return scope in {**DEFAULT_LIMITS, **getattr(settings, "RATE_LIMITS", {})}
+
+
+def _keys(scope: str, key: str, now: float, window: int) -> tuple[str, str, float]:
+    index = int(now // window)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # no raw addresses or codes in the cache
+    namespace = getattr(settings, "RATE_LIMIT_NAMESPACE", "")  # tests isolate their counters with it
+    base = f"rl:{namespace}:{scope}:{digest}"
+    return f"{base}:{index}", f"{base}:{index - 1}", now - index * window
+
+
+def _retry_after(*, limit: int, window: int, previous: int, current: int, elapsed: float) -> int:
+    """Seconds until the sliding estimate leaves room for one more attempt (no new attempts meanwhile)."""
+    room = limit - 1
+    if current <= room and previous > 0:  # before this window ends, as the previous one slides out
+        wait = window * (1 - (room - current) / previous) - elapsed
+        if wait <= window - elapsed:
+            return max(math.ceil(wait), 1)
+    # After this window: the current count slides out in the next one.
+    after = window * (1 - room / current) if current > room else 0.0
+    return max(math.ceil(window - elapsed + after), 1)
+
+
+def _count(scope: str, key: str, *, add: bool) -> tuple[float, int, int, int, int, float]:
+    limit, window = _limit(scope)
+    now = time.time()
+    current_key, previous_key, elapsed = _keys(scope, key, now, window)
+    if add:
+        resilient_cache.add(current_key, 0, timeout=2 * window + 1)
+        try:
+            current = resilient_cache.incr(current_key)
+        except ValueError:  # expired between add and incr: this attempt opens the window
+            resilient_cache.add(current_key, 1, timeout=2 * window + 1)
+            current = 1
+        previous = int(resilient_cache.get(previous_key) or 0)
+    else:
+        counts = resilient_cache.get_many([current_key, previous_key])
+        current, previous = int(counts.get(current_key) or 0), int(counts.get(previous_key) or 0)
+    estimate = previous * (1 - elapsed / window) + current
+    return estimate, limit, window, previous, current, elapsed
+
+
+def sliding_count(*, scope: str, key: str, add: bool = False) -> float:
+    """The sliding-window estimate of `scope` for `key` (after counting one more attempt when `add`)."""
+    return _count(scope, key, add=add)[0]
+
+
+def _uncount(scope: str, key: str, window: int) -> None:
+    current_key, _previous_key, _elapsed = _keys(scope, key, time.time(), window)
+    with contextlib.suppress(ValueError):  # the count expired meanwhile: nothing to give back
+        resilient_cache.incr(current_key, -1)
 
 
 def rate_limit_hit(*, scope: str, key: str) -> None:
-    """Count one attempt of `scope` by `key` (a client address); raise RateLimited (with retry_after) past the
-    limit."""
-    limits = {**DEFAULT_LIMITS, **getattr(settings, "RATE_LIMITS", {})}
-    limit, window = limits[scope]
-    now = time.time()
-    window_index = int(now // window)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # no raw addresses in the cache
-    namespace = getattr(settings, "RATE_LIMIT_NAMESPACE", "")  # tests isolate their counters with it
-    cache_key = f"rl:{namespace}:{scope}:{digest}:{window_index}"
-    cache.add(cache_key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr: this attempt opens a new window
-        cache.add(cache_key, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
-        raise RateLimited(retry_after=max(int((window_index + 1) * window - now), 1))
+    """Count one attempt of `scope` by `key`; raise RateLimited (with retry_after) when the sliding window holds
+    more than the limit."""
+    estimate, limit, window, previous, current, elapsed = _count(scope, key, add=True)
+    if estimate > limit:
+        _uncount(scope, key, window)  # a refused attempt takes no place: retrying later is not punished
+        current -= 1
+        raise RateLimited(
+            retry_after=_retry_after(limit=limit, window=window, previous=previous, current=current, elapsed=elapsed)
+        )
+
+
+def failures_check(*, scope: str, key: str) -> None:
+    """Raise CodeLocked when `key` already has `limit` recorded failures in the sliding window (nothing counted)."""
+    estimate, limit, window, previous, current, elapsed = _count(scope, key, add=False)
+    if estimate >= limit:
+        retry = _retry_after(limit=limit, window=window, previous=previous, current=current, elapsed=elapsed)
+        raise CodeLocked(retry_after=retry)
+
+
+def failure_record(*, scope: str, key: str) -> None:
+    """Record one failure (a wrong answer) for `key`."""
+    _count(scope, key, add=True)
+
+
+def client_limits_hit(request: HttpRequest, scope: str) -> None:
+    """Count one attempt of `scope` for the client's address and, when `scope`_network is configured, its network."""
+    address = client_address(request)
+    rate_limit_hit(scope=scope, key=address)
+    if _has_limit(f"{scope}_network"):
+        rate_limit_hit(scope=f"{scope}_network", key=client_network(address))
+
+
+def client_network_limit_hit(request: HttpRequest, scope: str, *parts: object) -> None:
+    """Count one attempt of `scope` for the client's network and `parts` (e.g. a center and a day: how many places
+    of one center-day one network may take)."""
+    key = ":".join([client_network(client_address(request)), *map(str, parts)])
+    rate_limit_hit(scope=scope, key=key)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# At the edge
+# --------------------------------------------------------------------------------------------------------------
 
 
 def rate_limited_render(request: HttpRequest, error: RateLimited) -> HttpResponse:
@@ -66,9 +226,7 @@ def rate_limited_render(request: HttpRequest, error: RateLimited) -> HttpRespons
         {"message": error.message, "retry_minutes": math.ceil(error.retry_after / 60)},
         status=error.status,
     )
-    for header, value in error.headers.items():
-        response[header] = value
-    return response
+    return with_error_headers(response, error)
 
 
 def rate_limit(
@@ -77,8 +235,9 @@ def rate_limit(
     methods: Iterable[str] = ("POST",),
     on_limit: Callable[..., HttpResponse] | None = None,
 ) -> Callable:
-    """View decorator: count each request of `methods` against `scope` for the client address; over the limit,
-    answer `on_limit(request, error, *args, **kwargs)` (default: `rate_limited_render`) without calling the view."""
+    """View decorator: count each request of `methods` against `scope` for the client's address (and network);
+    over the limit, answer `on_limit(request, error, *args, **kwargs)` (default: `rate_limited_render`) without
+    calling the view."""
     methods = frozenset(method.upper() for method in methods)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -86,7 +245,7 @@ def rate_limit(
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method in methods:
                 try:
-                    rate_limit_hit(scope=scope, key=client_address(request))
+                    client_limits_hit(request, scope)
                 except RateLimited as error:
                     if on_limit is None:
                         return rate_limited_render(request, error)
@@ -100,11 +259,12 @@ def rate_limit(
 
 class RateLimitThrottle(BaseThrottle):
     """DRF throttle over the same limiter: counts each unsafe request against every scope in the view's
-    `rate_limit_scopes`; over a limit it raises RateLimited, which the one exception handler renders."""
+    `rate_limit_scopes` (address and network); over a limit it raises RateLimited, which the one exception handler
+    renders."""
 
     def allow_request(self, request, view) -> bool:
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
         for scope in getattr(view, "rate_limit_scopes", ()):
-            rate_limit_hit(scope=scope, key=client_address(request))
+            client_limits_hit(request, scope)
         return True

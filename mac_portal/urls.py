@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from centers import views as center_views
 
@@ -22,7 +22,14 @@ urlpatterns = [
     path("", include("attention.urls")),
     path("api/v1/", include("mac_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI's init script is a separate response (no inline script under the Content-Security-Policy).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
+    # Two-factor pages of the admin (before the admin's own catch-all patterns).
+    path("admin/otp/", include("mac_portal.staff.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,6 +9,7 @@ from django.template import loader
 
 from centers.selectors import center_list
 from centers.views import center_rows
+from common.cache import fallback_count
 from procedures.selectors import procedure_most_demanded
 
 
@@ -21,7 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database (and Redis, when configured) reachability: 200 when all answer, 503 otherwise."""
+    """Database (and Redis, when configured) reachability: 200 when all answer, 503 otherwise; and how many cache
+    calls this process served from its local fallback while Redis did not answer."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -36,7 +38,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except Exception as exc:  # noqa: BLE001
             checks["redis"] = f"error: {type(exc).__name__}"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "error", "checks": checks, "cache_fallbacks": fallback_count()}
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

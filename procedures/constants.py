@@ -25,6 +25,11 @@ class AppointmentPolicy(models.TextChoices):
     WALK_IN = "walk_in", _("Walk-in only")
 
 
+# The policies under which a procedure can be booked (the one bookability rule: Procedure.is_bookable and
+# procedures.selectors.bookable_q).
+BOOKABLE_POLICIES = (AppointmentPolicy.REQUIRED, AppointmentPolicy.OPTIONAL)
+
+
 class CitizenIntent(models.TextChoices):
     """The three citizen intents of the MAC manual."""
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .constants import AppointmentPolicy, Channel, CitizenIntent, GovernmentLevel
+from .constants import BOOKABLE_POLICIES, AppointmentPolicy, Channel, CitizenIntent, GovernmentLevel
 
 
 class Entity(models.Model):
@@ -108,6 +108,11 @@ class Procedure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("procedures:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_bookable(self) -> bool:
+        """Whether citizens can book appointments for it at all (where: centers.selectors.offerings_bookable)."""
+        return self.is_active and self.appointment_policy in BOOKABLE_POLICIES
 
     @property
     def is_free(self) -> bool:

@@ -7,9 +7,23 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, When
 
-from .constants import SEARCH_CONFIG, Channel
+from .constants import BOOKABLE_POLICIES, SEARCH_CONFIG, Channel
 from .models import CHANNEL_FIELDS, Entity, Procedure
 from .services import text_normalize
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "MAX_QUERY_TERMS",
+    "ProcedureFilters",
+    "bookable_q",
+    "entity_list",
+    "procedure_get",
+    "procedure_list",
+    "procedure_most_demanded",
+    "procedure_search",
+    "procedure_search_substring",
+    "search_terms",
+]
 
 MAX_QUERY_TERMS = 8
 MAX_QUERY_LENGTH = 200
@@ -99,3 +113,9 @@ def procedure_get(*, slug: str) -> Procedure:
 
 def entity_list() -> QuerySet[Entity]:
     return Entity.objects.order_by("name")
+
+
+def bookable_q(*, prefix: str = "") -> Q:
+    """The bookability rule of Procedure.is_bookable as a filter; `prefix` reaches procedures through a relation
+    (e.g. "schedule__procedures__")."""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}appointment_policy__in": BOOKABLE_POLICIES})

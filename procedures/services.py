@@ -9,6 +9,13 @@ from django.db import connection, transaction
 from .constants import SEARCH_CONFIG
 from .models import Procedure
 
+__all__ = [
+    "SEARCH_VECTOR",
+    "procedure_build_search_document",
+    "procedure_refresh_search_documents",
+    "text_normalize",
+]
+
 # Words in the name weigh most (A), then keywords (B), then everything else (D).
 SEARCH_VECTOR = (
     SearchVector("name", weight="A", config=SEARCH_CONFIG)

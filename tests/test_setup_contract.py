@@ -67,6 +67,10 @@ def test_compose_has_the_production_topology(compose):
     for name in ("web", "worker", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
+    # Only the reverse proxy is published; the application behind it trusts exactly one proxy.
+    assert [name for name, service in services.items() if service.get("ports")] == ["proxy"]
+    assert "web:8000" in (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(r"^TRUSTED_PROXY_COUNT=1$", (ROOT / ".env.example").read_text(), flags=re.MULTILINE)
     assert resolve("/healthz").url_name == "healthz"
 
 

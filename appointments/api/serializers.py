@@ -13,6 +13,7 @@ from appointments.formatting import fee_display, lima_date
 from appointments.selectors import MAX_RANGE_DAYS
 from appointments.validators import code_display
 from centers.models import Center
+from common.api.fields import ServiceCheckedChoiceField
 from procedures.models import Procedure
 
 
@@ -94,7 +95,8 @@ class BookSerializer(serializers.Serializer):
         slug_field="slug", queryset=Procedure.objects.all(), help_text=_("The procedure's slug.")
     )
     slot = serializers.IntegerField(min_value=1, help_text=_("A slot id from the slots endpoint."))
-    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    # Choices are checked by the booking service, with the same messages as the booking form.
+    document_type = ServiceCheckedChoiceField(choices=DocumentType.choices)
     document_number = serializers.CharField(max_length=30)
     full_name = serializers.CharField(max_length=200)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
@@ -104,14 +106,24 @@ class BookSerializer(serializers.Serializer):
     preferred_language = serializers.CharField(
         max_length=10, required=False, allow_blank=True, default="", help_text=_("A language code: es, qu, ay, lsp.")
     )
-    priority_need = serializers.ChoiceField(choices=PriorityNeed.choices, required=False, default=PriorityNeed.NONE)
+    priority_need = ServiceCheckedChoiceField(choices=PriorityNeed.choices, required=False, default=PriorityNeed.NONE)
     segmentation_consent = serializers.BooleanField(
         required=False, default=False, help_text=_("Consent to keep age band and gender for statistics only.")
     )
-    age_band = serializers.ChoiceField(choices=AgeBand.choices, required=False, allow_blank=True, default="")
-    gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
+    age_band = ServiceCheckedChoiceField(choices=AgeBand.choices, required=False, allow_blank=True, default="")
+    gender = ServiceCheckedChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
     consent_version = serializers.CharField(
         max_length=20, help_text=_("Version of the personal data terms the citizen accepted (Ley 29733).")
+    )
+    altcha = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Only while bookings rush (429 challenge_required): the solved proof of work of a challenge from "
+            "/api/v1/appointments/challenge/ (an ALTCHA payload)."
+        ),
     )
 
 
@@ -156,25 +168,3 @@ class AppointmentSerializer(serializers.Serializer):
 
     def get_manage_url(self, appointment) -> str:
         return manage_url(appointment=appointment)
-
-
-class BookingErrorSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(
-        choices=[
-            "invalid",
-            "window_closed",
-            "not_found",
-            "slot_full",
-            "duplicate",
-            "limit_reached",
-            "cooldown",
-            "rate_limited",
-        ]
-    )
-    detail = serializers.CharField(help_text=_("What went wrong, in Spanish, to show the citizen."))
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=_("Messages per field, for code 'invalid'."),
-    )
-    retry_after = serializers.IntegerField(required=False, help_text=_("Seconds to wait (429 only)."))

@@ -6,7 +6,7 @@ Errors have one shape, {"code", "detail", "errors"?, "retry_after"?}:
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,15 +14,21 @@ from rest_framework.views import APIView
 
 from appointments import selectors, services
 from appointments.constants import BookingChannel
-from appointments.errors import HTTP_STATUS, BookingError, InvalidBooking, NotFound
 from appointments.models import Appointment
-from appointments.ratelimit import client_address
+from common.api.schema import error_response
+from common.challenge import (
+    ChallengeRequired,
+    challenge_create,
+    challenge_is_required,
+    challenge_passed,
+    challenge_pressure_add,
+)
+from common.ratelimit import RateLimitThrottle, client_network_limit_hit
 
 from .serializers import (
     AppointmentSerializer,
     AvailabilityQuerySerializer,
     AvailabilitySerializer,
-    BookingErrorSerializer,
     BookSerializer,
     CancelSerializer,
     CodeDocumentSerializer,
@@ -31,62 +37,38 @@ from .serializers import (
     SlotsQuerySerializer,
 )
 
-
-def _error(description, *codes: str) -> OpenApiResponse:
-    return OpenApiResponse(
-        response=BookingErrorSerializer,
-        description=description,
-        examples=[OpenApiExample(code, value={"code": code, "detail": "…"}) for code in codes],
-    )
-
-
-INVALID = _error(
+INVALID = error_response(
     _("Invalid data (errors per field), or a time outside the booking window."), "invalid", "window_closed"
 )
-NOT_FOUND = _error(_("No appointment has this code with this document number."), "not_found")
-CONFLICT = _error(
+NOT_FOUND = error_response(_("No appointment has this code with this document number."), "not_found")
+CONFLICT = error_response(
     _("The slot is full, or the citizen already has an appointment for this procedure."), "slot_full", "duplicate"
 )
-TOO_MANY = _error(
+TOO_MANY = error_response(
     _("Too many requests from this address, too soon after a cancellation, or too many active appointments."),
     "rate_limited",
+    "challenge_required",
+    "locked",
     "cooldown",
     "limit_reached",
 )
 
 
 class BookingAPIView(APIView):
-    """Public endpoints: no session is read (so no CSRF); per-address rate limits protect them instead."""
+    """Public endpoints: no session is read (so no CSRF); per-address rate limits (`rate_limit_scopes`, counted
+    by the shared limiter on unsafe requests) protect them instead. Errors: common.api.exceptions."""
 
     authentication_classes: list = []
-
-    def handle_exception(self, exc):
-        if isinstance(exc, BookingError):
-            body = {"code": exc.code, "detail": str(exc.message)}
-            if exc.field_errors:
-                body["errors"] = exc.field_errors
-            headers = {}
-            if retry_after := exc.retry_after:
-                body["retry_after"] = retry_after
-                headers["Retry-After"] = str(retry_after)
-            return Response(body, status=HTTP_STATUS.get(exc.code, 400), headers=headers)
-        return super().handle_exception(exc)
+    throttle_classes = [RateLimitThrottle]
+    rate_limit_scopes: tuple[str, ...] = ()
 
     def valid_data(self, serializer_class, data) -> dict:
         serializer = serializer_class(data=data)
-        if not serializer.is_valid():
-            raise InvalidBooking(
-                field_errors={key: [str(m) for m in value] for key, value in serializer.errors.items()}
-            )
+        serializer.is_valid(raise_exception=True)  # a 400 `invalid` with `errors` per field (common.api.exceptions)
         return serializer.validated_data
 
     def authenticated_appointment(self, request: Request, data: dict) -> Appointment:
-        appointment = selectors.appointment_lookup(
-            code=data["code"], document_number=data["document_number"], client_address=client_address(request)
-        )
-        if appointment is None:
-            raise NotFound()
-        return appointment
+        return services.appointment_authenticate(code=data["code"], document_number=data["document_number"])
 
     def appointment_response(self, appointment: Appointment, status_code: int = 200) -> Response:
         appointment = selectors.appointment_get(appointment_id=appointment.pk)
@@ -140,6 +122,8 @@ class SlotsView(BookingAPIView):
 
 
 class BookView(BookingAPIView):
+    rate_limit_scopes = ("book",)
+
     @extend_schema(
         tags=["appointments"],
         summary=_("Book an appointment"),
@@ -153,18 +137,25 @@ class BookView(BookingAPIView):
     )
     def post(self, request: Request) -> Response:
         data = self.valid_data(BookSerializer, request.data)
+        challenge_pressure_add(request)
+        if challenge_is_required(request) and not challenge_passed(payload=data["altcha"]):
+            raise ChallengeRequired()
+        # Anti-hoarding: how many places of one center-day one network may take.
+        if place := selectors.slot_center_day(slot_id=data["slot"]):
+            client_network_limit_hit(request, "book_center_day", *place)
         appointment = services.appointment_book(
             slot_id=data["slot"],
             procedure_id=data["procedure"].pk,
             citizen=services.Citizen.from_data(data),
             consent_version=data["consent_version"],
             channel=BookingChannel.VIRTUAL,
-            client_address=client_address(request),
         )
         return self.appointment_response(appointment, status.HTTP_201_CREATED)
 
 
 class LookupView(BookingAPIView):
+    rate_limit_scopes = ("lookup",)
+
     @extend_schema(
         tags=["appointments"],
         summary=_("Find an appointment"),
@@ -178,6 +169,8 @@ class LookupView(BookingAPIView):
 
 
 class CancelView(BookingAPIView):
+    rate_limit_scopes = ("lookup",)
+
     @extend_schema(
         tags=["appointments"],
         summary=_("Cancel an appointment"),
@@ -192,6 +185,8 @@ class CancelView(BookingAPIView):
 
 
 class RescheduleView(BookingAPIView):
+    rate_limit_scopes = ("lookup", "book")
+
     @extend_schema(
         tags=["appointments"],
         summary=_("Move an appointment to another slot"),
@@ -202,7 +197,31 @@ class RescheduleView(BookingAPIView):
     def post(self, request: Request) -> Response:
         data = self.valid_data(RescheduleSerializer, request.data)
         appointment = self.authenticated_appointment(request, data)
-        moved = services.appointment_reschedule(
-            appointment=appointment, slot_id=data["slot"], client_address=client_address(request)
-        )
+        moved = services.appointment_reschedule(appointment=appointment, slot_id=data["slot"])
         return self.appointment_response(moved)
+
+
+class ChallengeView(APIView):
+    """A proof-of-work challenge for booking while bookings rush (no session, nothing stored)."""
+
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["appointments"],
+        summary=_("A proof-of-work challenge"),
+        description=_(
+            "While many bookings arrive, booking answers 429 challenge_required: solve this challenge (ALTCHA v2, "
+            "PBKDF2/SHA-256; it expires in 10 minutes and is accepted once) and send the payload as `altcha`."
+        ),
+        responses={
+            200: OpenApiResponse(
+                response={
+                    "type": "object",
+                    "properties": {"parameters": {"type": "object"}, "signature": {"type": "string"}},
+                },
+                description=_("The challenge, as the ALTCHA widget and libraries read it."),
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return Response(challenge_create(), headers={"Cache-Control": "no-store"})

@@ -1,16 +1,10 @@
-import secrets
-
 import pytest
 import time_machine
 
-from appointments import sms
-from appointments.tests.factories import ScheduleFactory, lima, slot_create
+from appointments import sms, tasks
+from appointments.tests.factories import ScheduleFactory, slot_create
+from appointments.tests.utils import NOW, SLOT_START
 from procedures.tests.factories import ProcedureFactory
-
-# Monday 23 November 2026, 10:00 in Lima: no holiday within the next week.
-NOW = lima(2026, 11, 23, 10, 0)
-# Tuesday 1 December 2026, 08:30 in Lima: inside the default 30-day window.
-SLOT_START = lima(2026, 12, 1, 8, 30)
 
 
 @pytest.fixture(autouse=True)
@@ -19,24 +13,6 @@ def _sms_locmem(settings):
     sms.outbox.clear()
     yield
     sms.outbox.clear()
-
-
-@pytest.fixture(autouse=True)
-def _own_rate_limit_counters(settings):
-    """Each test counts rate limits apart from every other test, worker and earlier run, without flushing the
-    shared cache (Redis): counters are keyed by this namespace."""
-    settings.APPOINTMENTS_RATE_LIMIT_NAMESPACE = secrets.token_hex(8)
-
-
-def new_address() -> str:
-    """A client address no other test (or earlier run) has used: rate-limit counters live in the shared
-    cache (Redis) for up to an hour, and the cache is never flushed (other test workers use it)."""
-    return "10.{}.{}.{}".format(*secrets.token_bytes(3))
-
-
-@pytest.fixture
-def address() -> str:
-    return new_address()
 
 
 @pytest.fixture
@@ -64,3 +40,9 @@ def schedule(db, procedure):
 @pytest.fixture
 def slot(schedule):
     return slot_create(schedule=schedule, starts_at=SLOT_START)
+
+
+@pytest.fixture
+def broker_lost(monkeypatch):
+    """The broker loses every after-commit message task (rows are planned as usual; only the beat sends them)."""
+    monkeypatch.setattr(tasks.notification_send, "delay", lambda *args, **kwargs: None)

@@ -10,6 +10,8 @@ from urllib.parse import parse_qsl, urlsplit
 from django.test import Client
 from django.urls import reverse
 
+from appointments.tests.factories import appointment_create
+
 
 @dataclass
 class HtmlForm:
@@ -149,3 +151,27 @@ NEW_URL = reverse("appointments:new")
 DETAILS_URL = reverse("appointments:details")
 BOOK_URL = reverse("appointments:book")
 MANAGE_URL = reverse("appointments:manage")
+
+
+def fill(slot, n: int = 50):
+    """Book every free place of a slot for other citizens."""
+    slot.refresh_from_db()
+    for i in range(slot.capacity - slot.booked):
+        appointment_create(slot=slot, n=n + i)
+
+
+def step_url(procedure, **params) -> str:
+    query = "&".join(f"{key}={value}" for key, value in {"procedure": procedure.slug, **params}.items())
+    return f"{NEW_URL}?{query}"
+
+
+def details_page(client, procedure, center, slot):
+    return client.get(
+        DETAILS_URL,
+        {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01", "slot": slot.pk},
+    )
+
+
+def review_page(client, procedure, center, slot, **citizen):
+    page = details_page(client, procedure, center, slot)
+    return form_to(page, DETAILS_URL).submit(client, **{**CITIZEN_INPUT, **citizen})

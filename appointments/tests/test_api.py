@@ -6,8 +6,9 @@ from rest_framework.test import APIClient
 from appointments.constants import CONSENT_VERSION, AppointmentStatus
 from appointments.models import Appointment, Slot
 from appointments.services import slots_generate
-from appointments.tests.conftest import SLOT_START, new_address
 from appointments.tests.factories import ScheduleFactory, appointment_create, lima, slot_create
+from appointments.tests.utils import SLOT_START
+from common.tests.utils import new_address
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_book_errors_have_codes_and_statuses(frozen, api, schedule, settings):
 
 
 def test_book_rate_limit_is_429_with_retry_after(frozen, api, schedule, settings):
-    settings.APPOINTMENTS_RATE_LIMITS = {"book": (2, 3600), "lookup": (30, 600)}
+    settings.RATE_LIMITS = {"book": (2, 3600), "lookup": (30, 600)}
     slot = slot_create(schedule=schedule, starts_at=SLOT_START, capacity=10)
     for n in (1, 2):
         assert api.post("/api/v1/appointments/", booking(slot, n), format="json").status_code == 201
@@ -194,7 +195,7 @@ def test_reschedule_to_a_full_slot_is_409_and_keeps_the_old_time(frozen, api, sc
 
 
 def test_lookup_rate_limit(frozen, api, settings):
-    settings.APPOINTMENTS_RATE_LIMITS = {"book": (20, 3600), "lookup": (2, 600)}
+    settings.RATE_LIMITS = {"book": (20, 3600), "lookup": (2, 600)}
     body = {"code": "0000000000", "document_number": "40000001"}
     assert [api.post("/api/v1/appointments/lookup/", body, format="json").status_code for _i in range(3)] == [
         404,

@@ -17,16 +17,15 @@ from appointments.constants import CONSENT_VERSION, AppointmentStatus
 from appointments.errors import BookingError
 from appointments.models import Appointment, Slot
 from appointments.services import appointment_book, appointment_cancel, appointment_reschedule
-from appointments.tests.conftest import SLOT_START
 from appointments.tests.factories import ScheduleFactory, appointment_create, citizen, slot_create
+from appointments.tests.utils import SLOT_START
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_migrated_rows")]
 
 
 @pytest.fixture(autouse=True)
-def _no_messages(monkeypatch):
+def _no_messages(broker_lost):
     """Messages are planned as rows as usual, but not rendered and sent here: this file measures the races."""
-    monkeypatch.setattr("appointments.notifications._enqueue", lambda ids: None)
 
 
 ATTEMPTS = 200

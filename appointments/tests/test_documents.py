@@ -12,8 +12,8 @@ from django.utils import timezone
 from appointments.documents import appointment_ics, appointment_qr_png, appointment_qr_svg
 from appointments.emails import appointment_email_build, appointment_sms_text
 from appointments.formatting import fee_display
-from appointments.tests.conftest import SLOT_START
 from appointments.tests.factories import appointment_create
+from appointments.tests.utils import SLOT_START
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_the_confirmation_email_says_0830_lima_and_carries_everything(appointmen
         assert "Av. Alfredo Mendiola 1400" in body
         assert "Pago de la tasa" in body and "Foto" in body  # the requirements checklist
         assert "S/ 5.40" in body
-        assert f"/citas/gestionar/?codigo={appointment.code}" in body
+        assert "/citas/gestionar/acceso/?t=" in body and f"?codigo={appointment.code}" not in body
     assert message.subject == f"Su cita está reservada (código {appointment.code_display})"
     names = sorted(attachment.filename for attachment in message.attachments)
     assert names == [f"cita-{appointment.code}.ics", f"cita-{appointment.code}.png"]

@@ -6,13 +6,12 @@ import threading
 import pytest
 from django.db import connection
 
-from appointments import notifications
 from appointments.constants import NotificationKind
 from appointments.models import Notification
-from appointments.services import appointment_cancel, appointment_reschedule
+from appointments.services import appointment_cancel, appointment_reschedule, notifications
 from appointments.tasks import notifications_send_due
-from appointments.tests.conftest import NOW, SLOT_START
 from appointments.tests.factories import ScheduleFactory, appointment_create, slot_create
+from appointments.tests.utils import NOW, SLOT_START
 
 REMINDER_AT = SLOT_START - dt.timedelta(hours=24)
 
@@ -191,8 +190,7 @@ def test_a_worker_crash_between_claim_and_send_then_a_double_beat_sends_once(fro
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_migrated_rows")
-def test_the_after_commit_task_and_the_beat_racing_send_once(frozen, procedure, mailoutbox, monkeypatch):
-    monkeypatch.setattr("appointments.notifications._enqueue", lambda ids: None)  # the broker "lost" the task
+def test_the_after_commit_task_and_the_beat_racing_send_once(frozen, procedure, mailoutbox, broker_lost):
     schedule = ScheduleFactory(procedures=[procedure])
     slot = slot_create(schedule=schedule, starts_at=SLOT_START)
     appointment = appointment_create(slot=slot, n=1, phone="")
@@ -204,3 +202,69 @@ def test_the_after_commit_task_and_the_beat_racing_send_once(frozen, procedure, 
     )
     assert sum(int(r) for r in results) == 1
     assert len(mailoutbox) == 1
+
+
+# --- The double-send window: one provider call --------------------------------------------------------------
+
+
+class WorkerKilledAfterSending(BaseException):
+    """What a kill -9 looks like from inside: nothing after the provider call runs (not an Exception: no handler
+    of the delivery code catches it)."""
+
+
+class SmsThenKilled:
+    def send_messages(self, messages):
+        from appointments.sms import outbox
+
+        outbox.extend(messages)  # the gateway accepted the message...
+        raise WorkerKilledAfterSending  # ...and the worker died before marking it sent
+
+
+@pytest.mark.django_db
+def test_a_crash_between_send_and_mark_resends_once_with_the_same_keys(
+    frozen, settings, slot, mailoutbox, sms_outbox, broker_lost
+):
+    settings.APPOINTMENTS_NOTIFICATION_LEASE_SECONDS = 600
+    appointment = book(slot, email="")  # SMS only
+    settings.SMS_BACKEND = "appointments.tests.test_notifications.SmsThenKilled"
+    with pytest.raises(WorkerKilledAfterSending):
+        notifications_send_due()
+    row = appointment.notifications.get(kind=NotificationKind.CONFIRMATION)
+    assert row.sending_at is not None and row.sent_at is None and len(sms_outbox) == 1
+
+    settings.SMS_BACKEND = "appointments.sms.LocmemBackend"
+    assert notifications_send_due() == 0  # the dead worker's claim holds until its lease expires
+    frozen.shift(601)
+    assert notifications_send_due() == 1
+    row.refresh_from_db()
+    assert row.sent_at is not None and row.attempts == 2
+    assert len(sms_outbox) == 2  # at least once; the one duplicate is recognisable:
+    assert sms_outbox[0].idempotency_key == sms_outbox[1].idempotency_key == row.message_key
+    frozen.shift(3600)
+    assert notifications_send_due() == 0  # and never a third time
+
+
+@pytest.mark.django_db
+def test_every_email_attempt_carries_the_same_message_id(frozen, settings, slot, mailoutbox, broker_lost):
+    appointment = book(slot, phone="")
+    notifications_send_due()
+    row = appointment.notifications.get(kind=NotificationKind.CONFIRMATION)
+    assert mailoutbox[0].extra_headers["Message-ID"] == f"<{row.message_key}@{settings.APPOINTMENTS_ICS_UID_DOMAIN}>"
+    assert mailoutbox[0].message()["Message-ID"] == mailoutbox[0].extra_headers["Message-ID"]
+
+
+@pytest.mark.django_db
+def test_a_refusal_records_the_error_class_and_no_personal_data(frozen, settings, slot, caplog):
+    settings.SMS_BACKEND = "appointments.tests.test_notifications.LeakySms"
+    appointment = book(slot, email="")
+    notifications_send_due()
+    row = appointment.notifications.get(kind=NotificationKind.CONFIRMATION)
+    assert row.last_error.startswith("SmsError: ") and row.sending_at is None
+    assert "987654321" not in row.last_error and "987654321" not in caplog.text
+
+
+class LeakySms:
+    def send_messages(self, messages):
+        from appointments.sms import SmsError
+
+        raise SmsError(f"provider refused {messages[0].to}")

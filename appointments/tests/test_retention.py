@@ -3,18 +3,17 @@ messages are gone, idle document quotas are gone; nothing active is touched and 
 
 import datetime as dt
 import re
-import threading
 
 import pytest
 from celery.schedules import crontab
 from django.conf import settings as django_settings
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from appointments import notifications, tasks
+from appointments import tasks
 from appointments.constants import (
     CONSENT_VERSION,
     AppointmentStatus,
@@ -34,10 +33,12 @@ from appointments.services import (
     appointments_mark_no_shows,
     appointments_purge_personal_data,
     code_generate,
+    notifications,
 )
-from appointments.tests.conftest import NOW, SLOT_START, new_address
 from appointments.tests.factories import ScheduleFactory, appointment_create, citizen, lima, slot_create
 from appointments.tests.pages import MANAGE_URL
+from appointments.tests.utils import NOW, SLOT_START
+from common.tests.utils import new_address
 
 pytestmark = pytest.mark.django_db
 
@@ -359,70 +360,3 @@ def test_batches_cover_every_row(frozen, schedule):
     updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "appointments_appointment"')]
     assert len(updates) == 3  # 100 + 100 + 50 rows
     assert appointments_purge_personal_data(batch_size=100) == PurgeResult()
-
-
-# --- Races on real connections --------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("restore_migrated_rows")
-def test_a_booking_whose_idle_quota_is_purged_under_it_still_books(frozen, procedure, monkeypatch):
-    """The purge deletes an idle quota row between the booking's insert (a no-op: the row exists) and its lock;
-    the booking creates the row again instead of failing."""
-    monkeypatch.setattr("appointments.notifications._enqueue", lambda ids: None)
-    schedule = ScheduleFactory(procedures=[procedure], capacity=5)
-    slot = slot_create(schedule=schedule, starts_at=SLOT_START)
-    document = citizen(1).document_number
-    DocumentQuota.objects.create(
-        document_type=DocumentType.DNI, document_number=document, last_cancelled_at=NOW - dt.timedelta(days=3)
-    )
-    real_bulk_create = DocumentQuota.objects.bulk_create
-    purged: list[PurgeResult] = []
-
-    def purge_in_another_connection() -> None:
-        try:
-            purged.append(appointments_purge_personal_data())
-        finally:
-            connection.close()
-
-    def bulk_create_then_purge(*args, **kwargs):
-        rows = real_bulk_create(*args, **kwargs)
-        if not purged:
-            thread = threading.Thread(target=purge_in_another_connection)
-            thread.start()
-            thread.join(timeout=30)
-        return rows
-
-    monkeypatch.setattr(DocumentQuota.objects, "bulk_create", bulk_create_then_purge)
-    appointment = appointment_create(slot=slot, n=1)
-
-    assert purged == [PurgeResult(quotas_deleted=1)]
-    assert appointment.status == AppointmentStatus.BOOKED
-    assert DocumentQuota.objects.filter(document_number=document).count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("restore_migrated_rows")
-def test_a_quota_row_a_booking_holds_is_skipped_not_waited_for(frozen):
-    quota = DocumentQuota.objects.create(document_type=DocumentType.DNI, document_number="40000001")
-    locked, release = threading.Event(), threading.Event()
-
-    def booking_holding_the_lock() -> None:
-        try:
-            with transaction.atomic():
-                DocumentQuota.objects.select_for_update().get(pk=quota.pk)
-                locked.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=booking_holding_the_lock)
-    thread.start()
-    assert locked.wait(timeout=30)
-    try:
-        # Had it waited for the lock, it would have deleted the row once released (and found it idle).
-        assert appointments_purge_personal_data() == PurgeResult()
-    finally:
-        release.set()
-        thread.join(timeout=30)
-    assert appointments_purge_personal_data() == PurgeResult(quotas_deleted=1)

@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from appointments.errors import RateLimited
 from appointments.selectors import (
     appointment_day_sheet,
     appointment_lookup,
@@ -14,7 +13,6 @@ from appointments.selectors import (
     slots_of_day,
 )
 from appointments.services import appointment_cancel, slots_generate
-from appointments.tests.conftest import new_address
 from appointments.tests.factories import ScheduleFactory, appointment_create, lima, slot_create
 from centers.tests.factories import CenterFactory, OfferingFactory
 from procedures.tests.factories import ProcedureFactory
@@ -121,16 +119,6 @@ def test_lookup_answers_with_the_same_work_whether_the_code_exists(frozen, slot,
     for code in (appointment.code, "0000000000", "nonsense"):
         with django_assert_num_queries(1):
             appointment_lookup(code=code, document_number="99999999")
-
-
-def test_lookup_rate_limit(frozen, settings, slot, address):
-    settings.APPOINTMENTS_RATE_LIMITS = {"book": (20, 3600), "lookup": (3, 600)}
-    for _i in range(3):
-        appointment_lookup(code="0000000000", document_number="1", client_address=address)
-    with pytest.raises(RateLimited) as info:
-        appointment_lookup(code="0000000000", document_number="1", client_address=address)
-    assert 0 < info.value.retry_after <= 600
-    assert appointment_lookup(code="0000000000", document_number="1", client_address=new_address()) is None
 
 
 def test_day_sheet_in_time_order_without_cancelled(frozen, schedule):

@@ -12,7 +12,6 @@ from appointments.errors import (
     Duplicate,
     InvalidBooking,
     LimitReached,
-    RateLimited,
     SlotFull,
     WindowClosed,
 )
@@ -27,8 +26,8 @@ from appointments.services import (
     schedule_create,
     schedule_rules_validate,
 )
-from appointments.tests.conftest import NOW, SLOT_START, new_address
 from appointments.tests.factories import ScheduleFactory, appointment_create, citizen, lima, slot_create
+from appointments.tests.utils import NOW, SLOT_START
 from centers.tests.factories import CenterFactory, LanguageFactory, OfferingFactory
 from procedures.constants import AppointmentPolicy
 from procedures.tests.factories import ProcedureFactory
@@ -163,7 +162,11 @@ def test_consent_must_be_the_current_text(frozen, slot):
 
 
 def test_segmentation_data_is_kept_only_with_consent(frozen, slot, schedule):
-    without = book(slot, 1, age_band="30-44", gender="female", segmentation_consent=False)
+    with pytest.raises(InvalidBooking) as info:  # refused, never silently dropped (the form says the same)
+        book(slot, 1, age_band="30-44", gender="female", segmentation_consent=False)
+    assert list(info.value.field_errors) == ["segmentation_consent"]
+    assert not Appointment.objects.exists()
+    without = book(slot, 1, segmentation_consent=False)
     assert (without.age_band, without.gender, without.segmentation_consent) == ("", "", False)
     with_consent = book(slot, 2, age_band="30-44", gender="female", segmentation_consent=True)
     assert (with_consent.age_band, with_consent.gender) == ("30-44", "female")
@@ -195,37 +198,6 @@ def test_walk_in_procedures_and_inactive_offerings_cannot_be_booked(frozen, slot
     procedure.offerings.update(is_active=False)
     with pytest.raises(InvalidBooking):
         book(slot, 1)
-
-
-def test_booking_rate_limit_per_address(frozen, settings, slot, schedule, address):
-    settings.APPOINTMENTS_RATE_LIMITS = {"book": (2, 3600), "lookup": (30, 600)}
-    procedure_id = slot.schedule.procedures.get().pk
-    for n in (1, 2):
-        appointment_book(
-            slot_id=slot.pk,
-            procedure_id=procedure_id,
-            citizen=citizen(n),
-            consent_version=CONSENT_VERSION,
-            client_address=address,
-        )
-    with pytest.raises(RateLimited) as info:
-        appointment_book(
-            slot_id=slot.pk,
-            procedure_id=procedure_id,
-            citizen=citizen(3),
-            consent_version=CONSENT_VERSION,
-            client_address=address,
-        )
-    assert info.value.retry_after > 0
-    # Another address still books (the slot is full by now, which is the answer it gets).
-    with pytest.raises(SlotFull):
-        appointment_book(
-            slot_id=slot.pk,
-            procedure_id=procedure_id,
-            citizen=citizen(3),
-            consent_version=CONSENT_VERSION,
-            client_address=new_address(),
-        )
 
 
 # --- cancel, reschedule, check-in, no-show ---------------------------------------------------------------------

@@ -9,8 +9,8 @@ from appointments.constants import AppointmentStatus
 from appointments.models import Appointment, Slot
 from appointments.selectors import slot_conflicts
 from appointments.services import RuleRange, appointment_cancel, schedule_rules_set, slots_generate, slots_generate_all
-from appointments.tests.conftest import NOW
 from appointments.tests.factories import ScheduleFactory, appointment_create, lima
+from appointments.tests.utils import NOW
 from centers.models import Closure
 from centers.services import closure_add
 

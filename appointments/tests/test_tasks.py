@@ -8,8 +8,8 @@ from django.conf import settings
 from appointments import tasks
 from appointments.constants import AppointmentStatus
 from appointments.models import Slot
-from appointments.tests.conftest import SLOT_START
 from appointments.tests.factories import ScheduleFactory, appointment_create
+from appointments.tests.utils import SLOT_START
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from centers.selectors import (
     center_list,
     offering_list_for_procedure,
 )
-from mac_portal.api.exceptions import BAD_REQUEST_RESPONSE, NOT_FOUND_RESPONSE
+from common.api.schema import BAD_REQUEST_RESPONSE, NOT_FOUND_RESPONSE
 from procedures.api.serializers import ProcedureSerializer
 from procedures.models import Procedure
 from procedures.selectors import procedure_get

@@ -5,7 +5,6 @@
 """
 
 import datetime as dt
-from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -14,7 +13,12 @@ from django.utils.text import slugify
 from centers.constants import Channel
 from centers.models import Center, Closure, Counter, Language, Offering, OpeningHours
 from centers.services import staff_membership_grant
-from procedures.tests.factories import EntityFactory, ProcedureFactory
+from procedures.tests.factories import (
+    POLICE_CERTIFICATE_REQUIREMENTS,
+    EntityFactory,
+    PoliceCertificateFactory,
+    ProcedureFactory,
+)
 
 # The usual week of a MAC center: (weekday, opens, closes).
 MAC_WEEK = [(weekday, "08:30", "20:30") for weekday in range(5)] + [(5, "08:30", "13:30")]
@@ -168,19 +172,7 @@ def catalog_create(*, procedures: int = 30, centers: int = 5) -> Catalog:
         EntityFactory(name="Poder Judicial", acronym="PJ", slug="poder-judicial"),
         EntityFactory(name="Superintendencia Nacional de los Registros Públicos", acronym="SUNARP", slug="sunarp"),
     ]
-    police = ProcedureFactory(
-        entity=entities[1],
-        code="MININTER-001",
-        name="Certificado de antecedentes policiales",
-        slug="certificado-de-antecedentes-policiales",
-        summary="Acredita si una persona registra o no antecedentes policiales en el país.",
-        fee=Decimal("5.40"),
-        payment_instructions="Pague la tasa en el Banco de la Nación o en línea en pagalo.pe.",
-        legal_basis="Decreto Legislativo N.° 1267, Ley de la Policía Nacional del Perú.",
-        via_virtual=True,
-        demand_rank=2,
-        requirements=["DNI vigente", "Comprobante de pago de la tasa"],
-    )
+    police = PoliceCertificateFactory(entity=entities[1], requirements=POLICE_CERTIFICATE_REQUIREMENTS)
     items = [police] + [
         ProcedureFactory(entity=entities[n % len(entities)], requirements=["DNI vigente"])
         for n in range(procedures - 1)

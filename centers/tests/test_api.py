@@ -111,7 +111,9 @@ def test_inactive_centers_are_hidden(client, centers):
 def test_invalid_query_parameters_are_a_400_naming_the_parameter(client, centers, params, parameter):
     response = client.get("/api/v1/centers/", params)
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert list(body["errors"]) == [parameter]
 
 
 def test_center_detail_lists_entities_procedures_and_languages(client, centers):

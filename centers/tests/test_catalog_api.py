@@ -10,7 +10,12 @@ import time_machine
 from centers.constants import Channel
 from centers.tests.factories import CenterFactory, OfferingFactory
 from procedures.constants import CitizenIntent
-from procedures.tests.factories import EntityFactory, ProcedureFactory
+from procedures.tests.factories import (
+    POLICE_CERTIFICATE_REQUIREMENTS,
+    EntityFactory,
+    PoliceCertificateFactory,
+    ProcedureFactory,
+)
 
 LIMA = ZoneInfo("America/Lima")
 WEDNESDAY_9AM = dt.datetime(2026, 11, 25, 9, 0, tzinfo=LIMA)
@@ -23,15 +28,8 @@ def catalog():
     mininter = EntityFactory(name="Ministerio del Interior", acronym="MININTER", slug="mininter")
     reniec = EntityFactory(name="Registro Nacional de Identificación y Estado Civil", acronym="RENIEC", slug="reniec")
     sunarp = EntityFactory(name="Superintendencia Nacional de los Registros Públicos", acronym="SUNARP", slug="sunarp")
-    police = ProcedureFactory(
-        entity=mininter,
-        code="MININTER-001",
-        name="Certificado de antecedentes policiales",
-        slug="certificado-antecedentes-policiales",
-        fee=Decimal("5.40"),
-        via_virtual=True,
-        demand_rank=2,
-        requirements=["DNI vigente", "Comprobante de pago de la tasa"],
+    police = PoliceCertificateFactory(
+        entity=mininter, slug="certificado-antecedentes-policiales", requirements=POLICE_CERTIFICATE_REQUIREMENTS
     )
     dni = ProcedureFactory(
         entity=reniec, code="RENIEC-002", name="Duplicado de DNI", slug="duplicado-dni", fee=Decimal("16.00")
@@ -132,8 +130,9 @@ def test_invalid_query_parameters_are_a_400_naming_the_parameter(client, catalog
     response = client.get("/api/v1/procedures/", params)
     assert response.status_code == 400
     body = response.json()
-    assert list(body) == [parameter]
-    assert body[parameter][0]  # a message the caller can read
+    assert body["code"] == "invalid" and body["detail"]
+    assert list(body["errors"]) == [parameter]
+    assert body["errors"][parameter][0]  # a message the caller can read
 
 
 def test_page_past_the_last_is_a_json_404(client, catalog):

@@ -5,17 +5,17 @@
 - DRF and Django validation errors: 400 `invalid` with the messages per field in `errors`;
 - DRF's other exceptions (parse errors, 401/403, 404, 405, 406, 415, throttling): their status, with DRF's
   code (`parse_error`, `not_found`, `method_not_allowed`, `unsupported_media_type`, `throttled`…);
-- Django's Http404 and PermissionDenied: 404 `not_found` and 403 `permission_denied`.
+- Django's Http404, PermissionDenied and RequestDataTooBig: 404 `not_found`, 403 `permission_denied`, 413 `too_large`.
 Anything else is a bug and stays a 500 (logged by Django).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from common.errors import DomainError, InvalidInput, NotFound
+from common.errors import DomainError, InvalidInput, NotFound, TooLarge
 
 
 def _messages(detail) -> list[str]:
@@ -51,6 +51,8 @@ def domain_error_from(exc: Exception) -> DomainError | None:
         return InvalidInput(field_errors=field_errors(exc.detail))
     if isinstance(exc, Http404 | exceptions.NotFound):
         return NotFound()
+    if isinstance(exc, RequestDataTooBig):
+        return TooLarge()
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.APIException):

@@ -49,6 +49,7 @@ BAD_REQUEST_RESPONSE = OpenApiResponse(
 )
 NOT_FOUND_RESPONSE = error_response(_("Nothing has this identifier, or the page is past the last one."), "not_found")
 
+
 def add_default_error_response(result: dict, generator, request, public) -> dict:
     """drf-spectacular post-processing hook: every operation's `default` response is the Error shape."""
     reference = {"$ref": "#/components/schemas/Error"}

@@ -1,16 +1,31 @@
-"""Rate limits count in the shared cache (Redis when REDIS_URL is set) atomically, per client address."""
+"""The shared limiter: atomic counts in Redis, a sliding window (no burst across a boundary), per address and per
+network, a per-key failure lock, the proxy-honest client address, and counting through a Redis outage."""
 
 import threading
 
 import pytest
-from django.test import RequestFactory
+import time_machine
+from django.core.cache import caches
+from django.test import RequestFactory, override_settings
 
+from common import cache as resilient
 from common.errors import RateLimited
-from common.ratelimit import client_address, rate_limit_hit
+from common.ratelimit import (
+    CodeLocked,
+    client_address,
+    client_limits_hit,
+    client_network,
+    failure_record,
+    failures_check,
+    rate_limit_hit,
+)
+from common.tests.utils import DEAD_REDIS_CACHES
+
+START = 1_800_000_000  # the start of a 60-second (and of a 3600-second) window
 
 
 def test_concurrent_attempts_never_pass_the_limit(settings, address):
-    settings.RATE_LIMITS = {"book": (25, 3600), "lookup": (30, 600)}
+    settings.RATE_LIMITS = {"book": (25, 3600)}
     passed = []
     lock = threading.Lock()
     gate = threading.Barrier(40)
@@ -32,24 +47,96 @@ def test_concurrent_attempts_never_pass_the_limit(settings, address):
     assert len(passed) == 25
 
 
-def test_the_window_resets(settings, address):
-    import time_machine
+def test_no_burst_fits_across_a_window_boundary(settings, address):
+    settings.RATE_LIMITS = {"book": (10, 60)}
+    with time_machine.travel(START + 55, tick=False) as traveller:
+        for _i in range(10):
+            rate_limit_hit(scope="book", key=address)
+        traveller.shift(6)  # a new fixed window has begun: a fixed-window limiter would allow 10 more here
+        with pytest.raises(RateLimited) as info:
+            rate_limit_hit(scope="book", key=address)
+        assert 0 < info.value.retry_after <= 60
 
-    settings.RATE_LIMITS = {"book": (1, 60), "lookup": (30, 600)}
-    with time_machine.travel(1_800_000_000, tick=False) as traveller:
+
+def test_the_window_slides_and_says_when_to_come_back(settings, address):
+    settings.RATE_LIMITS = {"book": (2, 60)}
+    with time_machine.travel(START, tick=False) as traveller:
+        rate_limit_hit(scope="book", key=address)
         rate_limit_hit(scope="book", key=address)
         with pytest.raises(RateLimited) as info:
             rate_limit_hit(scope="book", key=address)
-        assert info.value.retry_after == 60  # 1_800_000_000 is the start of a 60-second window
-        traveller.shift(61)
+        wait = info.value.retry_after
+        assert wait == 60 + 30  # the two attempts of this window slide out of the next one at half of it
+        traveller.shift(wait - 2)
+        with pytest.raises(RateLimited):
+            rate_limit_hit(scope="book", key=address)  # refused, and not counted:
+        traveller.shift(2)
+        rate_limit_hit(scope="book", key=address)  # the promised time is kept
+
+
+def test_rotating_addresses_inside_one_network_hits_the_network_limit(settings):
+    settings.RATE_LIMITS = {"book": (20, 3600), "book_network": (5, 3600)}
+    factory = RequestFactory()
+    for host in range(1, 6):
+        client_limits_hit(factory.post("/", REMOTE_ADDR=f"203.0.113.{host}"), "book")
+    with pytest.raises(RateLimited):
+        client_limits_hit(factory.post("/", REMOTE_ADDR="203.0.113.77"), "book")
+    client_limits_hit(factory.post("/", REMOTE_ADDR="198.51.100.1"), "book")  # another network is not affected
+
+
+def test_networks_are_slash_24_and_slash_48():
+    assert client_network("190.42.7.200") == "190.42.7.0/24"
+    assert client_network("2001:db8:abcd:12::1") == "2001:db8:abcd::/48"
+    assert client_network("unknown") == "unknown"
+
+
+def test_a_key_is_locked_after_repeated_failures_and_unlocks_later(settings):
+    settings.RATE_LIMITS = {"code_failures": (3, 3600)}
+    with time_machine.travel(START, tick=False) as traveller:
+        for _i in range(3):
+            failures_check(scope="code_failures", key="7KQ4M2XH9P")
+            failure_record(scope="code_failures", key="7KQ4M2XH9P")
+        with pytest.raises(CodeLocked) as info:
+            failures_check(scope="code_failures", key="7KQ4M2XH9P")
+        assert info.value.status == 429 and info.value.code == "locked"
+        failures_check(scope="code_failures", key="AAAAAAAAAA")  # other codes are not locked
+        traveller.shift(info.value.retry_after)
+        failures_check(scope="code_failures", key="7KQ4M2XH9P")
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        (0, "10.0.0.5", "190.1.1.1, 172.16.0.9", "10.0.0.5"),  # no proxy: the header is ignored
+        (1, "172.16.0.9", "6.6.6.6, 190.1.1.1", "190.1.1.1"),  # one proxy: what it saw (the spoofed part ignored)
+        (2, "10.0.0.5", "6.6.6.6, 190.1.1.1, 172.16.0.9", "190.1.1.1"),
+        (1, "200.48.1.1", "6.6.6.6", "200.48.1.1"),  # published without its proxy: a client cannot pick its address
+        (1, "172.16.0.9", "", "172.16.0.9"),  # a proxy that sent no header
+    ],
+)
+def test_client_address_trusts_only_the_configured_proxies(settings, proxies, remote, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_spoofed_forwarded_headers_do_not_escape_the_limit(settings):
+    """The attack of the issue: a random X-Forwarded-For per request, straight to the application."""
+    settings.RATE_LIMITS = {"lookup": (3, 600)}
+    settings.TRUSTED_PROXY_COUNT = 1  # as .env.example says, but the request does not come from the proxy
+    factory = RequestFactory()
+    with pytest.raises(RateLimited):
+        for n in range(10):
+            client_limits_hit(factory.post("/", REMOTE_ADDR="200.48.1.1", HTTP_X_FORWARDED_FOR=f"6.6.6.{n}"), "lookup")
+
+
+@override_settings(CACHES=DEAD_REDIS_CACHES)
+def test_limits_keep_counting_in_the_process_when_redis_is_down(settings, address, caplog):
+    settings.RATE_LIMITS = {"book": (3, 3600)}
+    caches.close_all()
+    before = resilient.fallback_count()
+    for _i in range(3):
         rate_limit_hit(scope="book", key=address)
-
-
-def test_client_address_trusts_proxies_only_when_told(settings):
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="190.1.1.1, 172.16.0.9")
-    settings.TRUSTED_PROXY_COUNT = 0
-    assert client_address(request) == "10.0.0.5"
-    settings.TRUSTED_PROXY_COUNT = 1
-    assert client_address(request) == "172.16.0.9"
-    settings.TRUSTED_PROXY_COUNT = 2
-    assert client_address(request) == "190.1.1.1"
+    with pytest.raises(RateLimited):
+        rate_limit_hit(scope="book", key=address)
+    assert resilient.fallback_count() > before

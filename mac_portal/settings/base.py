@@ -1,9 +1,11 @@
 """Settings shared by every profile; everything that differs between machines comes from the environment."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -31,8 +33,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "mac_portal",
-    # Domain apps, in dependency order (each may use the ones above it).
+    # The ground floor (imports no app), then the domain apps in dependency order (each may use those above it).
     "common",
     "procedures",
     "centers",
@@ -43,14 +49,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.ProxyHeadersCheckMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mac_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff: shorter sessions, and two-factor verification before the admin (mac_portal/staff/).
+    "mac_portal.staff.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mac_portal.urls"
@@ -76,6 +89,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -108,6 +127,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mac"),
+            # Short timeouts: when Redis is down, requests go on with common.cache's local fallback at once.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -167,16 +188,28 @@ APPOINTMENTS_NO_SHOW_GRACE_MINUTES = env.int("APPOINTMENTS_NO_SHOW_GRACE_MINUTES
 # A claimed message not marked sent within the lease is claimed again; keep it above CELERY_TASK_TIME_LIMIT.
 APPOINTMENTS_NOTIFICATION_LEASE_SECONDS = env.int("APPOINTMENTS_NOTIFICATION_LEASE_SECONDS", default=600)
 APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS = env.int("APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS", default=5)
-# (attempts, window in seconds) per client address; generous, since mobile carriers share addresses (CGNAT).
-APPOINTMENTS_RATE_LIMITS = {
+APPOINTMENTS_ICS_UID_DOMAIN = env("APPOINTMENTS_ICS_UID_DOMAIN", default="mac.gob.pe")
+# Ley 29733 retention limit: days after its slot ends that a finished appointment keeps the citizen's personal data.
+APPOINTMENTS_RETENTION_DAYS = env.int("APPOINTMENTS_RETENTION_DAYS", default=180)
+
+# Rate limits at the edge (common.ratelimit): (attempts, window in seconds) per scope and client address; generous,
+# since mobile carriers share addresses (CGNAT).
+RATE_LIMITS = {
     "book": (env.int("APPOINTMENTS_BOOK_RATE_LIMIT", default=20), 3600),
     "lookup": (env.int("APPOINTMENTS_LOOKUP_RATE_LIMIT", default=30), 600),
 }
 # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted (0: use REMOTE_ADDR).
-APPOINTMENTS_TRUSTED_PROXY_COUNT = env.int("APPOINTMENTS_TRUSTED_PROXY_COUNT", default=0)
-APPOINTMENTS_ICS_UID_DOMAIN = env("APPOINTMENTS_ICS_UID_DOMAIN", default="mac.gob.pe")
-# Ley 29733 retention limit: days after its slot ends that a finished appointment keeps the citizen's personal data.
-APPOINTMENTS_RETENTION_DAYS = env.int("APPOINTMENTS_RETENTION_DAYS", default=180)
+# Unset: none (a deploy check asks production to say it). X-Forwarded-For is trusted only from TRUSTED_PROXY_NETWORKS
+# (default: loopback and private ranges, where a reverse proxy container lives).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=None)
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
+
+# The adaptive booking challenge (common.challenge): booking attempts from one network in 10 minutes, or from
+# everyone in one minute, from which a booking needs a proof of work (or, without JavaScript, a short wait).
+CHALLENGE_NETWORK_THRESHOLD = env.int("CHALLENGE_NETWORK_THRESHOLD", default=6)
+CHALLENGE_GLOBAL_THRESHOLD = env.int("CHALLENGE_GLOBAL_THRESHOLD", default=300)
+CHALLENGE_WAIT_SECONDS = env.int("CHALLENGE_WAIT_SECONDS", default=15)
+CHALLENGE_COST = env.int("CHALLENGE_COST", default=2000)
 
 # Attention (issue 8): the in-person queue. The call-next rule is documented in attention/services/calling.py.
 # An appointment's ticket can be called from its booked time minus this (earlier arrivals wait as booked)...
@@ -201,23 +234,81 @@ SMS_SENDER = env("SMS_SENDER", default="MAC")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Content-Security-Policy (Django's own middleware): no inline script or style anywhere, everything from our own
+# origin; QR codes are inline SVG and the admin's and Swagger UI's stylesheets use data: images. CSP_REPORT_ONLY=true
+# sends the same policy as Content-Security-Policy-Report-Only (to try a change on production traffic first).
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+if CSP_REPORT_URI := env("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["report-uri"] = [CSP_REPORT_URI]
+if env.bool("CSP_REPORT_ONLY", default=False):
+    SECURE_CSP: dict = {}
+    SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY
+else:
+    SECURE_CSP = CONTENT_SECURITY_POLICY
+    SECURE_CSP_REPORT_ONLY: dict = {}
+
+# Staff login (issue 7). django-axes: after STAFF_LOGIN_FAILURE_LIMIT failed logins a username is locked out (from
+# any address) and so is an address (for any username), until STAFF_LOGIN_COOLOFF_MINUTES pass without failures;
+# lockouts are logged (logger "axes") and listed in the admin. Behind proxies, the address is the one the rate
+# limits use (common.ratelimit.client_address).
+AXES_FAILURE_LIMIT = env.int("STAFF_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("STAFF_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "mac_portal.staff.axes.axes_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "mac_portal.staff.views.locked_out"
+# Two-factor (django-otp, TOTP + one-time backup codes) is required of staff who can see personal data or hand out
+# access: superusers and holders of any permission of these apps (appointments and their messages; accounts,
+# two-factor devices and lockouts, with which one could reach the former). Staff sessions end after
+# STAFF_SESSION_SECONDS, or sooner after STAFF_SESSION_IDLE_SECONDS without a request; citizens' keep Django's default.
+STAFF_OTP_REQUIRED_APPS = ["appointments", "auth", "otp_totp", "otp_static", "axes"]
+STAFF_SESSION_SECONDS = env.int("STAFF_SESSION_SECONDS", default=8 * 3600)
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+OTP_TOTP_ISSUER = "MAC Portal"
+# The admin's device pages never show a secret or its QR code (not even to superusers): only its owner sees it, once.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+STAFF_OTP_BACKUP_CODES = 10
+
 # API
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "mac_portal.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+    # Session only (the admin's login, with its lockout and two-factor): no HTTP Basic password-guessing door.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["common.api.authentication.SessionAuthentication"],
+    # JSON only: DRF's browsable API pages carry inline styles (refused by the Content-Security-Policy); Swagger UI
+    # at /api/docs/ is the API for people.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "common.api.exceptions.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "common.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
-    "EXCEPTION_HANDLER": "mac_portal.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MAC Portal API",
     "DESCRIPTION": "Open API of the Mejor Atención al Ciudadano (MAC) strategy: entities, procedures, service points.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation documents the one error shape (common.api.schema) as its `default` response.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.schema.add_default_error_response",
+    ],
     # Swagger UI and ReDoc are served from our own static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -232,9 +323,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Every record goes through common.logging.PersonalDataFilter: no e-mail, phone, document number or booking code
+# in the logs (Ley 29733).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "common.logging.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

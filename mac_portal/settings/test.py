@@ -7,3 +7,7 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CELERY_TASK_ALWAYS_EAGER = True
+# The adaptive booking challenge stays out of the way of tests that book many times from one client; the tests of
+# the challenge lower these thresholds themselves.
+CHALLENGE_NETWORK_THRESHOLD = 100_000
+CHALLENGE_GLOBAL_THRESHOLD = 100_000

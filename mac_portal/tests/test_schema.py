@@ -74,7 +74,17 @@ def test_docs_page_renders_with_local_assets_only(client):
     external = [url for url in urls if re.match(r"^(https?:)?//", url)]
     assert external == []
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
-    # Every asset is one of our static files (drf-spectacular-sidecar), so the page works offline.
+    # Every asset is one of our static files (drf-spectacular-sidecar), so the page works offline; the one other is
+    # Swagger UI's init script, served by the same view as JavaScript (no inline script under the CSP).
+    assert "<script>" not in html and "<style>" not in html
+    init_script = "/api/docs/?script="
+    assert init_script in urls
     for url in urls:
+        if url == init_script:
+            continue
         assert url.startswith(settings.STATIC_URL), url
         assert finders.find(url.removeprefix(settings.STATIC_URL)), url
+    script = client.get(init_script)
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle(" in script.content.decode()

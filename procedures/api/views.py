@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
-from mac_portal.api.exceptions import BAD_REQUEST_RESPONSE, NOT_FOUND_RESPONSE
+from common.api.schema import BAD_REQUEST_RESPONSE, NOT_FOUND_RESPONSE
 from procedures.models import Entity
 from procedures.selectors import entity_list
 

@@ -81,6 +81,25 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
             procedure_reindex(self)
 
 
+class PoliceCertificateFactory(ProcedureFactory):
+    """The seed's most demanded certificate (MININTER-001, S/ 5.40), as catalog, booking and browser tests use it.
+    Requirements: pass `requirements=[...]`; the usual two are POLICE_CERTIFICATE_REQUIREMENTS."""
+
+    entity = factory.SubFactory(EntityFactory, name="Ministerio del Interior", acronym="MININTER", slug="mininter")
+    code = "MININTER-001"
+    name = "Certificado de antecedentes policiales"
+    slug = "certificado-de-antecedentes-policiales"
+    summary = "Acredita si una persona registra o no antecedentes policiales en el país."
+    fee = Decimal("5.40")
+    payment_instructions = "Pague la tasa en el Banco de la Nación o en línea en pagalo.pe."
+    legal_basis = "Decreto Legislativo N.° 1267, Ley de la Policía Nacional del Perú."
+    via_virtual = True
+    demand_rank = 2
+
+
+POLICE_CERTIFICATE_REQUIREMENTS = ["DNI vigente", "Comprobante de pago de la tasa"]
+
+
 class RequirementFactory(factory.django.DjangoModelFactory):
     """A checklist item; the procedure's search document is refreshed to include it."""
 

@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
@@ -78,24 +77,21 @@ def lima_weekday_morning(time_machine) -> dt.datetime:
 def catalog(lima_weekday_morning) -> dict:
     """A small believable catalog: the police-record certificate offered at an open MAC center, and neighbours."""
     from centers.tests.factories import CenterFactory, CounterFactory, OfferingFactory
-    from procedures.constants import AppointmentPolicy
-    from procedures.tests.factories import EntityFactory, ProcedureFactory
+    from procedures.tests.factories import (
+        POLICE_CERTIFICATE_REQUIREMENTS,
+        EntityFactory,
+        PoliceCertificateFactory,
+        ProcedureFactory,
+    )
 
     mininter = EntityFactory(name="Ministerio del Interior", acronym="MININTER", sector="Interior")
     bn = EntityFactory(name="Banco de la Nación", acronym="BN", sector="Economía y Finanzas")
-    police_record = ProcedureFactory(
+    police_record = PoliceCertificateFactory(
         entity=mininter,
-        code="MININTER-001",
-        name="Certificado de antecedentes policiales",
         summary="Documento que acredita si una persona registra o no antecedentes policiales.",
         keywords="record policial, policia",
-        fee=Decimal("5.40"),
         payment_instructions="Pague la tasa en el Banco de la Nación o en línea con Págalo.pe.",
-        legal_basis="Decreto Legislativo N.° 1267, Ley de la Policía Nacional del Perú.",
-        appointment_policy=AppointmentPolicy.OPTIONAL,
-        via_virtual=True,
-        demand_rank=2,
-        requirements=["DNI vigente", "Comprobante de pago de la tasa"],
+        requirements=POLICE_CERTIFICATE_REQUIREMENTS,
     )
     fee_payment = ProcedureFactory(
         entity=bn,
@@ -116,3 +112,29 @@ def catalog(lima_weekday_morning) -> dict:
         OfferingFactory(center=center, procedure=procedure)
     CounterFactory(center=center, label="V-01", entity=mininter, procedures=[police_record], languages=["es", "qu"])
     return {"procedure": police_record, "center": center, "entity": mininter}
+
+
+@pytest.fixture
+def schedule(catalog):
+    """The police-record certificate (appointment optional) by appointment at Lima Norte: weekdays 08:30–10:30,
+    30-minute times for 2 citizens each, bookable from 30 days before until 2 hours before."""
+    from appointments.services import slots_generate
+    from appointments.tests.factories import ScheduleFactory
+
+    schedule = ScheduleFactory(
+        center=catalog["center"],
+        procedures=[catalog["procedure"]],
+        capacity=2,
+        min_lead_minutes=120,
+        max_days_ahead=30,
+        rules=[(weekday, "08:30", "10:30") for weekday in range(5)],
+    )
+    slots_generate(schedule=schedule)
+    return schedule
+
+
+@pytest.fixture
+def slot(schedule):
+    from appointments.tests.factories import lima
+
+    return schedule.slots.get(starts_at=lima(2026, 3, 11, 8, 30))

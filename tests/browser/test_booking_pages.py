@@ -28,33 +28,7 @@ TIME_LABEL = "08:30–09:00"
 def _own_rate_limit_counters(settings):
     """The frozen clock puts every run in the same rate-limit window of the shared Redis, and every browser comes
     from 127.0.0.1: count this test's bookings and look-ups apart from earlier runs."""
-    settings.APPOINTMENTS_RATE_LIMIT_NAMESPACE = secrets.token_hex(8)
-
-
-@pytest.fixture
-def schedule(catalog):
-    """The police-record certificate (appointment optional) by appointment at Lima Norte: weekdays 08:30–10:30,
-    30-minute times for 2 citizens each, bookable from 30 days before until 2 hours before."""
-    from appointments.services import slots_generate
-    from appointments.tests.factories import ScheduleFactory
-
-    schedule = ScheduleFactory(
-        center=catalog["center"],
-        procedures=[catalog["procedure"]],
-        capacity=2,
-        min_lead_minutes=120,
-        max_days_ahead=30,
-        rules=[(weekday, "08:30", "10:30") for weekday in range(5)],
-    )
-    slots_generate(schedule=schedule)
-    return schedule
-
-
-@pytest.fixture
-def slot(schedule):
-    from appointments.tests.factories import lima
-
-    return schedule.slots.get(starts_at=lima(2026, 3, 11, 8, 30))
+    settings.RATE_LIMIT_NAMESPACE = secrets.token_hex(8)
 
 
 def without_http_cache(page: Page) -> Page:

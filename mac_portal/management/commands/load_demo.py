@@ -29,6 +29,12 @@ class Command(BaseCommand):
                 "({created} created, {updated} updated, {removed} removed).".format(elapsed=elapsed, **counts)
             )
         )
+        self.stdout.write(
+            "Admin: create a user with `manage.py createsuperuser`, then log in at /admin/. At the first login the "
+            "admin asks for two-step verification: scan the QR code it shows with an authenticator app (FreeOTP, "
+            "Aegis, Google Authenticator…), type the app's code and keep the backup codes. Lost phone: "
+            "`manage.py staff_otp_reset <username>`."
+        )
         self.attention_demo()
 
     def attention_demo(self) -> None:

@@ -1,4 +1,4 @@
-"""Outbound messages (e-mail, SMS) as database rows, planned with the booking and sent exactly once.
+"""Outbound messages (e-mail, SMS) as database rows, planned with the booking and sent at least once, at most twice.
 
 Planning: the booking services call `notifications_plan` inside their transaction; rows due now are
 enqueued after commit (one task per row), and a beat task (`notifications_send_due`) sends whatever is
@@ -8,24 +8,41 @@ Claiming: `UPDATE … SET claimed_at = now, claim_token = T, attempts = attempts
 SELECT … FOR UPDATE SKIP LOCKED among those not sent and not claimed (or whose claim lease expired).
 Only the holder of the token marks a row sent. Two beats never claim the same row; a worker that died
 between claim and send leaves a row that is claimed again once the lease
-(settings.APPOINTMENTS_NOTIFICATION_LEASE_SECONDS) expires. The one window left is a crash after the
-provider accepted a message and before `sent_at` is written; the lease is kept well above the task's
-time limit so a slow worker never loses its claim while it is still sending.
+(settings.APPOINTMENTS_NOTIFICATION_LEASE_SECONDS) expires; the lease is kept well above the task's time limit so a
+slow worker never loses its claim while it is still sending.
+
+The guarantee: at least once, and a duplicate only from a crash inside one provider call. `sending_at` is written
+(and committed) just before the provider is called and `sent_at` just after; a worker killed between the two leaves
+a row that is sent again after the lease — with the same Message-ID (e-mail) and Idempotency-Key (SMS gateway), so
+the second copy is recognisable (and dropped by a gateway that honours the key) — and logged as a possible
+duplicate. A provider that refuses a message clears `sending_at`: nothing went out, nothing is doubled.
 """
 
 import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .constants import AppointmentStatus, NotificationChannel, NotificationKind
-from .models import Appointment, Notification
+from common.logging import mask
+
+from ..constants import AppointmentStatus, NotificationChannel, NotificationKind
+from ..emails import appointment_email_build, appointment_sms_text
+from ..models import Appointment, Notification
+from ..sms import sms_send
+from ..tasks import notification_send as notification_send_task
+
+__all__ = [
+    "notification_deliver",
+    "notification_send",
+    "notifications_claim",
+    "notifications_plan",
+    "notifications_send_due",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -80,16 +97,9 @@ def notifications_plan(*, appointment: Appointment, kind: str, now: dt.datetime 
         .exclude(kind=NotificationKind.REMINDER)
         .values_list("pk", flat=True)
     )
-    if due_now:
-        transaction.on_commit(partial(_enqueue, due_now), robust=True)
+    for pk in due_now:
+        notification_send_task.delay_on_commit(pk)
     return due_now
-
-
-def _enqueue(ids: Sequence[int]) -> None:
-    from .tasks import notification_send
-
-    for pk in ids:
-        notification_send.delay(pk)
 
 
 def notifications_claim(
@@ -98,7 +108,7 @@ def notifications_claim(
     """Claim up to `limit` due rows (or those of `ids` that are due) for this caller; returns (token, ids)."""
     now = now or timezone.now()
     token = uuid.uuid4()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the claim commits on its own, before any send
         candidates = (
             Notification.objects.select_for_update(skip_locked=True)
             .filter(sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now)
@@ -131,9 +141,6 @@ def _skip_reason(notification: Notification, now: dt.datetime) -> str:
 
 def notification_deliver(*, notification_id: int, token: uuid.UUID) -> bool:
     """Send one claimed row; only the holder of `token` sends and marks it. True when it was sent."""
-    from .emails import appointment_email_build, appointment_sms_text
-    from .sms import sms_send
-
     now = timezone.now()
     notification = (
         Notification.objects.select_related(
@@ -149,20 +156,39 @@ def notification_deliver(*, notification_id: int, token: uuid.UUID) -> bool:
         mine.update(skipped_at=now, last_error=reason)
         return False
     appointment = notification.appointment
+    if notification.sending_at is not None:
+        logger.warning(
+            "Notification %s may have gone out already (a worker stopped after handing it to the provider); "
+            "sending it again as %s",
+            notification_id,
+            notification.message_key,
+        )
+    # Marked in its own statement (autocommit) before the provider is called: the window of a double send is
+    # this one call, and a resend carries the same Message-ID / idempotency key.
+    if not mine.update(sending_at=timezone.now()):
+        return False
     try:
         if notification.channel == NotificationChannel.EMAIL:
-            appointment_email_build(appointment=appointment, kind=notification.kind).send()
+            appointment_email_build(
+                appointment=appointment, kind=notification.kind, message_key=notification.message_key
+            ).send()
         else:
-            sms_send(to=appointment.phone, body=appointment_sms_text(appointment=appointment, kind=notification.kind))
+            sms_send(
+                to=appointment.phone,
+                body=appointment_sms_text(appointment=appointment, kind=notification.kind),
+                idempotency_key=notification.message_key,
+            )
     except Exception as exc:  # noqa: BLE001 - any provider failure is recorded and retried later
-        logger.warning("Notification %s failed (attempt %s): %s", notification_id, notification.attempts, exc)
+        # The error class and a masked message: never the recipient's address or number (Ley 29733).
+        error = f"{type(exc).__name__}: {mask(str(exc))}"[:500]
+        logger.warning("Notification %s failed (attempt %s): %s", notification_id, notification.attempts, error)
         max_attempts = int(getattr(settings, "APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS", 5))
-        error = f"{type(exc).__name__}: {exc}"[:500]
         if notification.attempts >= max_attempts:
             mine.update(skipped_at=now, last_error=error)
         else:
             backoff = dt.timedelta(minutes=min(2**notification.attempts, 60))
-            mine.update(claimed_at=None, claim_token=None, due_at=now + backoff, last_error=error)
+            # A refused message did not go out: the next attempt is not a possible duplicate.
+            mine.update(claimed_at=None, claim_token=None, sending_at=None, due_at=now + backoff, last_error=error)
         return False
     if not mine.update(sent_at=timezone.now(), last_error=""):
         logger.error("Notification %s was sent after its claim expired; it may have gone out twice", notification_id)

@@ -4,62 +4,22 @@ leaves everything as it was), downloads, and that nothing works with a code alon
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from appointments.constants import AppointmentStatus
-from appointments.models import Appointment, Slot
+from appointments.models import Appointment
 from appointments.selectors import availability_by_day
 from appointments.services import slots_generate
-from appointments.tests.conftest import new_address
 from appointments.tests.factories import ScheduleFactory, appointment_create, lima
 from appointments.tests.pages import MANAGE_URL, form_to
+from appointments.tests.utils import TUESDAY, WEDNESDAY, slot_at
 from centers.tests.factories import CenterFactory
-from procedures.constants import AppointmentPolicy
-from procedures.tests.factories import ProcedureFactory
+from common.tests.utils import new_address
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client() -> Client:
-    """A browser from an address no other test used (rate-limit counters live in the shared Redis)."""
-    return Client(REMOTE_ADDR=new_address())
-
-
-TUESDAY = dt.date(2026, 12, 1)
-WEDNESDAY = dt.date(2026, 12, 2)
-
-
-@pytest.fixture
-def procedure(db):
-    return ProcedureFactory(
-        name="Duplicado de DNI",
-        fee=Decimal("5.40"),
-        appointment_policy=AppointmentPolicy.REQUIRED,
-        requirements=["Comprobante de pago de la tasa"],
-    )
-
-
-@pytest.fixture
-def center(db):
-    return CenterFactory(name="Centro MAC Lima Norte", address="Av. Alfredo Mendiola 1400")
-
-
-@pytest.fixture
-def schedule(frozen, procedure, center):
-    schedule = ScheduleFactory(
-        center=center, procedures=[procedure], capacity=2, rules=[(d, "08:30", "10:30") for d in range(5)]
-    )
-    slots_generate(schedule=schedule)
-    return schedule
-
-
-def slot_at(schedule, *args) -> Slot:
-    return Slot.objects.get(schedule=schedule, starts_at=lima(*args))
 
 
 @pytest.fixture
@@ -154,17 +114,17 @@ def test_junk_look_ups_get_a_message_next_to_the_field(client, frozen, code, doc
 
 
 def test_look_ups_are_rate_limited_with_a_friendly_429(client, settings, appointment):
-    settings.APPOINTMENTS_RATE_LIMITS = {"book": (20, 3600), "lookup": (3, 600)}
+    settings.RATE_LIMITS = {"book": (20, 3600), "lookup": (3, 600)}
     for _attempt in range(3):
         assert look_up(client, "ZZZZZZZZZZ", "40000007").status_code == 404
 
     response = look_up(client, appointment.code, appointment.document_number)  # even the right pair, now
 
     assert response.status_code == 429
-    assert 0 < int(response["Retry-After"]) <= 600
+    assert int(response["Retry-After"]) == 600 + 200  # sliding: 3 look-ups slide out to 2 a third into the next
     html = response.content.decode()
     assert "Demasiados intentos desde su conexión" in html
-    assert "Puede intentarlo de nuevo en 10 minutos." in html  # the window ends 10 minutes after the frozen now
+    assert "Puede intentarlo de nuevo en 14 minutos." in html
     assert "<h1" in html and form_to(response, MANAGE_URL)  # the same page, to try later
 
 

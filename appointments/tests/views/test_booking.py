@@ -3,98 +3,37 @@ confirmation, each step's junk input, a time taken meanwhile, double submission,
 privacy. Every form is read from the page and sent as a browser would (appointments.tests.pages)."""
 
 import datetime as dt
-import re
-from decimal import Decimal
 
 import pytest
-from django.test import Client
+from django.core.cache import caches
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from appointments.constants import AppointmentStatus
-from appointments.models import Appointment, Slot
+from appointments.models import Appointment
 from appointments.selectors import availability_by_day
-from appointments.services import appointment_cancel, slots_generate
-from appointments.tests.conftest import new_address
-from appointments.tests.factories import ScheduleFactory, appointment_create, lima
+from appointments.services import appointment_cancel
+from appointments.tests.factories import appointment_create
 from appointments.tests.pages import (
     BOOK_URL,
     CITIZEN_INPUT,
     DETAILS_URL,
     MANAGE_URL,
     NEW_URL,
+    details_page,
+    fill,
     form_to,
     forms_in,
+    review_page,
+    step_url,
 )
+from appointments.tests.utils import TUESDAY, slot_at
 from centers.tests.factories import CenterFactory, OfferingFactory
+from common.tests.utils import DEAD_REDIS_CACHES, new_address
 from procedures.constants import AppointmentPolicy
-from procedures.tests.factories import EntityFactory, ProcedureFactory
+from procedures.tests.factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client() -> Client:
-    """A browser from an address no other test used (rate-limit counters live in the shared Redis)."""
-    return Client(REMOTE_ADDR=new_address())
-
-
-TUESDAY = dt.date(2026, 12, 1)
-
-
-@pytest.fixture
-def procedure(db):
-    reniec = EntityFactory(name="Registro Nacional de Identificación y Estado Civil", acronym="RENIEC")
-    return ProcedureFactory(
-        entity=reniec,
-        name="Duplicado de DNI",
-        fee=Decimal("5.40"),
-        appointment_policy=AppointmentPolicy.REQUIRED,
-        requirements=["Comprobante de pago de la tasa", "Foto a color"],
-    )
-
-
-@pytest.fixture
-def center(db):
-    return CenterFactory(name="Centro MAC Lima Norte", address="Av. Alfredo Mendiola 1400", district="Independencia")
-
-
-@pytest.fixture
-def schedule(frozen, procedure, center):
-    """Mondays to Fridays 08:30–10:30 at Lima Norte, four 30-minute slots for 2 citizens each, 30 days ahead."""
-    schedule = ScheduleFactory(
-        center=center, procedures=[procedure], capacity=2, rules=[(d, "08:30", "10:30") for d in range(5)]
-    )
-    slots_generate(schedule=schedule)
-    return schedule
-
-
-def slot_at(schedule, *args) -> Slot:
-    return Slot.objects.get(schedule=schedule, starts_at=lima(*args))
-
-
-def fill(slot, n: int = 50):
-    """Book every free place of a slot for other citizens."""
-    slot.refresh_from_db()
-    for i in range(slot.capacity - slot.booked):
-        appointment_create(slot=slot, n=n + i)
-
-
-def step_url(procedure, **params) -> str:
-    query = "&".join(f"{key}={value}" for key, value in {"procedure": procedure.slug, **params}.items())
-    return f"{NEW_URL}?{query}"
-
-
-def details_page(client, procedure, center, slot):
-    return client.get(
-        DETAILS_URL,
-        {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01", "slot": slot.pk},
-    )
-
-
-def review_page(client, procedure, center, slot, **citizen):
-    page = details_page(client, procedure, center, slot)
-    return form_to(page, DETAILS_URL).submit(client, **{**CITIZEN_INPUT, **citizen})
-
 
 # --- The whole path ------------------------------------------------------------------------------------------
 
@@ -259,8 +198,33 @@ def test_a_second_review_of_the_same_booking_gets_the_duplicate_message(client, 
     assert Appointment.objects.count() == 1
 
 
+def test_during_a_rush_the_final_step_asks_to_wait_and_keeps_everything(
+    client, settings, frozen, schedule, procedure, center
+):
+    """Without JavaScript: the interstitial carries the citizen's data; after the wait, Continue books."""
+    settings.CHALLENGE_NETWORK_THRESHOLD = 1  # every booking from this network is "a rush"
+    settings.CHALLENGE_WAIT_SECONDS = 15
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+
+    page = form_to(review_page(client, procedure, center, slot), BOOK_URL).submit(client, button="Confirmar y reservar")
+
+    assert page.status_code == 429 and page["Retry-After"] == "15"
+    html = page.content.decode()
+    assert "<altcha-widget" in html and "Espere 15 segundos" in html
+    assert not Appointment.objects.exists()
+    too_soon = form_to(page, BOOK_URL).submit(client)
+    assert too_soon.status_code == 429 and "demasiado corta" in too_soon.content.decode()
+    assert not Appointment.objects.exists()
+
+    frozen.shift(16)
+    done = form_to(too_soon, BOOK_URL).submit(client)
+    assert done.status_code == 303
+    appointment = Appointment.objects.get()
+    assert appointment.full_name == CITIZEN_INPUT["full_name"] and appointment.slot == slot
+
+
 def test_the_booking_rate_limit_gives_a_friendly_429_with_retry_after(client, settings, schedule, procedure, center):
-    settings.APPOINTMENTS_RATE_LIMITS = {"book": (1, 3600), "lookup": (30, 600)}
+    settings.RATE_LIMITS = {"book": (1, 3600), "lookup": (30, 600)}
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     form_to(review_page(client, procedure, center, slot), BOOK_URL).submit(client, button="Confirmar y reservar")
 
@@ -272,7 +236,8 @@ def test_the_booking_rate_limit_gives_a_friendly_429_with_retry_after(client, se
     assert int(response["Retry-After"]) > 0
     html = response.content.decode()
     assert "Demasiados intentos desde su conexión" in html
-    assert "Puede intentarlo de nuevo en 60 minutos." in html
+    # One booking an hour, sliding: the first booking slides out of the window an hour after the next one starts.
+    assert "Puede intentarlo de nuevo en 120 minutos." in html
     assert "No pudimos reservar la cita" in html and "<h1" in html
 
 
@@ -382,180 +347,6 @@ def test_full_times_are_shown_disabled(client, schedule, procedure, center):
     assert "Lleno" in page.content.decode()
 
 
-# --- Junk at every step: a Spanish message, a way back, never a 500 --------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("params", "status", "message"),
-    [
-        ({"procedure": "no-existe"}, 404, "No conocemos el trámite «no-existe»"),
-        ({"procedure": "<script>alert(1)</script>"}, 404, "No conocemos el trámite «&lt;script&gt;"),
-        ({"procedure": "x" * 500}, 404, "No conocemos el trámite"),
-        ({"procedure": "dni\x00"}, 404, "No conocemos el trámite"),
-        ({"center": "marte"}, 400, "Ese centro no ofrece citas para este trámite"),
-        ({"center": "otro-centro"}, 400, "Ese centro no ofrece citas para este trámite"),
-        ({"center": "{center}", "month": "2026-13"}, 400, "Elija un mes entre noviembre de 2026 y mayo de 2027"),
-        ({"center": "{center}", "month": "abcd"}, 400, "Elija un mes entre"),
-        ({"center": "{center}", "month": "2020-01"}, 400, "Elija un mes entre"),
-        ({"center": "{center}", "month": "2031-01"}, 400, "Elija un mes entre"),
-        ({"center": "{center}", "day": "mañana"}, 400, "«mañana» no es una fecha"),
-        ({"center": "{center}", "day": "2026-02-30"}, 400, "no es una fecha"),
-        ({"center": "{center}", "day": "2026-11-20"}, 400, "Las citas se reservan desde hoy hasta"),
-        ({"center": "{center}", "day": "2099-01-01"}, 400, "Las citas se reservan desde hoy hasta"),
-    ],
-)
-def test_junk_in_the_first_steps_gets_a_clear_message(client, schedule, procedure, center, params, status, message):
-    CenterFactory(slug="otro-centro", name="Otro centro")
-    query = {"procedure": procedure.slug} | {key: value.format(center=center.slug) for key, value in params.items()}
-    response = client.get(NEW_URL, query)
-    assert response.status_code == status
-    html = response.content.decode()
-    assert message in html
-    assert 'role="alert"' in html
-    assert "<h1" in html  # the step itself, to choose again
-
-
-def test_a_day_without_times_says_so(client, schedule, procedure, center):
-    response = client.get(NEW_URL, {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-05"})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "No hay citas el sábado 5 de diciembre de 2026" in html
-    assert "Elegir otro día" in html
-
-
-@pytest.mark.parametrize(
-    ("slot", "status", "message"),
-    [
-        ("", 400, "Elija un horario."),
-        ("abc", 400, "Ese horario no es uno de los de este día"),
-        ("99999999", 400, "Ese horario no es uno de los de este día"),
-        ("-1", 400, "Ese horario no es uno de los de este día"),
-        ("{other_day}", 400, "Ese horario no es uno de los de este día"),
-        ("{other_center}", 400, "Ese horario no es uno de los de este día"),
-        ("{full}", 409, "Ese horario ya no está disponible"),
-    ],
-)
-def test_a_wrong_time_gets_back_to_the_times(client, schedule, procedure, center, slot, status, message):
-    other_center = ScheduleFactory(procedures=[procedure], rules=[(1, "08:30", "09:00")])
-    slots_generate(schedule=other_center)
-    full = slot_at(schedule, 2026, 12, 1, 10, 0)
-    fill(full)
-    value = slot.format(
-        other_day=slot_at(schedule, 2026, 12, 2, 8, 30).pk,
-        other_center=other_center.slots.first().pk,
-        full=full.pk,
-    )
-    params = {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01", "slot": value}
-    for response in (client.get(DETAILS_URL, params), client.post(DETAILS_URL, {**params, **CITIZEN_INPUT})):
-        assert response.status_code == status
-        html = response.content.decode()
-        assert message in html
-        assert "¿A qué hora?" in html
-
-
-@pytest.mark.parametrize(
-    ("typed", "field", "message"),
-    [
-        ({"document_number": ""}, "document_number", "Ingrese su número de documento."),
-        ({"document_number": "1011741"}, "document_number", "El DNI tiene 8 dígitos"),
-        ({"document_number": "10117410-7"}, "document_number", "El carácter de verificación no corresponde"),
-        ({"document_type": "ruc", "document_number": "20123456788"}, "document_number", "No es un RUC válido"),
-        ({"document_type": "ce", "document_number": "ABC"}, "document_number", "carné de extranjería"),
-        ({"document_type": "passport", "document_number": "12"}, "document_number", "pasaporte tiene de 5 a 20"),
-        ({"document_type": "cedula"}, "document_type", "Elija una opción de la lista."),
-        ({"full_name": "R2D2"}, "full_name", "El nombre solo puede tener letras"),
-        ({"full_name": "  "}, "full_name", "Ingrese su nombre completo."),
-        ({"email": "", "phone": ""}, "email", "Indique un correo electrónico o un celular"),
-        ({"email": "rosa@"}, "email", "Ingrese un correo electrónico como nombre@ejemplo.com"),
-        ({"phone": "(01) 311-2222"}, "phone", "Parece un teléfono fijo"),
-        ({"phone": "12"}, "phone", "Ingrese un número de celular, por ejemplo 987 654 321."),
-        ({"preferred_language": "klingon"}, "preferred_language", "Elija una opción de la lista."),
-        ({"priority_need": "vip"}, "priority_need", "Elija una opción de la lista."),
-        ({"age_band": "30-44"}, "segmentation_consent", "Marque esta casilla si nos permite usar"),
-        ({"segmentation_consent": "on", "gender": "x"}, "gender", "Elija una opción de la lista."),
-        ({"consent": None}, "consent", "Lea y acepte las condiciones de tratamiento de datos personales."),
-    ],
-)
-def test_citizen_data_errors_are_shown_next_to_each_field(client, schedule, procedure, center, typed, field, message):
-    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
-    page = details_page(client, procedure, center, slot)
-
-    response = form_to(page, DETAILS_URL).submit(client, **{**CITIZEN_INPUT, **typed})
-
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert 'id="form-errors"' in html and "Corrija" in html  # the summary at the top, linking to the field
-    assert f'href="#id_{field}"' in html
-    error_block = html[html.index(f'id="id_{field}_error"') :][:600]
-    assert message in error_block  # next to the field
-    assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error\b', html)  # read out with the field
-    assert "Revise su cita antes" not in html
-    assert Appointment.objects.count() == 0
-
-
-def test_the_invalid_field_is_described_by_its_error(client, schedule, procedure, center):
-    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
-    response = form_to(details_page(client, procedure, center, slot), DETAILS_URL).submit(
-        client, **{**CITIZEN_INPUT, "document_number": "123"}
-    )
-    html = response.content.decode()
-    field = html[html.index('name="document_number"') - 300 : html.index('name="document_number"') + 400]
-    assert 'aria-invalid="true"' in field
-    assert "id_document_number_error" in field
-
-
-@pytest.mark.parametrize(
-    ("document_type", "number", "shown"),
-    [
-        ("dni", "10117410-2", "DNI 10117410"),
-        ("ruc", "20131312955", "RUC 20131312955"),
-        ("ce", "001234567", "Carné de extranjería 001234567"),
-        ("passport", "ab 12345", "Pasaporte AB12345"),
-    ],
-)
-def test_every_document_type_is_accepted(client, schedule, procedure, center, document_type, number, shown):
-    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
-    review = review_page(client, procedure, center, slot, document_type=document_type, document_number=number)
-    assert review.status_code == 200, review.content.decode()[:2000]
-    assert shown in review.content.decode()
-    assert form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar").status_code == 303
-
-
-def test_statistics_data_needs_its_own_consent_and_is_recorded_with_it(client, schedule, procedure, center):
-    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
-    review = review_page(client, procedure, center, slot, segmentation_consent="on", age_band="30-44", gender="female")
-    assert "30 a 44 años, Femenino" in review.content.decode()
-    form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar")
-    appointment = Appointment.objects.get()
-    assert appointment.segmentation_consent and appointment.age_band == "30-44" and appointment.gender == "female"
-
-
-def test_correct_my_data_goes_back_to_the_filled_form(client, schedule, procedure, center):
-    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
-    review = review_page(client, procedure, center, slot)
-
-    back = form_to(review, BOOK_URL).submit(client, button="Corregir mis datos")
-
-    assert back.status_code == 200
-    html = back.content.decode()
-    assert "Revise su cita antes" not in html
-    assert 'value="Rosa María Quispe Mamani"' in html and 'value="10117410"' in html
-    assert dict(form_to(back, DETAILS_URL).fields)["preferred_language"] == "qu"
-    assert Appointment.objects.count() == 0
-
-
-def test_the_booking_post_with_junk_never_breaks(client, schedule, procedure, center):
-    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
-    assert client.get(BOOK_URL).status_code == 405
-    assert client.post(BOOK_URL, {}).status_code == 200  # the first step again
-    path = {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01", "slot": str(slot.pk)}
-    bad_data = client.post(BOOK_URL, {**path, **CITIZEN_INPUT, "document_number": "x"})
-    assert bad_data.status_code == 400 and "El DNI tiene 8 dígitos" in bad_data.content.decode()
-    no_nonce = client.post(BOOK_URL, {**path, **CITIZEN_INPUT, "nonce": "<>"})
-    assert no_nonce.status_code == 303  # a missing or odd form id only loses the double-tap shortcut
-    assert Appointment.objects.count() == 1
-
-
 # --- The confirmation's privacy ------------------------------------------------------------------------------
 
 
@@ -615,3 +406,15 @@ def test_forms_are_plain_html(client, schedule, procedure, center):
         assert "<script" not in page.content.decode()
         for form in forms_in(page):
             assert form.method in ("get", "post") and form.action
+
+
+@override_settings(CACHES=DEAD_REDIS_CACHES)
+def test_the_final_step_books_while_redis_is_down(client, schedule, procedure, center):
+    caches.close_all()
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review = review_page(client, procedure, center, slot)
+    booked = form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar")
+    assert booked.status_code == 303
+    again = form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar")  # the double-submit guard holds
+    assert again.status_code in (302, 303) and Appointment.objects.count() == 1
+    assert client.get(booked["Location"]).status_code == 200

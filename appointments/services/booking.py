@@ -1,0 +1,317 @@
+"""Appointments: book, cancel, reschedule, check in, complete, no-shows.
+
+Database guarantees (each raced on PostgreSQL in tests/test_concurrency.py):
+- capacity: slots.slot_claim's conditional UPDATE plus the check constraint 0 <= booked <= capacity;
+- one active appointment per document and procedure: a partial unique constraint;
+- at most settings.APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT active appointments per document, and the cooldown
+  after a cancellation: checked while holding the document's DocumentQuota row lock (SELECT … FOR UPDATE),
+  so bookings with the same document are serialized.
+Lock order, everywhere: appointment row → document quota row → slot rows by ascending id (no deadlocks).
+"""
+
+import datetime as dt
+import logging
+import math
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from centers.selectors import offerings_bookable
+from common.utils import setting_int
+from procedures.models import Procedure
+
+from ..constants import CODE_ALPHABET, CODE_LENGTH, CONSENT_VERSION, AppointmentStatus, BookingChannel
+from ..errors import Cooldown, Duplicate, InvalidBooking, LimitReached, SlotFull, WindowClosed
+from ..formatting import lima_date
+from ..models import Appointment, DocumentQuota, Slot
+from .citizens import Citizen, CleanCitizen, citizen_clean
+from .notifications import notifications_plan
+from .slots import slot_claim, slot_release
+
+__all__ = [
+    "appointment_book",
+    "appointment_cancel",
+    "appointment_check_in",
+    "appointment_complete",
+    "appointment_reschedule",
+    "appointments_mark_no_shows",
+    "code_generate",
+    "document_lock",
+]
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_CONSTRAINT = "appointment_one_active_per_document_procedure"
+
+
+def code_generate() -> str:
+    """A random booking code (10 Crockford base32 characters, 50 bits from `secrets`)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+
+def _lead_display(minutes: int) -> str:
+    if minutes % 60 == 0:
+        return ngettext("%(count)s hour", "%(count)s hours", minutes // 60) % {"count": minutes // 60}
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+
+
+def _window_check(*, slot: Slot, now: dt.datetime) -> None:
+    schedule = slot.schedule
+    if now > slot.book_until:
+        raise WindowClosed(
+            _("That time is too soon: appointments are booked at least %(lead)s in advance.")
+            % {"lead": _lead_display(schedule.min_lead_minutes)}
+        )
+    if now < slot.book_from:
+        raise WindowClosed(
+            _("That day is too far ahead: appointments open %(days)s days in advance.")
+            % {"days": schedule.max_days_ahead}
+        )
+
+
+def _bookable_slot(*, slot_id: int, procedure_id: int, now: dt.datetime) -> tuple[Slot, Procedure]:
+    """The slot (with schedule and center) if it can be booked now for the procedure; a BookingError otherwise."""
+    slot = Slot.objects.select_related("schedule", "center").filter(pk=slot_id).first()
+    if slot is None:
+        raise InvalidBooking(_("That time does not exist. Please choose another one."))
+    if slot.is_withdrawn or not slot.schedule.is_active or not slot.center.is_active:
+        raise SlotFull()
+    procedure = Procedure.objects.filter(
+        Exists(offerings_bookable(procedure=OuterRef("pk"), center=slot.center_id)),
+        pk=procedure_id,
+        schedules=slot.schedule_id,
+    ).first()
+    if procedure is None:
+        raise InvalidBooking(_("This procedure cannot be booked at that center and time."))
+    _window_check(slot=slot, now=now)
+    return slot, procedure
+
+
+def document_lock(*, document_type: str, document_number: str) -> DocumentQuota:
+    """Create the document's quota row if needed and lock it for the rest of the transaction."""
+    for _attempt in range(3):
+        DocumentQuota.objects.bulk_create(
+            [DocumentQuota(document_type=document_type, document_number=document_number)], ignore_conflicts=True
+        )
+        quota = (
+            DocumentQuota.objects.select_for_update()
+            .filter(document_type=document_type, document_number=document_number)
+            .first()
+        )
+        # None: the retention purge deleted an idle row between the insert and the lock; create it again.
+        if quota is not None:
+            return quota
+    raise RuntimeError("the document quota row keeps disappearing")
+
+
+def _constraint_name(exc: IntegrityError) -> str:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", "") or str(exc)
+
+
+def appointment_book(
+    *,
+    slot_id: int,
+    procedure_id: int,
+    citizen: Citizen,
+    consent_version: str,
+    channel: str = BookingChannel.VIRTUAL,
+) -> Appointment:
+    """Book a slot for a procedure; returns the appointment (its `code` is what the citizen keeps).
+
+    Raises InvalidBooking, WindowClosed, Cooldown, Duplicate, LimitReached or SlotFull.
+    The confirmation (e-mail and/or SMS) and the reminders are planned in the same transaction and sent
+    after commit.
+    """
+    if consent_version != CONSENT_VERSION:
+        raise InvalidBooking(
+            _("Please read and accept the personal data terms."),
+            field_errors={"consent": [_("Please read and accept the personal data terms.")]},
+        )
+    if channel not in BookingChannel.values:
+        raise InvalidBooking(_("Unknown booking channel."))
+    data = citizen_clean(citizen=citizen)
+    now = timezone.now()
+    slot, procedure = _bookable_slot(slot_id=slot_id, procedure_id=procedure_id, now=now)
+
+    with transaction.atomic():
+        quota = document_lock(document_type=data.document_type, document_number=data.document_number)
+        _cooldown_check(quota=quota, now=now)
+        active = list(
+            Appointment.objects.filter(
+                document_type=data.document_type, document_number=data.document_number, status=AppointmentStatus.BOOKED
+            ).values_list("procedure_id", flat=True)
+        )
+        if procedure.pk in active:
+            raise Duplicate()
+        if len(active) >= setting_int("APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT", 3):
+            raise LimitReached()
+        slot_claim(slot_id=slot.pk)
+        appointment = _appointment_insert(
+            slot=slot, procedure=procedure, data=data, channel=channel, consent_version=consent_version, now=now
+        )
+        notifications_plan(appointment=appointment, kind="confirmation", now=now)
+    return appointment
+
+
+def _cooldown_check(*, quota: DocumentQuota, now: dt.datetime) -> None:
+    cooldown = dt.timedelta(minutes=setting_int("APPOINTMENTS_REBOOK_COOLDOWN_MINUTES", 30))
+    if quota.last_cancelled_at and quota.last_cancelled_at + cooldown > now:
+        wait = quota.last_cancelled_at + cooldown - now
+        minutes = max(math.ceil(wait.total_seconds() / 60), 1)
+        raise Cooldown(
+            ngettext(
+                "You cancelled an appointment a moment ago. You can book again in %(count)s minute.",
+                "You cancelled an appointment a moment ago. You can book again in %(count)s minutes.",
+                minutes,
+            )
+            % {"count": minutes},
+            retry_after=int(wait.total_seconds()) + 1,
+        )
+
+
+def _appointment_insert(
+    *, slot: Slot, procedure: Procedure, data: CleanCitizen, channel: str, consent_version: str, now: dt.datetime
+) -> Appointment:
+    for _attempt in range(5):
+        appointment = Appointment(
+            code=code_generate(),
+            procedure=procedure,
+            center_id=slot.center_id,
+            slot=slot,
+            channel=channel,
+            document_type=data.document_type,
+            document_number=data.document_number,
+            full_name=data.full_name,
+            email=data.email,
+            phone=data.phone,
+            preferred_language_id=data.preferred_language_id,
+            priority_need=data.priority_need,
+            segmentation_consent=data.segmentation_consent,
+            age_band=data.age_band,
+            gender=data.gender,
+            consent_version=consent_version,
+            consent_at=now,
+        )
+        try:
+            with transaction.atomic():  # a savepoint: a code collision must not abort the booking
+                appointment.save(force_insert=True)
+            return appointment
+        except IntegrityError as exc:
+            name = _constraint_name(exc)
+            if ACTIVE_CONSTRAINT in name:
+                raise Duplicate() from exc
+            if "code" not in name:
+                raise
+            logger.warning("Booking code collision, drawing another one")
+    raise RuntimeError("could not draw a free booking code")  # 5 collisions of 50-bit codes: a broken RNG
+
+
+def _appointment_lock(*, appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("slot", "procedure", "center")
+        .get(pk=appointment.pk)
+    )
+
+
+def _changeable_check(*, appointment: Appointment, now: dt.datetime, by_staff: bool = False) -> None:
+    if appointment.status != AppointmentStatus.BOOKED or appointment.anonymized_at is not None:
+        raise WindowClosed(_("This appointment is no longer active, so it cannot be changed."))
+    if not by_staff and appointment.slot.starts_at <= now:
+        raise WindowClosed(_("This appointment has already started, so it cannot be changed."))
+
+
+def appointment_cancel(*, appointment: Appointment, reason: str = "", by_staff: bool = False) -> Appointment:
+    """Cancel an active appointment: its place is free at once and a cancellation message is planned.
+
+    A citizen's cancellation starts the rebooking cooldown for the document; a staff one (schedule
+    conflicts, closures) does not.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        appointment = _appointment_lock(appointment=appointment)
+        _changeable_check(appointment=appointment, now=now, by_staff=by_staff)
+        quota = document_lock(document_type=appointment.document_type, document_number=appointment.document_number)
+        slot_release(slot_id=appointment.slot_id)
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.cancelled_at = now
+        appointment.cancelled_by_staff = by_staff
+        appointment.cancel_reason = (reason or "").strip()[:250]
+        appointment.save(update_fields=["status", "cancelled_at", "cancelled_by_staff", "cancel_reason", "updated_at"])
+        if not by_staff:
+            quota.last_cancelled_at = now
+            quota.save(update_fields=["last_cancelled_at"])
+        notifications_plan(appointment=appointment, kind="cancellation", now=now)
+    return appointment
+
+
+def appointment_reschedule(*, appointment: Appointment, slot_id: int) -> Appointment:
+    """Move an active appointment to another slot in one transaction (the code stays the same).
+
+    On any error the appointment and its old slot are unchanged. The .ics SEQUENCE (`version`) goes up,
+    pending reminders of the old time are dropped and a change message plus new reminders are planned.
+    """
+    now = timezone.now()
+    new_slot, _procedure = _bookable_slot(slot_id=slot_id, procedure_id=appointment.procedure_id, now=now)
+    with transaction.atomic():
+        appointment = _appointment_lock(appointment=appointment)
+        _changeable_check(appointment=appointment, now=now)
+        if new_slot.pk == appointment.slot_id:
+            raise InvalidBooking(_("Your appointment is already at that time."))
+        if appointment.version >= setting_int("APPOINTMENTS_MAX_RESCHEDULES", 3):
+            raise LimitReached(_("This appointment has been changed too many times. Cancel it and book a new one."))
+        old_slot_id = appointment.slot_id
+        for slot_pk in sorted([old_slot_id, new_slot.pk]):  # one lock order for every transaction
+            if slot_pk == new_slot.pk:
+                slot_claim(slot_id=new_slot.pk)
+            else:
+                slot_release(slot_id=old_slot_id)
+        appointment.previous_slot_id = old_slot_id
+        appointment.slot = new_slot
+        appointment.center_id = new_slot.center_id
+        appointment.version += 1
+        appointment.save(update_fields=["previous_slot", "slot", "center", "version", "updated_at"])
+        notifications_plan(appointment=appointment, kind="reschedule", now=now)
+    return appointment
+
+
+def appointment_check_in(*, appointment: Appointment) -> Appointment:
+    """Record that the citizen arrived (same day only); idempotent for an appointment already checked in."""
+    now = timezone.now()
+    with transaction.atomic():
+        appointment = _appointment_lock(appointment=appointment)
+        if appointment.status == AppointmentStatus.CHECKED_IN:
+            return appointment
+        if appointment.status != AppointmentStatus.BOOKED:
+            raise InvalidBooking(_("Only a booked appointment can be checked in."))
+        if lima_date(appointment.slot.starts_at) != lima_date(now):
+            raise WindowClosed(_("This appointment is for another day."))
+        appointment.status = AppointmentStatus.CHECKED_IN
+        appointment.checked_in_at = now
+        appointment.save(update_fields=["status", "checked_in_at", "updated_at"])
+    return appointment
+
+
+def appointment_complete(*, appointment: Appointment) -> Appointment:
+    """Mark a checked-in appointment as attended (called when the counter finishes serving); idempotent."""
+    updated = Appointment.objects.filter(
+        pk=appointment.pk, status__in=[AppointmentStatus.CHECKED_IN, AppointmentStatus.BOOKED]
+    ).update(status=AppointmentStatus.COMPLETED, updated_at=timezone.now())
+    appointment.refresh_from_db()
+    if not updated and appointment.status != AppointmentStatus.COMPLETED:
+        raise InvalidBooking(_("Only a booked or checked-in appointment can be completed."))
+    return appointment
+
+
+def appointments_mark_no_shows(*, now: dt.datetime | None = None) -> int:
+    """Mark as no-show the booked appointments whose slot ended more than the grace period ago; idempotent."""
+    now = now or timezone.now()
+    grace = dt.timedelta(minutes=setting_int("APPOINTMENTS_NO_SHOW_GRACE_MINUTES", 30))
+    return Appointment.objects.filter(status=AppointmentStatus.BOOKED, slot__ends_at__lt=now - grace).update(
+        status=AppointmentStatus.NO_SHOW, updated_at=now
+    )

@@ -1,0 +1,91 @@
+"""Access to one appointment's pages: a short-lived grant in the session.
+
+Personal data is shown only to the browser that booked, or that gave the code AND the document number: both put a
+short-lived grant (appointment id + expiry, no personal data) in the session. A code alone shows a form asking for
+the document number, identical for codes that exist and codes that do not. Every page and POST of an appointment
+(confirmation, manage, cancel, reschedule, downloads) checks that grant again: `appointment_access_required`.
+"""
+
+import functools
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import documents, selectors
+from ..constants import AppointmentStatus
+from ..models import Appointment
+from ..validators import code_normalize
+
+ACCESS_SESSION_KEY = "appointments_access"
+ACCESS_SECONDS = 30 * 60
+
+
+def access_grant(request: HttpRequest, *, appointment_id: int, code: str) -> None:
+    now = timezone.now().timestamp()
+    grants = {
+        key: value
+        for key, value in request.session.get(ACCESS_SESSION_KEY, {}).items()
+        if isinstance(value, list) and len(value) == 2 and value[1] > now
+    }
+    grants[code] = [appointment_id, now + ACCESS_SECONDS]
+    request.session[ACCESS_SESSION_KEY] = grants
+
+
+def access_appointment(request: HttpRequest, code: str) -> Appointment | None:
+    """The appointment with this code if this browser may see it now (and the grant is renewed), else None."""
+    code = code_normalize(code)
+    grant = request.session.get(ACCESS_SESSION_KEY, {}).get(code) if code else None
+    if not grant or grant[1] <= timezone.now().timestamp():
+        return None
+    try:
+        appointment = selectors.appointment_get(appointment_id=grant[0])
+    except Appointment.DoesNotExist:
+        return None
+    if appointment.code != code or appointment.anonymized_at is not None:
+        return None
+    if grant[1] - timezone.now().timestamp() < ACCESS_SECONDS / 2:  # renewed now and then, not on every page
+        access_grant(request, appointment_id=appointment.pk, code=code)
+    return appointment
+
+
+def lookup_redirect(request: HttpRequest, code: str) -> HttpResponse:
+    """The look-up form with the code filled in (what a browser without a grant gets)."""
+    normalized = code_normalize(code)
+    url = reverse("appointments:manage")
+    return redirect(f"{url}?{urlencode({'codigo': normalized})}" if normalized else url)
+
+
+def appointment_context(appointment: Appointment) -> dict:
+    return {
+        "appointment": appointment,
+        "requirements": list(appointment.procedure.requirements.all()),
+        "location": documents.center_location(appointment),
+        "is_active": appointment.status == AppointmentStatus.BOOKED,
+        "is_future": appointment.slot.starts_at > timezone.now(),
+    }
+
+
+def appointment_access_required(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    on_denied: Callable[[HttpRequest, str], HttpResponse] | None = None,
+):
+    """Decorator of the views of one appointment (`view(request, code)`): calls `view(request, appointment)` when
+    this browser holds a grant for the code, else answers `on_denied(request, code)` (default: the look-up form,
+    with the code filled in)."""
+
+    def decorator(inner: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(inner)
+        def wrapper(request: HttpRequest, code: str, *args, **kwargs) -> HttpResponse:
+            appointment = access_appointment(request, code)
+            if appointment is None:
+                return (on_denied or lookup_redirect)(request, code)
+            return inner(request, appointment, *args, **kwargs)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator

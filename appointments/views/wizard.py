@@ -1,0 +1,355 @@
+"""The booking wizard's state and steps (procedure, center, day, time), shared by booking and rescheduling.
+
+How state travels (so the back button and a slow, flaky connection never lose the citizen's place): the wizard's
+choices (procedure, center, month, day, time) live in the query string of plain GET links and forms; the
+citizen's data travels in hidden fields of POST forms (data → review → book). Nothing of the wizard lives in the
+session.
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from procedures.models import Procedure
+
+from .. import formatting, selectors
+from ..errors import SlotFull
+from ..forms import ProcedureSearchForm, StepForm
+from ..selectors import CenterOption, SlotOption
+
+# The longest booking window a schedule may have (Schedule's check constraint): days beyond it are junk input.
+MAX_DAYS_AHEAD = 180
+SEARCH_RESULTS = 20
+
+STEPS = [
+    ("procedure", gettext_lazy("Procedure")),
+    ("center", gettext_lazy("Center")),
+    ("day", gettext_lazy("Day")),
+    ("slot", gettext_lazy("Time")),
+    ("details", gettext_lazy("Your data")),
+    ("review", gettext_lazy("Review")),
+]
+WEEKDAY_ABBREVIATIONS = [
+    pgettext_lazy("calendar", "Mon"),
+    pgettext_lazy("calendar", "Tue"),
+    pgettext_lazy("calendar", "Wed"),
+    pgettext_lazy("calendar", "Thu"),
+    pgettext_lazy("calendar", "Fri"),
+    pgettext_lazy("calendar", "Sat"),
+    pgettext_lazy("calendar", "Sun"),
+]
+
+
+@dataclass(frozen=True)
+class Links:
+    """Builds the wizard's GET links: `base` plus the fixed parameters (the procedure) and the given ones."""
+
+    base: str
+    fixed: tuple[tuple[str, str], ...] = ()
+
+    def url(self, **params: str) -> str:
+        query = urlencode([*self.fixed, *((key, value) for key, value in params.items() if value)])
+        return f"{self.base}?{query}" if query else self.base
+
+    @property
+    def hidden(self) -> tuple[tuple[str, str], ...]:
+        return self.fixed
+
+
+@dataclass
+class BookingPath:
+    """What the query string (or the hidden fields) chose so far, checked against the database.
+
+    `step` is the first step still to do (or the one whose input was wrong, with `error` and `status`).
+    """
+
+    procedure: Procedure | None = None
+    centers: list[CenterOption] = field(default_factory=list)
+    option: CenterOption | None = None
+    month: dt.date | None = None
+    day: dt.date | None = None
+    slots: list[SlotOption] = field(default_factory=list)
+    slot: SlotOption | None = None
+    step: str = "procedure"
+    error: str = ""
+    status: int = 200
+
+    def fail(self, step: str, message: str, status: int = 400) -> "BookingPath":
+        self.step, self.error, self.status = step, message, status
+        return self
+
+    @property
+    def center(self):
+        return self.option.center if self.option else None
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The wizard's choices as query parameters (without the procedure, which Links adds)."""
+        values = {"center": self.center.slug if self.center else ""}
+        if self.day:
+            values["day"] = self.day.isoformat()
+        if self.slot:
+            values["slot"] = str(self.slot.slot_id)
+        return values
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def month_add(month: dt.date, delta: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + delta
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(month: dt.date) -> str:
+    return _("%(month)s %(year)s") % {"month": formatting.MONTHS[month.month - 1], "year": month.year}
+
+
+def path_resolve(
+    data: QueryDict, *, procedure: Procedure | None = None, want_slot: bool = False, allow_full: bool = False
+) -> BookingPath:
+    """Check the wizard's parameters in order and stop at the first missing or wrong one.
+
+    `procedure` given (rescheduling) skips the procedure step. `want_slot` also checks the chosen time (free,
+    unless `allow_full`: then the booking service has the last word and reports SlotFull itself).
+    """
+    form = StepForm(data)
+    form.is_valid()
+    cleaned, errors = form.cleaned_data, form.errors
+    path = BookingPath()
+    if procedure is None:
+        raw = data.get("procedure", "").strip()
+        if not raw:
+            return path
+        procedure = None if "procedure" in errors else selectors.procedure_for_booking(slug=cleaned["procedure"])
+        if procedure is None:
+            return path.fail(
+                "procedure",
+                _("We do not know the procedure “%(value)s”. Search for it or choose it from the list.")
+                % {"value": raw[:60]},
+                404,
+            )
+        if not procedure.is_bookable:
+            path.procedure = procedure
+            return path.fail(
+                "procedure",
+                _("“%(name)s” needs no appointment: come during opening hours and take a ticket at the entrance.")
+                % {"name": procedure.name},
+            )
+    path.procedure = procedure
+    path.step = "center"
+    path.centers = selectors.centers_for_procedure(procedure_id=procedure.pk)
+    raw_center = data.get("center", "").strip()
+    if not raw_center:
+        return path
+    path.option = next((o for o in path.centers if o.center.slug == cleaned.get("center")), None)
+    if path.option is None:
+        return path.fail("center", _("That center does not offer appointments for this procedure. Choose one below."))
+
+    path.step = "day"
+    today = timezone.localdate()
+    last = today + dt.timedelta(days=MAX_DAYS_AHEAD)
+    default_month = (path.option.next_free_date or today).replace(day=1)
+    path.month = default_month
+    raw_day = data.get("day", "").strip()
+    if not raw_day:
+        raw_month = data.get("month", "").strip()
+        month = cleaned.get("month")
+        if raw_month and (month is None or not today.replace(day=1) <= month <= last.replace(day=1)):
+            return path.fail(
+                "day",
+                _("Choose a month between %(first)s and %(last)s.")
+                % {"first": month_label(today), "last": month_label(last)},
+            )
+        path.month = month or default_month
+        return path
+    day = cleaned.get("day")
+    if day is None:
+        return path.fail("day", _("“%(value)s” is not a date. Choose a day in the calendar.") % {"value": raw_day[:20]})
+    if not today <= day <= last:
+        return path.fail(
+            "day",
+            _("Appointments can be booked from today until %(last)s. Choose a day in the calendar.")
+            % {"last": formatting.day_display(last)},
+        )
+    path.day, path.month, path.step = day, day.replace(day=1), "slot"
+    path.slots = selectors.slots_of_day(procedure_id=procedure.pk, center_id=path.center.pk, day=day)
+    if not want_slot:
+        return path
+    slot_id = cleaned.get("slot")
+    if not data.get("slot", "").strip():
+        return path.fail("slot", _("Choose a time."))
+    path.slot = next((s for s in path.slots if s.slot_id == slot_id), None)
+    if path.slot is None:
+        return path.fail("slot", _("That time is not one of this day's times. Choose one from the list."))
+    if path.slot.free <= 0 and not allow_full:
+        path.slot = None
+        return path.fail("slot", str(SlotFull().message), SlotFull.status)
+    path.step = "details"
+    return path
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What each step shows
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CenterChoice:
+    option: CenterOption
+    url: str
+    is_current: bool = False
+
+
+@dataclass(frozen=True)
+class CalendarCell:
+    day: dt.date | None
+    free: int | None = None
+    url: str = ""
+    is_today: bool = False
+    is_chosen: bool = False
+
+
+@dataclass(frozen=True)
+class MonthCalendar:
+    label: str
+    weeks: list[list[CalendarCell]]
+    weekdays: list[tuple[str, str]]
+    previous_url: str
+    previous_label: str
+    next_url: str
+    next_label: str
+    free_days: int
+    next_free_url: str
+
+
+def calendar_build(*, path: BookingPath, links: Links) -> MonthCalendar:
+    month, center, procedure = path.month, path.center, path.procedure
+    today = timezone.localdate()
+    free_by_day = selectors.availability_month(
+        procedure_id=procedure.pk, center_id=center.pk, year=month.year, month=month.month
+    )
+    until = selectors.bookable_until(procedure_id=procedure.pk, center_id=center.pk)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+        row = []
+        for day in week:
+            if day.month != month.month:
+                row.append(CalendarCell(day=None))
+                continue
+            free = free_by_day.get(day)
+            row.append(
+                CalendarCell(
+                    day=day,
+                    free=free,
+                    url=links.url(center=center.slug, day=day.isoformat()) if free else "",
+                    is_today=day == today,
+                    is_chosen=day == path.day,
+                )
+            )
+        weeks.append(row)
+    previous = month_add(month, -1)
+    following = month_add(month, 1)
+    has_previous = previous >= today.replace(day=1)
+    has_next = until is not None and following <= until.replace(day=1)
+    next_free = path.option.next_free_date
+    return MonthCalendar(
+        label=month_label(month),
+        weeks=weeks,
+        weekdays=list(zip(WEEKDAY_ABBREVIATIONS, formatting.WEEKDAYS, strict=True)),
+        previous_url=links.url(center=center.slug, month=month_key(previous)) if has_previous else "",
+        previous_label=month_label(previous),
+        next_url=links.url(center=center.slug, month=month_key(following)) if has_next else "",
+        next_label=month_label(following),
+        free_days=sum(1 for free in free_by_day.values() if free),
+        next_free_url=(
+            links.url(center=center.slug, month=month_key(next_free))
+            if next_free and next_free.replace(day=1) != month
+            else ""
+        ),
+    )
+
+
+def step_context(
+    path: BookingPath, links: Links, *, slot_action: str = "", slot_method: str = "get", current_center: str = ""
+) -> dict:
+    """Context of the center, day and slot steps and of the summary (shared by booking and rescheduling)."""
+    context: dict = {"path": path, "links": links}
+    if path.step == "center":
+        context["center_choices"] = [
+            CenterChoice(
+                option=option,
+                url=links.url(
+                    center=option.center.slug,
+                    month=month_key(option.next_free_date) if option.next_free_date else "",
+                ),
+                is_current=option.center.slug == current_center,
+            )
+            for option in path.centers
+        ]
+    if path.step == "day":
+        context["calendar"] = calendar_build(path=path, links=links)
+    if path.center:
+        month = path.month or timezone.localdate().replace(day=1)
+        context["day_url"] = links.url(center=path.center.slug, month=month_key(month))
+    if path.day:
+        context["slot_url"] = links.url(center=path.center.slug, day=path.day.isoformat())
+    if path.step == "slot":
+        context |= {
+            "has_free_slot": any(slot.free for slot in path.slots),
+            "slot_action": slot_action,
+            "slot_method": slot_method,
+            "slot_hidden": [*links.hidden, ("center", path.center.slug), ("day", path.day.isoformat())],
+        }
+    if path.slot:
+        context["path_hidden"] = [*links.hidden, *path.params.items()]
+    return context
+
+
+def booking_links(path: BookingPath) -> Links:
+    fixed = (("procedure", path.procedure.slug),) if path.procedure else ()
+    return Links(base=reverse("appointments:new"), fixed=fixed)
+
+
+def wizard_render(request: HttpRequest, path: BookingPath, *, carry: list[tuple[str, str]] | None = None):
+    """The step the path stopped at, with its message (and the citizen's data carried along, if any)."""
+    links = booking_links(path)
+    context = step_context(
+        path, links, slot_action=reverse("appointments:details"), slot_method="post" if carry else "get"
+    ) | {"steps": steps_of(path.step), "carry": carry}
+    if path.step == "procedure":
+        context |= _procedurestep_context(request)
+    return render(request, "appointments/booking/wizard.html", context, status=path.status)
+
+
+def steps_of(current: str) -> list[dict]:
+    index = [key for key, _label in STEPS].index(current)
+    return [
+        {"key": key, "label": label, "number": number, "done": number - 1 < index, "current": number - 1 == index}
+        for number, (key, label) in enumerate(STEPS, start=1)
+    ]
+
+
+def _procedurestep_context(request: HttpRequest) -> dict:
+    search = ProcedureSearchForm(request.GET or None)
+    results = None
+    if search.is_bound and search.is_valid() and search.cleaned_data["q"]:
+        results = list(selectors.bookable_procedure_list(query=search.cleaned_data["q"])[: SEARCH_RESULTS + 1])
+    groups: dict[str, list[Procedure]] = {}
+    for procedure in selectors.bookable_procedure_list():
+        groups.setdefault(procedure.entity.short_name, []).append(procedure)
+    return {
+        "search": search,
+        "results": results[:SEARCH_RESULTS] if results is not None else None,
+        "more_results": results is not None and len(results) > SEARCH_RESULTS,
+        "procedure_groups": sorted(groups.items()),
+    }

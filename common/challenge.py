@@ -1,0 +1,172 @@
+"""An adaptive challenge against booking scripts: it appears only while booking attempts rise — from one network, or
+everywhere at once — and costs a citizen a second of their phone's time or a short wait, never a puzzle.
+
+- With JavaScript: a self-hosted proof of work (ALTCHA, PBKDF2/SHA-256; the widget and its worker are vendored in
+  static/vendor/altcha/). The server issues a signed challenge (HMAC, expires in 10 minutes) and verifies the
+  solution once (a solved challenge cannot be replayed).
+- Without JavaScript: a wait token — signed, issued when the challenge is shown, accepted after
+  settings.CHALLENGE_WAIT_SECONDS and within 10 minutes, once.
+- When: the sliding counts of booking attempts of the client's network over 10 minutes reach
+  settings.CHALLENGE_NETWORK_THRESHOLD, or of everyone over one minute reach settings.CHALLENGE_GLOBAL_THRESHOLD.
+
+Used at the edge only (the booking views and API), like the rate limiter.
+"""
+
+import functools
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from typing import Any
+
+import altcha
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from .cache import resilient_cache
+from .errors import DomainError
+from .ratelimit import client_address, client_network, sliding_count
+
+__all__ = [
+    "ChallengeRequired",
+    "challenge_create",
+    "challenge_is_required",
+    "challenge_passed",
+    "challenge_on_rush",
+    "challenge_pressure_add",
+    "challenge_render",
+    "wait_token_issue",
+]
+
+CHALLENGE_SECONDS = 600
+ALGORITHM = "PBKDF2/SHA-256"
+_WAIT_SALT = "common.challenge.wait"
+
+
+class ChallengeRequired(DomainError):
+    code = "challenge_required"
+    status = 429
+    default_message = _(
+        "Many bookings are arriving from your network right now. Please confirm that you are a person to continue."
+    )
+
+
+_TRY_AGAIN = _("That did not work: the wait was too short or the check expired. Please try again.")
+
+
+def _secret() -> bytes:
+    return hmac.new(settings.SECRET_KEY.encode(), b"common.challenge", hashlib.sha256).digest()
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def challenge_pressure_add(request) -> None:
+    """Count one booking attempt for the adaptive thresholds (the client's network, and everyone)."""
+    network = client_network(client_address(request))
+    sliding_count(scope="challenge_network", key=network, add=True)
+    sliding_count(scope="challenge_global", key="all", add=True)
+
+
+def challenge_is_required(request) -> bool:
+    """Whether booking attempts are rising from the client's network or everywhere."""
+    network = client_network(client_address(request))
+    if sliding_count(scope="challenge_network", key=network) >= _setting("CHALLENGE_NETWORK_THRESHOLD", 6):
+        return True
+    return sliding_count(scope="challenge_global", key="all") >= _setting("CHALLENGE_GLOBAL_THRESHOLD", 300)
+
+
+def challenge_create() -> dict[str, Any]:
+    """A new signed proof-of-work challenge, as the ALTCHA widget reads it."""
+    challenge = altcha.create_challenge(
+        ALGORITHM,
+        _setting("CHALLENGE_COST", 2000),
+        expires_at=int(time.time()) + CHALLENGE_SECONDS,
+        hmac_secret=_secret(),
+    )
+    return challenge.to_dict()
+
+
+def wait_token_issue() -> str:
+    """A token a browser without JavaScript sends back after the wait (random, so no two are alike)."""
+    return signing.dumps([time.time(), secrets.token_urlsafe(8)], salt=_WAIT_SALT)
+
+
+def _once(kind: str, value: str) -> bool:
+    """True the first time `value` is presented (replays are refused)."""
+    digest = hashlib.sha256(value.encode()).hexdigest()
+    return resilient_cache.add(f"challenge:{kind}:{digest}", 1, timeout=CHALLENGE_SECONDS + 60)
+
+
+def _proof_of_work_ok(payload: str) -> bool:
+    try:
+        result = altcha.verify_solution(payload[:4000], _secret())
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+        return False
+    return bool(result.verified) and _once("pow", payload)
+
+
+def _wait_ok(token: str) -> bool:
+    try:
+        issued = float(signing.loads(token[:200], salt=_WAIT_SALT, max_age=CHALLENGE_SECONDS)[0])
+    except (signing.BadSignature, ValueError, TypeError, IndexError, KeyError):
+        return False
+    return time.time() - issued >= _setting("CHALLENGE_WAIT_SECONDS", 15) and _once("wait", token)
+
+
+def challenge_passed(*, payload: str = "", wait_token: str = "") -> bool:
+    """Whether the request carries a solved challenge or a ripe wait token (each accepted once)."""
+    if payload and _proof_of_work_ok(payload):
+        return True
+    return bool(wait_token) and _wait_ok(wait_token)
+
+
+def challenge_render(request: HttpRequest, *, error: str = "") -> HttpResponse:
+    """The interstitial page: the same POST again, with the widget's solution or the wait token (429, so scripts
+    that read statuses slow down; Retry-After is the wait)."""
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in {"csrfmiddlewaretoken", "altcha", "espera"}
+        for value in values
+    ]
+    wait = _setting("CHALLENGE_WAIT_SECONDS", 15)
+    response = render(
+        request,
+        "challenge.html",
+        {
+            "carried": carried,
+            "action": request.get_full_path(),
+            "challenge_json": json.dumps(challenge_create()),
+            "wait_token": wait_token_issue(),
+            "wait_seconds": wait,
+            "message": ChallengeRequired.default_message,
+            "error": error,
+        },
+        status=ChallengeRequired.status,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def challenge_on_rush(view):
+    """Page view decorator: each POST counts toward the adaptive thresholds; while they are reached, a POST without
+    a solved challenge or a ripe wait token gets the interstitial page instead of the view."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            challenge_pressure_add(request)
+            if challenge_is_required(request):
+                payload, token = request.POST.get("altcha", ""), request.POST.get("espera", "")
+                if not challenge_passed(payload=payload, wait_token=token):
+                    tried = bool(payload or token)
+                    return challenge_render(request, error=str(_TRY_AGAIN) if tried else "")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,81 @@
+"""The adaptive challenge: a solved proof of work or a ripe wait token passes once; it is asked for only while
+attempts rise from a network (or everywhere)."""
+
+import json
+
+import altcha
+import pytest
+import time_machine
+from django.test import RequestFactory
+
+from common.challenge import (
+    challenge_create,
+    challenge_is_required,
+    challenge_passed,
+    challenge_pressure_add,
+    wait_token_issue,
+)
+
+START = 1_800_000_000
+
+
+def solve(challenge: dict) -> str:
+    solution = altcha.solve_challenge(altcha.Challenge.from_dict(challenge), timeout=30)
+    assert solution is not None
+    return altcha.Payload(altcha.Challenge.from_dict(challenge), solution).to_base64()
+
+
+@pytest.fixture(autouse=True)
+def _cheap(settings):
+    settings.CHALLENGE_COST = 10  # a handful of PBKDF2 rounds: the protocol, not the cost, is under test
+
+
+def test_a_solved_challenge_passes_once():
+    payload = solve(challenge_create())
+    assert challenge_passed(payload=payload)
+    assert not challenge_passed(payload=payload)  # replayed
+
+
+def test_a_tampered_or_foreign_challenge_fails():
+    challenge = challenge_create()
+    challenge["parameters"]["cost"] = 1  # cheaper than issued: the signature no longer matches
+    assert not challenge_passed(payload=solve(challenge))
+    forged = dict(challenge_create(), signature="0" * 64)
+    assert not challenge_passed(payload=solve(forged))
+    assert not challenge_passed(payload="not base64 at all")
+    assert not challenge_passed(payload="eyJ4IjogMX0=")  # {"x": 1}
+
+
+def test_a_wait_token_passes_after_the_wait_and_once(settings):
+    settings.CHALLENGE_WAIT_SECONDS = 15
+    with time_machine.travel(START, tick=False) as traveller:
+        token = wait_token_issue()
+        traveller.shift(10)
+        assert not challenge_passed(wait_token=token)
+        traveller.shift(6)
+        assert challenge_passed(wait_token=token)
+        assert not challenge_passed(wait_token=token)
+        traveller.shift(700)
+        assert not challenge_passed(wait_token=wait_token_issue()[:-2] + "xx")
+
+
+def test_it_is_required_only_while_a_network_or_everyone_rushes(settings):
+    settings.CHALLENGE_NETWORK_THRESHOLD = 3
+    settings.CHALLENGE_GLOBAL_THRESHOLD = 1000
+    factory = RequestFactory()
+    calm = factory.post("/", REMOTE_ADDR="198.51.100.9")
+    for host in range(1, 4):
+        request = factory.post("/", REMOTE_ADDR=f"203.0.113.{host}")
+        required_before = challenge_is_required(request)
+        challenge_pressure_add(request)
+    assert not required_before and challenge_is_required(request)
+    assert not challenge_is_required(calm)
+    settings.CHALLENGE_GLOBAL_THRESHOLD = 3
+    assert challenge_is_required(calm)  # everyone at once
+
+
+def test_the_challenge_is_what_the_widget_reads():
+    challenge = challenge_create()
+    assert set(challenge) == {"parameters", "signature"}
+    assert challenge["parameters"]["algorithm"] == "PBKDF2/SHA-256"
+    assert json.loads(json.dumps(challenge)) == challenge

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class MacPortalConfig(AppConfig):
+    name = "mac_portal"
+    verbose_name = "MAC Portal"
+
+    def ready(self) -> None:
+        from django.contrib import admin
+        from django.contrib.auth.signals import user_logged_in
+
+        from .staff.middleware import staff_session_start
+        from .staff.otp import staff_otp_required
+
+        user_logged_in.connect(staff_session_start, dispatch_uid="mac_portal.staff_session_start")
+
+        # The default admin site stays the one instance every app registers on; only its permission check grows:
+        # staff who must use two-factor get nothing from it (not even custom views behind admin_view) until their
+        # session is verified. StaffSessionMiddleware sends them to the verification page first.
+        has_permission = admin.site.has_permission
+
+        def has_verified_permission(request) -> bool:
+            if not has_permission(request):
+                return False
+            user = request.user
+            return not staff_otp_required(user) or bool(getattr(user, "is_verified", lambda: False)())
+
+        admin.site.has_permission = has_verified_permission
