@@ -20,6 +20,7 @@ from django.views.decorators.http import condition, require_http_methods
 
 from centers.models import Center
 from common.errors import DomainError
+from common.http import with_error_headers
 
 from . import selectors, services
 from .constants import DeviceKind, PriorityNeed
@@ -57,7 +58,7 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     if device is None:
         return _forbidden(request)
     center = device.center
-    error = None
+    error, failure = None, None
     if request.method == "POST":
         form = KioskForm(request.POST, center=center)
         if form.is_valid():
@@ -68,7 +69,7 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
                     preferential_reason=form.cleaned_data["preferential_reason"] or PriorityNeed.NONE,
                 )
             except DomainError as exc:
-                error = exc.message
+                error, failure = exc.message, exc
             else:
                 return HttpResponseRedirect(ticket_print_path(ticket))
         else:
@@ -77,7 +78,7 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     if (procedure_id := request.GET.get("procedure", "")).isdigit():
         chosen = KioskForm(center=center).fields["procedure"].queryset.filter(pk=int(procedure_id)).first()
     procedures = list(KioskForm(center=center).fields["procedure"].queryset) if chosen is None else []
-    return render(
+    response = render(
         request,
         "attention/kiosk.html",
         {
@@ -87,8 +88,9 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
             "reasons": [choice for choice in PriorityNeed.choices if choice[0] != PriorityNeed.NONE],
             "error": error,
         },
-        status=400 if error else 200,
+        status=failure.status if failure else 400 if error else 200,
     )
+    return with_error_headers(response, failure) if failure else response
 
 
 def _ticket_from(token: str) -> Ticket:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .constants import DataAccess
 from .models import Center, Closure, Counter, Language, Offering, OpeningHours, PersonalDataAccess, StaffMembership
-from .selectors import staff_center_ids
+from .selectors import staff_center_ids, staff_sees_all_centers
 from .services import (
     HoursRange,
     opening_hours_validate,
@@ -66,10 +66,12 @@ class CenterScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
+        if staff_sees_all_centers(user=request.user):
+            return queryset  # every center: no filter (and no query for the list of all centers)
         return queryset.filter(**{f"{self.center_path}__in": staff_center_ids(user=request.user)})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Center:
+        if db_field.related_model is Center and not staff_sees_all_centers(user=request.user):
             kwargs["queryset"] = Center.objects.filter(pk__in=staff_center_ids(user=request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

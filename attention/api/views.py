@@ -1,21 +1,27 @@
 """Attention API (/api/v1/attention/): thin views over attention.services/selectors, for the admin's pages, a
 vendor's ticket printer (kiosk token) or display panel (screen token).
 
-Staff authenticate with their admin session (CSRF enforced on writes) and act only at their centers, in the
-roles that allow it (a foreign center or ticket answers 404); devices send `Authorization: Device <token>` and
-act only for their own center. Errors have the one shape {"code", "detail", "errors"?, "retry_after"?}.
+Staff authenticate with their admin session (CSRF enforced on writes; the session must have passed two-step
+verification, as every attention permission reaches citizens' data) and act only at their centers, in the roles
+that allow it (a foreign center or ticket answers 404); devices send `Authorization: Device <token>` and act only
+for their own center. Errors are raised, and the one exception handler (common.api.exceptions) renders them as
+{"code", "detail", "errors"?, "retry_after"?}.
+
+Order of the checks, the same on every endpoint: the body parses (400 parse_error, 415), the center or ticket in
+the address exists for this caller (404: unknown, another center's, or asked for by nobody), who is asking (401,
+403), the fields (400), then the service (409…).
 """
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from centers.models import Center
-from common.api.exceptions import exception_handler
+from common.api.authentication import SessionAuthentication
 from common.api.schema import error_response
 from common.errors import NotFound
 
@@ -37,7 +43,10 @@ INVALID = error_response(
     _("Invalid data (errors per field), or a procedure not served here."), "invalid", "not_offered"
 )
 UNAUTHENTICATED = error_response(_("No session and no device token."), "not_authenticated", "authentication_failed")
-FORBIDDEN = error_response(_("The user's role does not allow this."), "permission_denied")
+FORBIDDEN = error_response(
+    _("The user's role does not allow this, or the session has not passed two-step verification."),
+    "permission_denied",
+)
 NOT_FOUND = error_response(
     _("Unknown center or ticket, or one of another center."), "not_found", "appointment_not_found"
 )
@@ -54,19 +63,25 @@ class AttentionAPIView(APIView):
     authentication_classes = [DeviceTokenAuthentication, SessionAuthentication]
     permission_classes: list = []
 
-    def get_exception_handler(self):
-        return exception_handler
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS:
+            request.data  # noqa: B018 - parse the body first: a malformed one is a 400/415 whatever the address
 
     def device(self, request: Request, kind: str) -> DeviceToken | None:
         return request.auth if isinstance(request.auth, DeviceToken) and request.auth.kind == kind else None
 
     def staff(self, request: Request, permission: str):
-        """The logged-in user, if they hold `permission`; else 401 (nobody) or 403."""
-        if not request.user or not request.user.is_authenticated:
+        """The logged-in user, if they hold `permission` and their session passed two-step verification (django-otp's
+        OTPMiddleware; the admin asks for the code at login); else 401 (nobody) or 403."""
+        user = request.user
+        if not user or not user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        if not request.user.has_perm(permission):
+        if not user.has_perm(permission):
             raise exceptions.PermissionDenied()
-        return request.user
+        if not getattr(user, "is_verified", lambda: False)():
+            raise exceptions.PermissionDenied(_("Sign in to the admin with your two-step verification code first."))
+        return user
 
     def valid(self, serializer_class, data) -> dict:
         serializer = serializer_class(data=data)
@@ -83,6 +98,8 @@ class AttentionAPIView(APIView):
 class CenterAPIView(AttentionAPIView):
     def center_for(self, request: Request, slug: str, *, kind: str, permission: str, roles) -> Center:
         """The center: the device's own (a device of another center: 404), or one where the user has `roles`."""
+        if not Center.objects.filter(slug=slug, is_active=True).exists():
+            raise NotFound()  # centers are public (the catalog): an unknown one is 404 whoever asks
         device = self.device(request, kind)
         if device is not None:
             if device.center.slug != slug:
@@ -183,6 +200,9 @@ class CounterAPIView(AttentionAPIView):
         return session
 
     def ticket(self, request: Request, ticket_id: int) -> Ticket:
+        """A ticket of the user's centers; 404 for an unknown one, another center's, or when nobody is signed in."""
+        if not request.user.is_authenticated:
+            raise NotFound()
         return selectors.ticket_for_staff(user=request.user, ticket_id=ticket_id)
 
 
@@ -214,15 +234,15 @@ class CallNextView(CounterAPIView):
 class RecallView(CounterAPIView):
     @extend_schema(tags=["attention"], summary=_("Call a ticket again"), request=None, responses=COUNTER_RESPONSES)
     def post(self, request: Request, ticket_id: int) -> Response:
-        session = self.session(request)
-        return self.ticket_response(services.ticket_recall(ticket=self.ticket(request, ticket_id), session=session))
+        ticket = self.ticket(request, ticket_id)
+        return self.ticket_response(services.ticket_recall(ticket=ticket, session=self.session(request)))
 
 
 class StartView(CounterAPIView):
     @extend_schema(tags=["attention"], summary=_("Start serving a ticket"), request=None, responses=COUNTER_RESPONSES)
     def post(self, request: Request, ticket_id: int) -> Response:
-        session = self.session(request)
         ticket = self.ticket(request, ticket_id)
+        session = self.session(request)
         services.attention_start(ticket=ticket, session=session)
         return self.ticket_response(ticket)
 
@@ -236,8 +256,8 @@ class FinishView(CounterAPIView):
         responses=COUNTER_RESPONSES,
     )
     def post(self, request: Request, ticket_id: int) -> Response:
-        session = self.session(request)
         ticket = self.ticket(request, ticket_id)
+        session = self.session(request)
         services.attention_finish(ticket=ticket, session=session, **self.valid(FinishSerializer, request.data))
         return self.ticket_response(ticket)
 
@@ -251,7 +271,7 @@ class TransferView(CounterAPIView):
         responses=COUNTER_RESPONSES,
     )
     def post(self, request: Request, ticket_id: int) -> Response:
-        session = self.session(request)
         ticket = self.ticket(request, ticket_id)
+        session = self.session(request)
         data = self.valid(TransferSerializer, request.data)
         return self.ticket_response(services.ticket_transfer(ticket=ticket, session=session, **data))

@@ -10,7 +10,7 @@ from centers.selectors import staff_center_ids, staff_member_center_ids, staff_s
 from ..constants import CounterSessionStatus
 from ..errors import NotFound
 from ..models import CounterSession, DeviceToken, Ticket
-from ..services.devices import token_hash
+from ..tokens import token_hash
 
 __all__ = [
     "GREETER_ROLES",

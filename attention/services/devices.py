@@ -1,17 +1,13 @@
 """Kiosks and waiting-room screens: device tokens (only their SHA-256 is stored)."""
 
-import hashlib
 import secrets
 
 from centers.models import Center
 
 from ..models import DeviceToken
+from ..tokens import token_hash
 
-__all__ = ["device_token_create", "token_hash"]
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+__all__ = ["device_token_create"]
 
 
 def device_token_create(*, center: Center, kind: str, name: str, token: str | None = None) -> tuple[DeviceToken, str]:

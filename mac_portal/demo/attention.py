@@ -26,7 +26,7 @@ from attention.services import (
     ticket_call_next,
     ticket_issue,
 )
-from attention.services.devices import token_hash
+from attention.tokens import token_hash
 from centers.constants import Channel, StaffRole
 from centers.models import Center, Counter, Language
 from centers.services import staff_membership_grant

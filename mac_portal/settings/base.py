@@ -270,10 +270,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "mac_portal.staff.views.locked_out"
 # Two-factor (django-otp, TOTP + one-time backup codes) is required of staff who can see personal data or hand out
-# access: superusers and holders of any permission of these apps (appointments and their messages; accounts,
-# two-factor devices and lockouts, with which one could reach the former). Staff sessions end after
-# STAFF_SESSION_SECONDS, or sooner after STAFF_SESSION_IDLE_SECONDS without a request; citizens' keep Django's default.
-STAFF_OTP_REQUIRED_APPS = ["appointments", "auth", "otp_totp", "otp_static", "axes"]
+# access: superusers and holders of any permission of these apps (appointments and their messages; the in-person
+# channel, whose staff check citizens in by document number and serve their appointments, and whose administrators
+# hand out device tokens; accounts, two-factor devices and lockouts, with which one could reach the former). Staff
+# sessions end after STAFF_SESSION_SECONDS, or sooner after STAFF_SESSION_IDLE_SECONDS without a request; citizens'
+# keep Django's default.
+STAFF_OTP_REQUIRED_APPS = ["appointments", "attention", "auth", "otp_totp", "otp_static", "axes"]
 STAFF_SESSION_SECONDS = env.int("STAFF_SESSION_SECONDS", default=8 * 3600)
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 OTP_TOTP_ISSUER = "MAC Portal"
