@@ -10,6 +10,7 @@ from appointments.tests.conftest import SLOT_START
 from appointments.tests.factories import ScheduleFactory, appointment_create, slot_create
 from centers.constants import StaffRole
 from centers.tests.factories import CenterFactory, staff_user_create
+from conftest import verified_client
 from procedures.tests.factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def places(frozen):
 
 @pytest.fixture
 def clerk_client(client, places):
-    client.force_login(staff_user_create(role=StaffRole.SUPERVISOR, center=places["Callao"]["center"]))
+    verified_client(staff_user_create(role=StaffRole.SUPERVISOR, center=places["Callao"]["center"]), client)
     return client
 
 
@@ -74,7 +75,7 @@ def test_document_search_reaches_only_the_users_centers_but_the_whole_country_fo
     piura = places["Piura"]["appointment"]
     assert piura.code_display not in clerk_client.get(url, {"q": piura.document_number}).content.decode()
     assert piura.code_display not in clerk_client.get(url, {"q": piura.code}).content.decode()
-    client.force_login(staff_user_create(role=StaffRole.ADMINISTRATOR))
+    verified_client(staff_user_create(role=StaffRole.ADMINISTRATOR), client)
     assert piura.code_display in client.get(url, {"q": piura.document_number}).content.decode()
 
 
@@ -120,7 +121,7 @@ def test_a_schedule_cannot_be_created_for_another_center(clerk_client, places):
 
 
 def test_a_counter_agent_reads_appointments_but_cannot_cancel(client, places):
-    client.force_login(staff_user_create(role=StaffRole.COUNTER_AGENT, center=places["Callao"]["center"]))
+    verified_client(staff_user_create(role=StaffRole.COUNTER_AGENT, center=places["Callao"]["center"]), client)
     url = reverse("admin:appointments_appointment_changelist")
     assert client.get(url).status_code == 200
     appointment = places["Callao"]["appointment"]
@@ -134,6 +135,6 @@ def test_a_counter_agent_reads_appointments_but_cannot_cancel(client, places):
 def test_a_staff_user_without_membership_sees_nothing(client, places, django_user_model):
     user = django_user_model.objects.create_user(username="suelto", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_appointment"))
-    client.force_login(user)
+    verified_client(user, client)
     content = client.get(reverse("admin:appointments_appointment_changelist")).content.decode()
     assert "Vecina de" not in content

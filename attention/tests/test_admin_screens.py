@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from centers.constants import StaffRole
 from centers.tests.factories import staff_user_create
+from conftest import verified_client
 
 from ..constants import CounterSessionStatus, Outcome, TicketStatus
 from ..models import Attention, CounterSession, Ticket
@@ -31,7 +32,7 @@ def callao(db):
 
 def login(client, role, floor):
     user = staff_user_create(role=role, center=floor.center)
-    client.force_login(user)
+    verified_client(user, client)
     return user
 
 
@@ -75,7 +76,7 @@ def test_greeter_issues_a_ticket_after_seeing_the_estimate(client, callao, froze
     login(client, StaffRole.GREETER, callao)
     session_open(counter=callao.reniec_counter, at=at(8, 30))
     ticket_create(center=callao.center, procedure=callao.dni, at=at(9))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # with the two-step device and the staff session's expiry
         content = client.get(GREETER).content.decode()
     assert "Duplicado de DNI" in content and "20 min" in content  # 1 ahead + 1, 10 min each, 1 counter
     response = client.post(
@@ -135,7 +136,7 @@ def test_supervision_screen_shows_the_floor(client, callao, frozen, django_asser
     session = session_open(counter=callao.reniec_counter, at=at(8, 30))
     ticket_create(center=callao.center, procedure=callao.dni, at=at(9, 0))  # 60 minutes: beyond its ANS (30)
     login(client, StaffRole.SUPERVISOR, callao)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # with the two-step device and the staff session's expiry (3)
         content = client.get(SUPERVISION).content.decode()
     assert "screen-beyond" in content and "A-001" in content
     assert session.agent.get_username() in content

@@ -1,5 +1,7 @@
 """The attention API: same rules and scoping as the screens, device tokens for kiosks and panels, one error shape."""
 
+import base64
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -7,6 +9,7 @@ from django.urls import reverse
 
 from centers.constants import StaffRole
 from centers.tests.factories import staff_user_create
+from conftest import verified_client
 
 from ..constants import DeviceKind, TicketStatus
 from ..models import Ticket
@@ -28,7 +31,7 @@ def issue_url(floor):
 
 def staff_client(role, floor) -> Client:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(staff_user_create(role=role, center=floor.center))
+    verified_client(staff_user_create(role=role, center=floor.center), client)
     client.get("/admin/")  # the admin page sets the CSRF cookie, as for the admin's own pages
     return client
 
@@ -144,3 +147,38 @@ def test_the_attention_endpoints_are_documented(client):
         for operation in schema["paths"][path].values():
             assert operation["summary"] and "404" in operation["responses"], path
     assert "deviceToken" in schema["components"]["securitySchemes"]
+
+
+def test_staff_act_through_the_api_only_after_two_step_verification(floor, frozen):
+    """A password alone (a session the admin would send to the code page) reaches nothing: the API is no way round
+    the two-step verification that guards citizens' data."""
+    greeter = staff_user_create(role=StaffRole.GREETER, center=floor.center)
+    unverified = Client(enforce_csrf_checks=True)
+    unverified.force_login(greeter)
+    unverified.get("/admin/", follow=True)  # the enrolment page (the password was all it gave) sets the CSRF cookie
+    response = post(unverified, issue_url(floor), {"procedure": floor.dni.pk})
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+    assert "verificación en dos pasos" in response.json()["detail"]
+    assert not Ticket.objects.exists()
+    verified = verified_client(greeter, unverified)
+    verified.get("/admin/")
+    assert post(verified, issue_url(floor), {"procedure": floor.dni.pk}).status_code == 201
+
+
+def test_http_basic_credentials_are_refused_unchecked(client, floor):
+    greeter = staff_user_create(role=StaffRole.GREETER, center=floor.center)
+    response = client.post(
+        issue_url(floor),
+        {"procedure": floor.dni.pk},
+        content_type="application/json",
+        headers={"Authorization": "Basic " + base64.b64encode(f"{greeter.username}:password".encode()).decode()},
+    )
+    assert response.status_code in (401, 403) and response.json()["code"] == "authentication_failed"
+    assert not Ticket.objects.exists()
+
+
+def test_an_unknown_ticket_is_404_whoever_asks_and_a_malformed_body_400_first(client, floor):
+    url = reverse("api-attention-finish", args=[999_999])
+    assert client.post(url, {}, content_type="application/json").json()["code"] == "not_found"
+    malformed = client.post(url, '{"outcome": ', content_type="application/json")
+    assert malformed.status_code == 400 and malformed.json()["code"] == "parse_error"

@@ -15,6 +15,7 @@ from centers.selectors import (
 from centers.services import staff_groups_sync, staff_membership_grant, staff_membership_revoke
 from centers.tests.factories import CenterFactory, CounterFactory, staff_user_create
 from common.errors import InvalidInput
+from conftest import verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -94,10 +95,10 @@ def test_which_centers_each_role_sees(callao, piura, django_user_model):
 
 def test_only_administrators_manage_memberships(client, callao):
     supervisor = staff_user_create(role=StaffRole.SUPERVISOR, center=callao)
-    client.force_login(supervisor)
+    verified_client(supervisor, client)
     assert client.get(reverse("admin:centers_staffmembership_changelist")).status_code == 403
     administrator = staff_user_create(role=StaffRole.ADMINISTRATOR)
-    client.force_login(administrator)
+    verified_client(administrator, client)
     assert client.get(reverse("admin:centers_staffmembership_changelist")).status_code == 200
     newcomer = staff_user_create(role=StaffRole.GREETER, center=callao, username="nuevo")
     response = client.post(
@@ -113,7 +114,7 @@ def test_only_administrators_manage_memberships(client, callao):
 def test_center_and_counter_screens_are_scoped(client, callao, piura):
     CounterFactory(center=callao, label="CALLAO-01")
     piura_counter = CounterFactory(center=piura, label="PIURA-01")
-    client.force_login(staff_user_create(role=StaffRole.SUPERVISOR, center=callao))
+    verified_client(staff_user_create(role=StaffRole.SUPERVISOR, center=callao), client)
     content = client.get(reverse("admin:centers_counter_changelist")).content.decode()
     assert "CALLAO-01" in content and "PIURA-01" not in content
     response = client.get(reverse("admin:centers_counter_change", args=[piura_counter.pk]))

@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 
 from attention.constants import TicketStatus
 from attention.models import Attention, Ticket
 from attention.selectors import supervision_summary
 from centers.models import Center, StaffMembership
+from common.tests.utils import new_address
 from mac_portal.demo.attention import DEMO_PASSWORD, demo_devices_load, demo_morning_load, demo_staff_load
 from mac_portal.demo.loader import demo_load
 
@@ -49,7 +51,14 @@ def test_demo_staff_devices_and_a_live_morning(demo, client):
         summary = supervision_summary(center=lima_norte)
     assert summary.totals.served > 10 and len(summary.counters) == 4
 
-    assert client.login(username="lima-norte.supervisor", password=DEMO_PASSWORD)
+    # The demo password signs in (through the admin's login and its lockout check); two-step enrolment comes next.
+    login = client.post(
+        reverse("admin:login"),
+        {"username": "lima-norte.supervisor", "password": DEMO_PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR=new_address(),
+    )
+    assert login.status_code == 302 and login["Location"] == "/admin/"
+    assert "/admin/otp/enrol/" in client.get("/admin/")["Location"]
     kiosk_address = next(address for center, kind, address in devices if center == lima_norte and kind == "kiosk")
     assert client.get(kiosk_address).status_code == 302
 

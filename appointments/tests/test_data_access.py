@@ -9,6 +9,7 @@ from appointments.tests.factories import ScheduleFactory, appointment_create, sl
 from centers.constants import DataAccess, StaffRole
 from centers.models import PersonalDataAccess
 from centers.tests.factories import CenterFactory, staff_user_create
+from conftest import verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def accesses(user):
 def test_opening_listing_searching_and_the_day_sheet_are_recorded(client, booked):
     first, second = booked
     supervisor = staff_user_create(role=StaffRole.SUPERVISOR, center=first.center)
-    client.force_login(supervisor)
+    verified_client(supervisor, client)
     changelist = reverse("admin:appointments_appointment_changelist")
     with time_machine.travel(NOW, tick=False):
         client.get(reverse("admin:appointments_appointment_change", args=[first.pk]))
@@ -45,7 +46,7 @@ def test_opening_listing_searching_and_the_day_sheet_are_recorded(client, booked
 
 def test_only_administrators_read_the_access_record(client, booked):
     url = reverse("admin:centers_personaldataaccess_changelist")
-    client.force_login(staff_user_create(role=StaffRole.SUPERVISOR, center=booked[0].center))
+    verified_client(staff_user_create(role=StaffRole.SUPERVISOR, center=booked[0].center), client)
     assert client.get(url).status_code == 403
-    client.force_login(staff_user_create(role=StaffRole.ADMINISTRATOR))
+    verified_client(staff_user_create(role=StaffRole.ADMINISTRATOR), client)
     assert client.get(url).status_code == 200
