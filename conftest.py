@@ -9,6 +9,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from centers.models import Language
+from common.cache import fallback_reset
 from common.tests.utils import new_address
 
 
@@ -44,6 +45,12 @@ def _own_rate_limit_counters(settings):
     settings.RATE_LIMIT_NAMESPACE = secrets.token_hex(8)
 
 
+@pytest.fixture(autouse=True)
+def _shared_cache_answers():
+    """A test that took Redis down leaves the resilient cache skipping it for a few seconds: not the next test."""
+    fallback_reset()
+
+
 @pytest.fixture
 def address() -> str:
     """A client address no other test has used."""
@@ -68,3 +75,10 @@ def verified_client(user, client: Client | None = None) -> Client:
 def admin_client(db, admin_user):
     """pytest-django's admin_client, two-factor verified (staff with access to personal data must be)."""
     return verified_client(admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test starts with no cached catalog page and bumps versions only for itself: the shared cache (Redis)
+    outlives the rolled-back rows of earlier tests and is shared by the parallel workers."""
+    settings.CACHE_NAMESPACE = secrets.token_hex(8)

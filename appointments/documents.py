@@ -80,7 +80,10 @@ def appointment_ics(*, appointment: Appointment, cancelled: bool = False) -> byt
         _("Booking code: %(code)s") % {"code": code_display(appointment.code)},
         _("Fee: %(fee)s") % {"fee": fee_display(procedure.fee)},
     ]
-    requirements = [requirement.text for requirement in procedure.requirements.all()]
+    requirements = [
+        f"{requirement.text} ({_('only in some cases')})" if requirement.is_optional else requirement.text
+        for requirement in procedure.requirements.all()
+    ]
     if requirements:
         lines.append(_("Bring:"))
         lines += [f"- {text}" for text in requirements]
@@ -92,12 +95,19 @@ def appointment_ics(*, appointment: Appointment, cancelled: bool = False) -> byt
     return calendar.to_ical()
 
 
+def qr_content(appointment: Appointment) -> str:
+    """The look-up page with the code filled in, ending in the code: a phone opens it (the document number is still
+    asked), the greeter's scanner reads the code after `codigo=`. Not the signed link of the e-mail: a printed QR may
+    be seen by others."""
+    return _portal_url(name="appointments:manage", fallback="/citas/gestionar/", query=f"?codigo={appointment.code}")
+
+
 def _qr(appointment: Appointment) -> segno.QRCode:
-    return segno.make(appointment.code, error="m", micro=False)
+    return segno.make(qr_content(appointment), error="m", micro=False)
 
 
 def appointment_qr_png(*, appointment: Appointment, scale: int = 8) -> bytes:
-    """PNG of a QR code holding the booking code (what the counter scans)."""
+    """PNG of the QR code: the manage link with the booking code (what the counter scans)."""
     buffer = io.BytesIO()
     _qr(appointment).save(buffer, kind="png", scale=scale, border=2)
     return buffer.getvalue()

@@ -193,6 +193,8 @@ class CitizenForm(forms.Form):
                 Field("preferred_language"),
                 Field("priority_need"),
             ),
+            # The two questions show only once their box is ticked (CSS :has, and booking.js disables them while
+            # it is not); services.citizen_clean still refuses them without the consent.
             Fieldset(
                 _("Statistics (optional)"),
                 _note(
@@ -202,7 +204,8 @@ class CitizenForm(forms.Form):
                     )
                 ),
                 Field("segmentation_consent"),
-                Div(Field("age_band"), Field("gender"), css_class="segmentation-fields"),
+                Div(Field("age_band"), Field("gender"), css_class="segmentation-fields", css_id="segmentation-fields"),
+                css_class="segmentation",
             ),
             Fieldset(
                 _("Personal data (Ley 29733)"),

@@ -21,7 +21,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from centers.constants import Channel
-from centers.models import Center, Language
+from centers.models import Center, Language, Offering
 from centers.selectors import offerings_bookable
 from procedures.models import Procedure, Requirement
 from procedures.selectors import procedure_search
@@ -44,6 +44,8 @@ __all__ = [
     "bookable_procedure_list",
     "bookable_slots",
     "bookable_until",
+    "walk_in_procedure_list",
+    "center_for_procedure",
     "centers_for_procedure",
     "language_choices",
     "procedure_for_booking",
@@ -180,6 +182,18 @@ def centers_for_procedure(*, procedure_id: int, now: dt.datetime | None = None) 
     return sorted(options, key=lambda option: (option.next_free_at is None, option.next_free_at or far))
 
 
+def center_for_procedure(*, procedure_id: int, slug: str) -> CenterOption | None:
+    """The in-person center with this slug if it takes appointments for the procedure, without its next free time
+    (one query; centers_for_procedure computes that for every center)."""
+    offering = (
+        offerings_bookable(procedure=procedure_id)
+        .filter(center__channel=Channel.IN_PERSON, center__slug=slug)
+        .select_related("center")
+        .first()
+    )
+    return CenterOption(center=offering.center, next_free_at=None) if offering else None
+
+
 def _appointment_detail_queryset() -> QuerySet[Appointment]:
     return Appointment.objects.select_related(
         "procedure__entity", "center", "slot", "preferred_language"
@@ -205,10 +219,10 @@ def appointment_lookup(*, code: str, document_number: str) -> Appointment | None
     return appointment if appointment is not None and matches else None
 
 
-def slot_center_day(*, slot_id: int) -> tuple[int, dt.date] | None:
-    """(center id, Lima day) of a slot, or None when there is no such slot."""
-    row = Slot.objects.filter(pk=slot_id).values_list("center_id", "starts_at").first()
-    return (row[0], lima_date(row[1])) if row else None
+def slot_center_day(*, slot_id: int) -> tuple[str, str] | None:
+    """(center slug, Lima day as YYYY-MM-DD) of a slot, or None when there is no such slot."""
+    row = Slot.objects.filter(pk=slot_id).values_list("center__slug", "starts_at").first()
+    return (row[0], lima_date(row[1]).isoformat()) if row else None
 
 
 def appointment_get(*, appointment_id: int) -> Appointment:
@@ -275,6 +289,19 @@ def bookable_procedure_list(*, query: str = "") -> QuerySet[Procedure]:
     if query:
         return procedure_search(queryset=queryset, query=query)
     return queryset.order_by("entity__name", "name")
+
+
+def walk_in_procedure_list(*, query: str, limit: int = 2) -> list[Procedure]:
+    """Active procedures matching `query` that take no appointment online but are served in person (walk-in):
+    the booking search shows them with where and when to go instead of "no matches"."""
+    offered = offerings_bookable(procedure=OuterRef("pk")).filter(center__channel=Channel.IN_PERSON)
+    in_person = Offering.objects.filter(
+        procedure=OuterRef("pk"), is_active=True, center__is_active=True, center__channel=Channel.IN_PERSON
+    )
+    queryset = (
+        Procedure.objects.filter(Exists(in_person), is_active=True).exclude(Exists(offered)).select_related("entity")
+    )
+    return list(procedure_search(queryset=queryset, query=query)[:limit])
 
 
 def procedure_for_booking(*, slug: str) -> Procedure | None:

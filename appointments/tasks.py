@@ -1,8 +1,8 @@
 """Celery tasks of the booking engine: thin, take IDs, idempotent (safe to run twice), retried on database errors.
 
 Each task imports its service inside its body (services import this module to enqueue after commit, so the
-top of this module imports no service). Beat (settings.CELERY_BEAT_SCHEDULE): notifications every minute,
-no-shows every 5 minutes, slots and the personal-data retention purge daily.
+top of this module imports no service). Beat (settings.CELERY_BEAT_SCHEDULE): notifications every minute
+(APPOINTMENTS_NOTIFICATION_SCAN_SECONDS), no-shows every 5 minutes, slots and the personal-data retention purge daily.
 """
 
 from dataclasses import asdict

@@ -7,6 +7,7 @@ app_name = "appointments"
 urlpatterns = [
     path("nueva/", views.booking_new, name="new"),
     path("nueva/datos/", views.booking_details, name="details"),
+    path("nueva/revisar/<str:token>/", views.booking_review, name="review"),
     path("nueva/reservar/", views.booking_book, name="book"),
     path("confirmacion/<str:code>/", views.booking_confirmation, name="confirmation"),
     path("gestionar/", views.manage_lookup, name="manage"),

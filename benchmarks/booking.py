@@ -3,6 +3,7 @@ side by side with pgbench's TPS for a single-row INSERT transaction on the same 
 
     .venv/bin/python benchmarks/booking.py                 # 50 clients (processes), 10 s, then pgbench -c 50 -j 2 -T 10
     .venv/bin/python benchmarks/booking.py --mode threads  # 50 threads in one process instead
+    .venv/bin/python benchmarks/booking.py --mode http     # over HTTP through gunicorn vs pgbench (booking_http.py)
     .venv/bin/python benchmarks/booking.py --help
 
 Creates the scratch database mac_bench_booking (migrated with manage.py migrate), a center, a procedure and a
@@ -291,10 +292,15 @@ def pgbench_tps(*, database_url: str, clients: int, seconds: int) -> dict:
 
 
 def main() -> None:
+    if "--mode" in sys.argv and sys.argv[sys.argv.index("--mode") + 1 :][:1] == ["http"]:
+        from benchmarks import booking_http
+
+        rest = [arg for i, arg in enumerate(sys.argv[1:]) if arg != "--mode" and sys.argv[i] != "--mode"]
+        sys.exit(booking_http.main(rest))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50, help="concurrent booking clients (default 50)")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each phase (default 10)")
-    parser.add_argument("--mode", choices=["processes", "threads"], default="processes")
+    parser.add_argument("--mode", choices=["processes", "threads", "http"], default="processes")
     args = parser.parse_args()
 
     with scratch_database(DATABASE) as database_url:

@@ -14,7 +14,10 @@ class CentersConfig(AppConfig):
     verbose_name = _("Service points")
 
     def ready(self) -> None:
-        from . import roles  # noqa: F401 - registers this app's role permissions
+        from . import (
+            handlers,  # noqa: F401 - connects the catalog cache invalidation
+            roles,  # noqa: F401 - registers this app's role permissions
+        )
 
         # The role groups follow the registered permissions after every migrate (and every test flush).
         post_migrate.connect(_staff_groups_sync, sender=self, dispatch_uid="centers_staff_groups_sync")

@@ -2,7 +2,8 @@
 
 `resilient_cache` forwards to Django's default cache; when that raises (Redis down, a timeout), the call is served
 by a bounded in-process LocMemCache instead, the failure is logged (at most once a minute per process) and
-counted (`fallback_count()`, shown by /healthz). Limits counted there are per process — looser than the shared
+counted (`fallback_count()`, shown by /healthz). After a failure the shared cache is skipped for RETRY_AFTER_SECONDS
+(a Redis that hangs costs one timeout, not one per call). Limits counted there are per process — looser than the shared
 ones, never absent — and nothing a citizen does fails because Redis is down.
 """
 
@@ -19,10 +20,11 @@ logger = logging.getLogger(__name__)
 # Bounded: at most this many keys live in the fallback (LocMemCache culls a third when full).
 FALLBACK_MAX_ENTRIES = 10_000
 _LOG_EVERY_SECONDS = 60
+RETRY_AFTER_SECONDS = 5.0
 
 _local = LocMemCache("mac-fallback", {"OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES, "CULL_FREQUENCY": 3}})
 _lock = threading.Lock()
-_state: dict[str, float] = {"failures": 0, "logged_at": 0.0}
+_state: dict[str, float] = {"failures": 0, "logged_at": 0.0, "skip_until": 0.0}
 
 
 def fallback_count() -> int:
@@ -30,10 +32,16 @@ def fallback_count() -> int:
     return int(_state["failures"])
 
 
+def fallback_reset() -> None:
+    """Try the shared cache again on the next call (tests start each with a cache that answers)."""
+    _state["skip_until"] = 0.0
+
+
 def _failed(operation: str, exc: Exception) -> None:
     with _lock:
         _state["failures"] += 1
         now = time.monotonic()
+        _state["skip_until"] = now + RETRY_AFTER_SECONDS
         if now - _state["logged_at"] < _LOG_EVERY_SECONDS:
             return
         _state["logged_at"] = now
@@ -50,6 +58,10 @@ class ResilientCache:
     """The few cache operations the edge needs, falling back to a local cache when the shared one fails."""
 
     def _call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        if time.monotonic() < _state["skip_until"]:
+            with _lock:
+                _state["failures"] += 1
+            return getattr(_local, operation)(*args, **kwargs)
         try:
             return getattr(cache, operation)(*args, **kwargs)
         except ValueError:

@@ -1,15 +1,40 @@
 """The project's Celery task class (set as the app's `task_cls` in mac_portal/celery.py)."""
 
 import functools
+import os
+from typing import Any
 
 from celery.contrib.django.task import DjangoTask
+from django.conf import settings
 from django.db import transaction
+
+# Connections for bounded publishes, one pool per process and broker (a forked process makes its own).
+_pools: dict[tuple[int, str], Any] = {}
+
+
+def _publish_pool(app) -> Any:
+    key = (os.getpid(), str(app.conf.broker_write_url or app.conf.broker_url))
+    if key not in _pools:
+        connection = app.connection_for_write(transport_options=settings.TASK_PUBLISH_TRANSPORT_OPTIONS)
+        _pools[key] = connection.Pool(limit=app.conf.broker_pool_limit)
+    return _pools[key]
 
 
 class Task(DjangoTask):
-    """DjangoTask whose `delay_on_commit` never breaks the request that committed: a broker that is down after
-    the commit is logged by Django (robust on_commit) and the work is picked up later from database rows by the
-    periodic tasks (e.g. notifications_send_due)."""
+    """DjangoTask whose publishes are bounded in time, and whose `delay_on_commit` never breaks the request that
+    committed: a broker that is down after the commit is logged by Django (robust on_commit) and the work is picked up
+    later from database rows by the periodic tasks (e.g. notifications_send_due)."""
 
     def delay_on_commit(self, *args, **kwargs) -> None:
         transaction.on_commit(functools.partial(self.delay, *args, **kwargs), robust=True)
+
+    def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, **options: Any):
+        """Publish on pooled connections whose socket operations time out (settings.TASK_PUBLISH_*), so a Redis
+        that accepts connections and never answers makes the caller (a booking request) fail within seconds instead
+        of hanging. Beat passes its own producer and the worker consumes on its own connection: both keep Celery's
+        defaults (there, a timed-out acknowledgement would leave the worker's only prefetch slot taken)."""
+        if producer is not None or "connection" in options or self.app.conf.task_always_eager:
+            return super().apply_async(args, kwargs, task_id, producer, **options)
+        options.setdefault("retry_policy", settings.TASK_PUBLISH_RETRY_POLICY)
+        with _publish_pool(self.app).acquire(block=True, timeout=10) as connection:
+            return super().apply_async(args, kwargs, task_id, connection=connection, **options)

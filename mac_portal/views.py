@@ -6,19 +6,24 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.gzip import gzip_page
 
 from centers.selectors import center_list
 from centers.views import center_rows
 from common.cache import fallback_count
+from common.pagecache import CSRF_PLACEHOLDER, cached_page
 from procedures.selectors import procedure_most_demanded
+from procedures.services import CATALOG_CACHE
 
 
+def _home_page(request: HttpRequest) -> HttpResponse:
+    context = {"most_demanded": procedure_most_demanded(limit=6), "center_rows": center_rows(center_list())}
+    return render(request, "home.html", context | {"csrf_token": CSRF_PLACEHOLDER})
+
+
+@gzip_page  # a catalog page: see centers.views on caching, compression and BREACH
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "home.html",
-        {"most_demanded": procedure_most_demanded(limit=6), "center_rows": center_rows(center_list())},
-    )
+    return cached_page(request, namespace=CATALOG_CACHE, build=_home_page, per_minute=True)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -2,11 +2,7 @@
 
 from collections.abc import Sequence
 
-from crispy_forms.bootstrap import StrictButton
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Field, Layout, Row
 from django import forms
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .constants import Channel, CitizenIntent
@@ -14,7 +10,8 @@ from .selectors import MAX_QUERY_LENGTH
 
 
 class ProcedureSearchForm(forms.Form):
-    """The catalog's GET search: free text plus entity, service point, channel and intent filters.
+    """The catalog's GET search: free text plus entity, service point, channel and intent filters (rendered by
+    procedures/includes/search_filters.html).
 
     Entities and service points are chosen by slug; the caller passes both lists so one query each
     feeds the menus and the validation.
@@ -64,21 +61,17 @@ class ProcedureSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["entity"].choices = [("", _("All entities")), *entities]
         self.fields["center"].choices = [("", _("All service points")), *centers]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_action = reverse_lazy("procedures:list")
-        self.helper.disable_csrf = True
-        self.helper.attrs = {"role": "search"}
-        self.helper.layout = Layout(
-            Field("q", css_class="form-control-lg"),
-            Row(
-                Column("entity", css_class="col-6 col-lg-3"),
-                Column("center", css_class="col-6 col-lg-3"),
-                Column("channel", css_class="col-6 col-lg-3"),
-                Column("intent", css_class="col-6 col-lg-3"),
-            ),
-            Div(StrictButton(_("Search"), type="submit", css_class="btn btn-primary btn-lg"), css_class="mb-3"),
-        )
+
+    FILTERS = ("entity", "center", "channel", "intent")
+
+    @property
+    def filter_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.FILTERS]
+
+    @property
+    def filtered(self) -> bool:
+        """A filter is set (the filters then show unfolded)."""
+        return self.is_bound and any(self.data.get(name) for name in self.FILTERS)
 
     @property
     def entity_choices(self) -> list[tuple[str, str]]:

@@ -6,11 +6,15 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 
+from common.pagecache import namespace_bump
+
 from .constants import SEARCH_CONFIG
 from .models import Procedure
 
 __all__ = [
+    "CATALOG_CACHE",
     "SEARCH_VECTOR",
+    "catalog_changed",
     "procedure_build_search_document",
     "procedure_refresh_search_documents",
     "text_normalize",
@@ -22,6 +26,18 @@ SEARCH_VECTOR = (
     + SearchVector("keywords", weight="B", config=SEARCH_CONFIG)
     + SearchVector("search_document", weight="D", config=SEARCH_CONFIG)
 )
+
+
+# The cache namespace of the rendered catalog pages (centers.views): any change to the catalog bumps its version.
+CATALOG_CACHE = "catalog"
+
+
+def catalog_changed() -> None:
+    """Leave every cached catalog page behind, once the current transaction commits (a page rendered meanwhile
+    from the old rows is then cached under the old version, never the new one). Called by the catalog models'
+    save/delete signals (procedures.handlers, centers.handlers: admin and service edits) and by writes that
+    bypass signals (bulk updates, the demo loader)."""
+    transaction.on_commit(lambda: namespace_bump(CATALOG_CACHE))
 
 
 def text_normalize(text: str) -> str:
@@ -63,4 +79,5 @@ def procedure_refresh_search_documents(*, procedures: Iterable[Procedure] | None
     if connection.vendor == "postgresql":
         # Name and keywords feed the vector too, so refresh every given row whose vector may be stale.
         Procedure.objects.filter(pk__in=seen).update(search_vector=SEARCH_VECTOR)
+    catalog_changed()
     return len(changed)

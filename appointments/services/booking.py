@@ -46,6 +46,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 ACTIVE_CONSTRAINT = "appointment_one_active_per_document_procedure"
+CODE_ATTEMPTS = 5
 
 
 def code_generate() -> str:
@@ -73,39 +74,45 @@ def _window_check(*, slot: Slot, now: dt.datetime) -> None:
         )
 
 
-def _bookable_slot(*, slot_id: int, procedure_id: int, now: dt.datetime) -> tuple[Slot, Procedure]:
-    """The slot (with schedule and center) if it can be booked now for the procedure; a BookingError otherwise."""
-    slot = Slot.objects.select_related("schedule", "center").filter(pk=slot_id).first()
+def _bookable_slot(*, slot_id: int, procedure_id: int, now: dt.datetime) -> Slot:
+    """The slot (with schedule and center) if it can be booked now for the procedure; a BookingError otherwise.
+
+    One query: the slot, and whether the procedure is served by its schedule and bookable at its center."""
+    serves = Procedure.objects.filter(
+        Exists(offerings_bookable(procedure=OuterRef("pk"), center=OuterRef(OuterRef("center_id")))),
+        pk=procedure_id,
+        schedules=OuterRef("schedule_id"),
+    )
+    slot = (
+        Slot.objects.select_related("schedule", "center")
+        .filter(pk=slot_id)
+        .annotate(serves_procedure=Exists(serves))
+        .order_by()
+        .first()
+    )
     if slot is None:
         raise InvalidBooking(_("That time does not exist. Please choose another one."))
     if slot.is_withdrawn or not slot.schedule.is_active or not slot.center.is_active:
         raise SlotFull()
-    procedure = Procedure.objects.filter(
-        Exists(offerings_bookable(procedure=OuterRef("pk"), center=slot.center_id)),
-        pk=procedure_id,
-        schedules=slot.schedule_id,
-    ).first()
-    if procedure is None:
+    if not slot.serves_procedure:  # an annotation
         raise InvalidBooking(_("This procedure cannot be booked at that center and time."))
     _window_check(slot=slot, now=now)
-    return slot, procedure
+    return slot
+
+
+# One statement creates the document's quota row if needed and locks it until the transaction ends: an upsert
+# always ends with the row present and locked (also when the retention purge deleted it a moment before).
+_QUOTA_UPSERT = (
+    "INSERT INTO appointments_documentquota (document_type, document_number) VALUES (%s, %s) "
+    "ON CONFLICT (document_type, document_number) DO UPDATE SET document_type = EXCLUDED.document_type "
+    "RETURNING id, document_type, document_number, last_cancelled_at"
+)
 
 
 def document_lock(*, document_type: str, document_number: str) -> DocumentQuota:
-    """Create the document's quota row if needed and lock it for the rest of the transaction."""
-    for _attempt in range(3):
-        DocumentQuota.objects.bulk_create(
-            [DocumentQuota(document_type=document_type, document_number=document_number)], ignore_conflicts=True
-        )
-        quota = (
-            DocumentQuota.objects.select_for_update()
-            .filter(document_type=document_type, document_number=document_number)
-            .first()
-        )
-        # None: the retention purge deleted an idle row between the insert and the lock; create it again.
-        if quota is not None:
-            return quota
-    raise RuntimeError("the document quota row keeps disappearing")
+    """Create the document's quota row if needed and lock it for the rest of the transaction (one round trip)."""
+    (quota,) = DocumentQuota.objects.raw(_QUOTA_UPSERT, [document_type, document_number])
+    return quota
 
 
 def _constraint_name(exc: IntegrityError) -> str:
@@ -136,26 +143,46 @@ def appointment_book(
         raise InvalidBooking(_("Unknown booking channel."))
     data = citizen_clean(citizen=citizen)
     now = timezone.now()
-    slot, procedure = _bookable_slot(slot_id=slot_id, procedure_id=procedure_id, now=now)
-
-    with transaction.atomic():
-        quota = document_lock(document_type=data.document_type, document_number=data.document_number)
-        _cooldown_check(quota=quota, now=now)
-        active = list(
-            Appointment.objects.filter(
-                document_type=data.document_type, document_number=data.document_number, status=AppointmentStatus.BOOKED
-            ).values_list("procedure_id", flat=True)
-        )
-        if procedure.pk in active:
-            raise Duplicate()
-        if len(active) >= setting_int("APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT", 3):
-            raise LimitReached()
-        slot_claim(slot_id=slot.pk)
-        appointment = _appointment_insert(
-            slot=slot, procedure=procedure, data=data, channel=channel, consent_version=consent_version, now=now
-        )
-        notifications_plan(appointment=appointment, kind="confirmation", now=now)
-    return appointment
+    slot = _bookable_slot(slot_id=slot_id, procedure_id=procedure_id, now=now)
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                quota = document_lock(document_type=data.document_type, document_number=data.document_number)
+                _cooldown_check(quota=quota, now=now)
+                active = list(
+                    Appointment.objects.filter(
+                        document_type=data.document_type,
+                        document_number=data.document_number,
+                        status=AppointmentStatus.BOOKED,
+                    )
+                    .order_by()
+                    .values_list("procedure_id", flat=True)
+                )
+                if procedure_id in active:
+                    raise Duplicate()
+                if len(active) >= setting_int("APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT", 3):
+                    raise LimitReached()
+                slot_claim(slot_id=slot.pk)
+                appointment = _appointment_insert(
+                    slot=slot,
+                    procedure_id=procedure_id,
+                    data=data,
+                    channel=channel,
+                    consent_version=consent_version,
+                    now=now,
+                )
+                notifications_plan(appointment=appointment, kind="confirmation", now=now)
+            return appointment
+        except IntegrityError as exc:
+            # No savepoint around the insert (one round trip less per booking): a clash aborts the whole
+            # transaction, which is then tried again from the start with a new code.
+            name = _constraint_name(exc)
+            if ACTIVE_CONSTRAINT in name:
+                raise Duplicate() from exc
+            if "code" not in name:
+                raise
+            logger.warning("Booking code collision, drawing another one")
+    raise RuntimeError("could not draw a free booking code")  # 5 collisions of 50-bit codes: a broken RNG
 
 
 def _cooldown_check(*, quota: DocumentQuota, now: dt.datetime) -> None:
@@ -175,40 +202,29 @@ def _cooldown_check(*, quota: DocumentQuota, now: dt.datetime) -> None:
 
 
 def _appointment_insert(
-    *, slot: Slot, procedure: Procedure, data: CleanCitizen, channel: str, consent_version: str, now: dt.datetime
+    *, slot: Slot, procedure_id: int, data: CleanCitizen, channel: str, consent_version: str, now: dt.datetime
 ) -> Appointment:
-    for _attempt in range(5):
-        appointment = Appointment(
-            code=code_generate(),
-            procedure=procedure,
-            center_id=slot.center_id,
-            slot=slot,
-            channel=channel,
-            document_type=data.document_type,
-            document_number=data.document_number,
-            full_name=data.full_name,
-            email=data.email,
-            phone=data.phone,
-            preferred_language_id=data.preferred_language_id,
-            priority_need=data.priority_need,
-            segmentation_consent=data.segmentation_consent,
-            age_band=data.age_band,
-            gender=data.gender,
-            consent_version=consent_version,
-            consent_at=now,
-        )
-        try:
-            with transaction.atomic():  # a savepoint: a code collision must not abort the booking
-                appointment.save(force_insert=True)
-            return appointment
-        except IntegrityError as exc:
-            name = _constraint_name(exc)
-            if ACTIVE_CONSTRAINT in name:
-                raise Duplicate() from exc
-            if "code" not in name:
-                raise
-            logger.warning("Booking code collision, drawing another one")
-    raise RuntimeError("could not draw a free booking code")  # 5 collisions of 50-bit codes: a broken RNG
+    appointment = Appointment(
+        code=code_generate(),
+        procedure_id=procedure_id,
+        center_id=slot.center_id,
+        slot=slot,
+        channel=channel,
+        document_type=data.document_type,
+        document_number=data.document_number,
+        full_name=data.full_name,
+        email=data.email,
+        phone=data.phone,
+        preferred_language_id=data.preferred_language_id,
+        priority_need=data.priority_need,
+        segmentation_consent=data.segmentation_consent,
+        age_band=data.age_band,
+        gender=data.gender,
+        consent_version=consent_version,
+        consent_at=now,
+    )
+    appointment.save(force_insert=True)
+    return appointment
 
 
 def _appointment_lock(*, appointment: Appointment) -> Appointment:
@@ -257,7 +273,7 @@ def appointment_reschedule(*, appointment: Appointment, slot_id: int) -> Appoint
     pending reminders of the old time are dropped and a change message plus new reminders are planned.
     """
     now = timezone.now()
-    new_slot, _procedure = _bookable_slot(slot_id=slot_id, procedure_id=appointment.procedure_id, now=now)
+    new_slot = _bookable_slot(slot_id=slot_id, procedure_id=appointment.procedure_id, now=now)
     with transaction.atomic():
         appointment = _appointment_lock(appointment=appointment)
         _changeable_check(appointment=appointment, now=now)

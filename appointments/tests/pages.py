@@ -172,6 +172,16 @@ def details_page(client, procedure, center, slot):
     )
 
 
+def followed(client, response):
+    """The page a browser shows after a 303 (Post/Redirect/Get), or the response itself."""
+    while response.status_code in (302, 303):
+        response = client.get(response["Location"])
+    return response
+
+
 def review_page(client, procedure, center, slot, **citizen):
+    """The review: the data step's POST answers 303 to it (Post/Redirect/Get)."""
     page = details_page(client, procedure, center, slot)
-    return form_to(page, DETAILS_URL).submit(client, **{**CITIZEN_INPUT, **citizen})
+    posted = form_to(page, DETAILS_URL).submit(client, **{**CITIZEN_INPUT, **citizen})
+    assert posted.status_code == 303, posted.status_code
+    return followed(client, posted)

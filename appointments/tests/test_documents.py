@@ -9,7 +9,7 @@ from django.db import connection
 from django.template import Context, Template
 from django.utils import timezone
 
-from appointments.documents import appointment_ics, appointment_qr_png, appointment_qr_svg
+from appointments.documents import appointment_ics, appointment_qr_png, appointment_qr_svg, qr_content
 from appointments.emails import appointment_email_build, appointment_sms_text
 from appointments.formatting import fee_display
 from appointments.tests.factories import appointment_create
@@ -88,6 +88,25 @@ def test_the_ics_event_is_at_0830_lima_at_the_center(appointment, settings):
     assert str(event["SUMMARY"]) == "Cita: Duplicado de DNI"
     assert "Pago de la tasa" in str(event["DESCRIPTION"])
     assert int(event["SEQUENCE"]) == 0
+
+
+def test_the_qr_code_opens_the_appointment_page_and_keeps_the_code_readable(appointment, settings):
+    settings.PORTAL_BASE_URL = "https://mac.example.gob.pe"
+    assert qr_content(appointment) == f"https://mac.example.gob.pe/citas/gestionar/?codigo={appointment.code}"
+    assert qr_content(appointment).endswith(appointment.code)  # the greeter's scanner reads it after codigo=
+
+
+def test_the_calendar_file_says_fee_and_optional_requirements_as_the_site_does(appointment):
+    from procedures.models import Requirement
+
+    Requirement.objects.create(
+        procedure=appointment.procedure, text="Carné de extranjería", is_optional=True, position=9
+    )
+    description = str(
+        icalendar.Calendar.from_ical(appointment_ics(appointment=appointment)).walk("VEVENT")[0]["DESCRIPTION"]
+    )
+    assert "Tasa: S/ " in description and "Costo" not in description
+    assert "- Carné de extranjería (solo en algunos casos)" in description
 
 
 def test_qr_code_of_the_booking_code(appointment):

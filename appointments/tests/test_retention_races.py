@@ -22,38 +22,49 @@ from appointments.tests.utils import NOW, SLOT_START
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_migrated_rows")
-def test_a_booking_whose_idle_quota_is_purged_under_it_still_books(frozen, procedure, monkeypatch, broker_lost):
-    """The purge deletes an idle quota row between the booking's insert (a no-op: the row exists) and its lock;
-    the booking creates the row again instead of failing."""
+def test_a_booking_whose_idle_quota_is_purged_under_it_still_books(frozen, procedure, broker_lost):
+    """The purge deletes an idle quota row while a booking of that document waits for its lock: the booking's
+    upsert (insert or lock, one statement) then creates the row again instead of failing."""
     schedule = ScheduleFactory(procedures=[procedure], capacity=5)
     slot = slot_create(schedule=schedule, starts_at=SLOT_START)
     document = citizen(1).document_number
-    DocumentQuota.objects.create(
+    quota = DocumentQuota.objects.create(
         document_type=DocumentType.DNI, document_number=document, last_cancelled_at=NOW - dt.timedelta(days=3)
     )
-    real_bulk_create = DocumentQuota.objects.bulk_create
-    purged: list[PurgeResult] = []
+    deleted = threading.Event()
+    waited: list[bool] = []
 
-    def purge_in_another_connection() -> None:
+    def purge_holding_the_row() -> None:
         try:
-            purged.append(appointments_purge_personal_data())
+            with transaction.atomic():
+                DocumentQuota.objects.filter(pk=quota.pk).delete()
+                deleted.set()
+                waited.append(_another_backend_waits_for_a_lock())
         finally:
             connection.close()
 
-    def bulk_create_then_purge(*args, **kwargs):
-        rows = real_bulk_create(*args, **kwargs)
-        if not purged:
-            thread = threading.Thread(target=purge_in_another_connection)
-            thread.start()
-            thread.join(timeout=30)
-        return rows
-
-    monkeypatch.setattr(DocumentQuota.objects, "bulk_create", bulk_create_then_purge)
+    thread = threading.Thread(target=purge_holding_the_row)
+    thread.start()
+    deleted.wait(timeout=30)
     appointment = appointment_create(slot=slot, n=1)
+    thread.join(timeout=30)
 
-    assert purged == [PurgeResult(quotas_deleted=1)]
+    assert waited == [True]  # the booking did meet the deleted, locked row
     assert appointment.status == AppointmentStatus.BOOKED
     assert DocumentQuota.objects.filter(document_number=document).count() == 1
+
+
+def _another_backend_waits_for_a_lock(seconds: float = 20) -> bool:
+    """Poll pg_stat_activity (from the connection holding the lock) until another backend waits for a lock."""
+    with connection.cursor() as cursor:
+        for _attempt in range(int(seconds * 20)):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            cursor.execute("SELECT pg_sleep(0.05)")
+    return False
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,9 +1,13 @@
 """Celery tasks: thin, take IDs, safe to run twice; the beat schedule names them."""
 
 import datetime as dt
+import socket
+import threading
+import time
 
 import pytest
 from django.conf import settings
+from kombu.exceptions import OperationalError
 
 from appointments import tasks
 from appointments.constants import AppointmentStatus
@@ -42,3 +46,38 @@ def test_tasks_are_idempotent_and_tolerate_missing_rows(frozen, procedure):
     assert tasks.appointments_mark_no_shows.delay().get() == 0
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.NO_SHOW
+
+
+@pytest.fixture
+def silent_broker():
+    """The broker at an address that accepts connections and never answers: a frozen or half-dead Redis."""
+    app = tasks.notification_send.app
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        saved = {name: app.conf[name] for name in ("broker_url", "task_always_eager")}
+        app.conf.update(broker_url=f"redis://127.0.0.1:{server.getsockname()[1]}/0", task_always_eager=False)
+        try:
+            yield
+        finally:
+            app.conf.update(saved)
+
+
+def test_a_publish_to_a_broker_that_never_answers_fails_within_seconds(silent_broker):
+    """A booking request publishes its after-commit tasks itself: it must not hang (settings.TASK_PUBLISH_*)."""
+    outcome: list[BaseException | None] = []
+
+    def publish() -> None:
+        try:
+            tasks.notification_send.delay(1)
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            outcome.append(exc)
+
+    started = time.monotonic()
+    thread = threading.Thread(target=publish, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the publish was still waiting for the broker after 30 s"
+    assert isinstance(outcome[0], OperationalError)
+    assert time.monotonic() - started < 15  # 2 s socket timeouts, one retry

@@ -2,7 +2,7 @@
 (/citas/gestionar/). Plain HTML forms, no JavaScript needed. By subject: `wizard` (the steps' state), `booking`,
 `access` (who may see an appointment), `manage`, `downloads`."""
 
-from .booking import booking_book, booking_confirmation, booking_details, booking_new
+from .booking import booking_book, booking_confirmation, booking_details, booking_new, booking_review
 from .downloads import appointment_ics_download, appointment_qr_download
 from .manage import manage_cancel, manage_detail, manage_link, manage_lookup, manage_reschedule
 
@@ -13,6 +13,7 @@ __all__ = [
     "booking_confirmation",
     "booking_details",
     "booking_new",
+    "booking_review",
     "manage_cancel",
     "manage_detail",
     "manage_link",

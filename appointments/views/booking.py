@@ -1,17 +1,18 @@
-"""The booking pages: steps 1–4 (GET), the citizen's data and review (step 5–6), the final POST, the
-confirmation.
+"""The booking pages: steps 1–4 (GET), the citizen's data (step 5, POST then 303), the review (step 6, a GET of
+a stored draft), the final POST, the confirmation.
 
-The booking POST carries a random form id (`nonce`): once it has booked, the same POST again (a double tap, a
-resent form) goes to the same confirmation instead of booking twice; a second tab that slipped past that gets the
-service's Duplicate message.
+Post/Redirect/Get all the way: the data step's POST stores a draft and redirects to its review, the final POST
+redirects to the confirmation, so Back and reload never resend a form. The draft's token is the booking's
+idempotency key: a double tap, a resent form or three identical POSTs at once book once and all land on the same
+confirmation (drafts.py); a second draft of the same booking (another tab) gets the service's Duplicate message.
 """
 
-import hashlib
 import math
-import secrets
+from urllib.parse import urlencode
 
 import phonenumbers
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.cache import resilient_cache
 from common.challenge import challenge_on_rush
 from common.errors import DomainError, RateLimited
 from common.http import with_error_headers
@@ -30,12 +30,21 @@ from ..constants import CONSENT_VERSION, AgeBand, DocumentType, Gender, Priority
 from ..errors import BookingError, InvalidBooking, SlotFull, WindowClosed
 from ..forms import CitizenForm, LookupForm, ProcedureSearchForm
 from ..models import Appointment
+from ..services import Citizen
 from ..validators import code_display, code_normalize
 from .access import access_grant, appointment_access_required, appointment_context
+from .drafts import (
+    Draft,
+    draft_booked,
+    draft_in_flight,
+    draft_latest,
+    draft_load,
+    draft_lock,
+    draft_mark_booked,
+    draft_save,
+    draft_unlock,
+)
 from .wizard import BookingPath, booking_links, path_resolve, step_context, steps_of, wizard_render
-
-NONCE_CACHE_PREFIX = "appointments:booking-form:"
-NONCE_SECONDS = 60 * 60
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -85,52 +94,98 @@ def _details_render(request: HttpRequest, path: BookingPath, form: CitizenForm, 
     return render(request, "appointments/booking/details.html", context, status=status)
 
 
+def _form_from_fields(fields: list[tuple[str, str]], languages) -> CitizenForm:
+    data = QueryDict(mutable=True)
+    for name, value in fields:
+        data.appendlist(name, value)
+    return CitizenForm(data, languages=languages)
+
+
+def _review_url(draft: Draft) -> str:
+    return reverse("appointments:review", kwargs={"token": draft.token})
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def booking_details(request: HttpRequest) -> HttpResponse:
-    """Step 5 (the citizen's data; GET shows it, POST checks it) and step 6 (review, the answer to a valid POST).
+    """Step 5, the citizen's data: GET shows the form (filled in with this browser's latest draft, so Back and
+    "Correct my data" keep what was typed), POST checks it, stores a draft and answers 303 to the review (PRG).
 
-    The review's "Correct my data" button posts the data back here with `edit` to show the form filled in.
+    A POST with `borrador` and no data (the time chosen again after the review) reuses that draft's data.
     """
-    data = request.POST if request.method == "POST" else request.GET
+    posted = request.method == "POST"
+    data = request.POST if posted else request.GET
     path = path_resolve(data, want_slot=True)
     languages = selectors.language_choices()
-    form = CitizenForm(request.POST if request.method == "POST" else None, languages=languages)
+    carried = draft_load(request, request.POST.get("borrador", "")) if posted else None
+    if carried is not None and "document_number" not in request.POST:
+        form = _form_from_fields(carried.fields, languages)
+    elif posted:
+        form = CitizenForm(request.POST, languages=languages)
+    else:
+        draft = draft_load(request, request.GET.get("borrador", "")) or draft_latest(request)
+        form = CitizenForm(initial=dict(draft.fields) if draft else None, languages=languages)
     if path.step != "details":
-        carry = form.hidden_fields_data() if form.is_bound and form.is_valid() else None
+        carry = [("borrador", carried.token)] if carried else None
         return wizard_render(request, path, carry=carry)
     if not form.is_bound:
         return _details_render(request, path, form)
     if not form.is_valid():
         return _details_render(request, path, form, status=400)
-    if request.POST.get("edit"):
-        return _details_render(request, path, form)
+    draft = draft_save(
+        request,
+        path=[*booking_links(path).hidden, *path.params.items()],
+        fields=form.hidden_fields_data(),
+        procedure_id=path.procedure.pk,
+        slot_id=path.slot.slot_id,
+    )
+    return HttpResponseRedirect(_review_url(draft), status=303)
+
+
+def _draft_path(draft: Draft, **kwargs) -> BookingPath:
+    data = QueryDict(mutable=True)
+    for name, value in draft.path:
+        data.appendlist(name, value)
+    return path_resolve(data, **kwargs)
+
+
+def _draft_gone(request: HttpRequest) -> HttpResponse:
+    messages.info(request, _("Your booking was not finished in time, so we did not keep your data. Start again."))
+    return redirect("appointments:new")
+
+
+def _to_confirmation(request: HttpRequest, booked: tuple[int, str]) -> HttpResponse:
+    appointment_id, code = booked
+    access_grant(request, appointment_id=appointment_id, code=code)
+    return HttpResponseRedirect(reverse("appointments:confirmation", kwargs={"code": code}), status=303)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def booking_review(request: HttpRequest, token: str) -> HttpResponse:
+    """Step 6, the review of a draft (a GET: reload and Back are harmless). Once the draft has booked, its
+    confirmation; while another request of this browser is booking it, a page that refreshes until it knows."""
+    draft = draft_load(request, token)
+    if draft is None:
+        return _draft_gone(request)
+    if (booked := draft_booked(token)) is not None:
+        return _to_confirmation(request, booked)
+    if draft_in_flight(token):
+        return render(request, "appointments/booking/pending.html", {"review_url": _review_url(draft)}, status=202)
+    path = _draft_path(draft, want_slot=True)
+    if path.step != "details":
+        return wizard_render(request, path, carry=[("borrador", draft.token)])
+    form = _form_from_fields(draft.fields, selectors.language_choices())
+    if not form.is_valid():
+        return _details_render(request, path, form, status=400)
     links = booking_links(path)
     context = step_context(path, links) | {
         "steps": steps_of("review"),
-        "form": form,
-        "carry": form.hidden_fields_data(),
         "rows": _review_rows(form),
-        "nonce": secrets.token_urlsafe(16),
+        "draft": draft,
+        "edit_url": f"{reverse('appointments:details')}?{urlencode([*draft.path, ('borrador', draft.token)])}",
     }
     return render(request, "appointments/booking/review.html", context)
-
-
-def _nonce_key(nonce: str) -> str | None:
-    nonce = (nonce or "").strip()
-    if not 16 <= len(nonce) <= 64:
-        return None
-    return NONCE_CACHE_PREFIX + hashlib.sha256(nonce.encode()).hexdigest()
-
-
-def _already_booked(request: HttpRequest, key: str | None) -> HttpResponse | None:
-    """The confirmation of the booking this same form made before (a double tap or a resent POST), if any."""
-    booked = resilient_cache.get(key) if key else None
-    if not booked:
-        return None
-    appointment_id, code = booked
-    access_grant(request, appointment_id=appointment_id, code=code)
-    return redirect("appointments:confirmation", code=code)
 
 
 def _problem_render(request: HttpRequest, exc: DomainError, *, path: BookingPath) -> HttpResponse:
@@ -150,7 +205,8 @@ def _problem_render(request: HttpRequest, exc: DomainError, *, path: BookingPath
 
 
 def _book_rate_limited(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return _problem_render(request, error, path=path_resolve(request.POST))
+    draft = draft_load(request, request.POST.get("borrador", ""))
+    return _problem_render(request, error, path=_draft_path(draft) if draft else BookingPath())
 
 
 @never_cache
@@ -158,45 +214,57 @@ def _book_rate_limited(request: HttpRequest, error: DomainError) -> HttpResponse
 @rate_limit("book", on_limit=_book_rate_limited)
 @challenge_on_rush
 def booking_book(request: HttpRequest) -> HttpResponse:
-    """The final POST of the review: books through the service, then redirects to the confirmation (303)."""
-    languages = selectors.language_choices()
-    form = CitizenForm(request.POST, languages=languages)
-    path = path_resolve(request.POST, want_slot=True, allow_full=True)
-    valid = form.is_valid()
-    if path.step != "details":
-        return wizard_render(request, path, carry=form.hidden_fields_data() if valid else None)
-    if not valid:
-        return _details_render(request, path, form, status=400)
-    key = _nonce_key(request.POST.get("nonce", ""))
-    if (done := _already_booked(request, key)) is not None:
-        return done
-    try:  # how many places of one center-day one network may take (anti-hoarding)
-        client_network_limit_hit(request, "book_center_day", path.center.pk, path.day.isoformat())
+    """The review's final POST: books the draft through the service and answers 303 to the confirmation.
+
+    The happy path reads nothing but the draft (the service checks the slot, the procedure and the data again).
+    The same draft posted again, or at the same time, never books twice: see drafts.py.
+    """
+    token = request.POST.get("borrador", "")
+    draft = draft_load(request, token)
+    if draft is None:
+        return _draft_gone(request)
+    if (booked := draft_booked(token)) is not None:
+        return _to_confirmation(request, booked)
+    if not draft_lock(token):
+        return HttpResponseRedirect(_review_url(draft), status=303)
+    # Anti-hoarding: how many places of one center-day one network may take (the draft names them: no query).
+    chosen = dict(draft.path)
+    try:
+        client_network_limit_hit(request, "book_center_day", chosen.get("center", ""), chosen.get("day", ""))
     except RateLimited as exc:
-        return _problem_render(request, exc, path=path)
+        draft_unlock(token)
+        return _problem_render(request, exc, path=_draft_path(draft, want_slot=True, allow_full=True))
     try:
         appointment = services.appointment_book(
-            slot_id=path.slot.slot_id,
-            procedure_id=path.procedure.pk,
-            citizen=form.citizen(),
+            slot_id=draft.slot_id,
+            procedure_id=draft.procedure_id,
+            citizen=Citizen.from_data(dict(_citizen_values(draft.fields))),
             consent_version=CONSENT_VERSION,
         )
-    except (SlotFull, WindowClosed) as exc:
-        return _slot_again(request, path, exc, carry=form.hidden_fields_data())
-    except InvalidBooking as exc:
-        if exc.field_errors:
-            form.add_service_errors(exc.field_errors)
-            return _details_render(request, path, form, status=400)
-        return _slot_again(request, path, exc, carry=form.hidden_fields_data())
     except BookingError as exc:
-        # Duplicate from a second tab of the same form: that booking's confirmation, if it is ours.
-        if (done := _already_booked(request, key)) is not None:
-            return done
-        return _problem_render(request, exc, path=path)
-    if key:
-        resilient_cache.set(key, (appointment.pk, appointment.code), NONCE_SECONDS)
-    access_grant(request, appointment_id=appointment.pk, code=appointment.code)
-    return HttpResponseRedirect(reverse("appointments:confirmation", kwargs={"code": appointment.code}), status=303)
+        draft_unlock(token)
+        return _book_failed(request, draft, exc)
+    draft_mark_booked(token, appointment_id=appointment.pk, code=appointment.code)
+    return _to_confirmation(request, (appointment.pk, appointment.code))
+
+
+def _citizen_values(fields: list[tuple[str, str]]) -> list[tuple[str, str | bool]]:
+    """The draft's fields as Citizen values (a ticked box travels as "on")."""
+    return [(name, True if value == "on" else value) for name, value in fields]
+
+
+def _book_failed(request: HttpRequest, draft: Draft, exc: BookingError) -> HttpResponse:
+    path = _draft_path(draft, want_slot=True, allow_full=True)
+    if path.step != "details":
+        return wizard_render(request, path, carry=[("borrador", draft.token)])
+    if isinstance(exc, SlotFull | WindowClosed) or (isinstance(exc, InvalidBooking) and not exc.field_errors):
+        return _slot_again(request, path, exc, carry=[("borrador", draft.token)])
+    if isinstance(exc, InvalidBooking):
+        form = _form_from_fields(draft.fields, selectors.language_choices())
+        form.is_valid()
+        form.add_service_errors(exc.field_errors)
+        return _details_render(request, path, form, status=400)
+    return _problem_render(request, exc, path=path)
 
 
 def _slot_again(request: HttpRequest, path: BookingPath, exc: BookingError, *, carry) -> HttpResponse:

@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from centers import selectors as center_selectors
+from centers.constants import Channel
+from centers.views import OfferingRow, entity_label, offering_rows
 from procedures.models import Procedure
 
 from .. import formatting, selectors
@@ -28,6 +31,8 @@ from ..selectors import CenterOption, SlotOption
 # The longest booking window a schedule may have (Schedule's check constraint): days beyond it are junk input.
 MAX_DAYS_AHEAD = 180
 SEARCH_RESULTS = 20
+FIRST_FREE_DAYS = 6
+FIRST_FREE_SPAN_DAYS = 31
 
 STEPS = [
     ("procedure", gettext_lazy("Procedure")),
@@ -147,21 +152,26 @@ def path_resolve(
             )
     path.procedure = procedure
     path.step = "center"
-    path.centers = selectors.centers_for_procedure(procedure_id=procedure.pk)
     raw_center = data.get("center", "").strip()
+    raw_day = data.get("day", "").strip()
+    if raw_center and raw_day and cleaned.get("center"):
+        # A day is chosen: the center's next free day (an aggregate over every slot) is not needed, only the center.
+        path.option = selectors.center_for_procedure(procedure_id=procedure.pk, slug=cleaned["center"])
+    if path.option is None:
+        path.centers = selectors.centers_for_procedure(procedure_id=procedure.pk)
     if not raw_center:
         return path
-    path.option = next((o for o in path.centers if o.center.slug == cleaned.get("center")), None)
+    path.option = path.option or next((o for o in path.centers if o.center.slug == cleaned.get("center")), None)
     if path.option is None:
+        path.centers = path.centers or selectors.centers_for_procedure(procedure_id=procedure.pk)
         return path.fail("center", _("That center does not offer appointments for this procedure. Choose one below."))
 
     path.step = "day"
     today = timezone.localdate()
     last = today + dt.timedelta(days=MAX_DAYS_AHEAD)
-    default_month = (path.option.next_free_date or today).replace(day=1)
-    path.month = default_month
-    raw_day = data.get("day", "").strip()
     if not raw_day:
+        default_month = (path.option.next_free_date or today).replace(day=1)
+        path.month = default_month
         raw_month = data.get("month", "").strip()
         month = cleaned.get("month")
         if raw_month and (month is None or not today.replace(day=1) <= month <= last.replace(day=1)):
@@ -173,6 +183,11 @@ def path_resolve(
         path.month = month or default_month
         return path
     day = cleaned.get("day")
+    if day is None or not today <= day <= last:
+        # Back to the calendar, which needs the center's next free day after all.
+        path.centers = path.centers or selectors.centers_for_procedure(procedure_id=procedure.pk)
+        path.option = next((o for o in path.centers if o.center.pk == path.center.pk), path.option)
+        path.month = (path.option.next_free_date or today).replace(day=1)
     if day is None:
         return path.fail("day", _("“%(value)s” is not a date. Choose a day in the calendar.") % {"value": raw_day[:20]})
     if not today <= day <= last:
@@ -230,6 +245,7 @@ class MonthCalendar:
     next_label: str
     free_days: int
     next_free_url: str
+    first_free: list[CalendarCell]
 
 
 def calendar_build(*, path: BookingPath, links: Links) -> MonthCalendar:
@@ -262,6 +278,21 @@ def calendar_build(*, path: BookingPath, links: Links) -> MonthCalendar:
     has_previous = previous >= today.replace(day=1)
     has_next = until is not None and following <= until.replace(day=1)
     next_free = path.option.next_free_date
+    first_free: list[CalendarCell] = []
+    if next_free:
+        # The soonest free days as one-tap links above the calendar: a phone sees them without scrolling, even
+        # when the first free day is the last of its month.
+        upcoming = selectors.availability_by_day(
+            procedure_id=procedure.pk,
+            center_id=center.pk,
+            date_from=max(next_free, today),
+            date_to=max(next_free, today) + dt.timedelta(days=FIRST_FREE_SPAN_DAYS),
+        )
+        first_free = [
+            CalendarCell(day=day, free=free, url=links.url(center=center.slug, day=day.isoformat()))
+            for day, free in sorted(upcoming.items())
+            if free
+        ][:FIRST_FREE_DAYS]
     return MonthCalendar(
         label=month_label(month),
         weeks=weeks,
@@ -276,6 +307,7 @@ def calendar_build(*, path: BookingPath, links: Links) -> MonthCalendar:
             if next_free and next_free.replace(day=1) != month
             else ""
         ),
+        first_free=first_free,
     )
 
 
@@ -327,7 +359,7 @@ def wizard_render(request: HttpRequest, path: BookingPath, *, carry: list[tuple[
         path, links, slot_action=reverse("appointments:details"), slot_method="post" if carry else "get"
     ) | {"steps": steps_of(path.step), "carry": carry}
     if path.step == "procedure":
-        context |= _procedurestep_context(request)
+        context |= _procedurestep_context(request, path)
     return render(request, "appointments/booking/wizard.html", context, status=path.status)
 
 
@@ -339,16 +371,40 @@ def steps_of(current: str) -> list[dict]:
     ]
 
 
-def _procedurestep_context(request: HttpRequest) -> dict:
+@dataclass(frozen=True)
+class WalkIn:
+    """A procedure served without appointment, with where (in-person places) and when (their hours, open now)."""
+
+    procedure: Procedure
+    places: list[OfferingRow]
+
+
+def walk_in_places(procedure: Procedure) -> WalkIn:
+    offerings = [
+        offering
+        for offering in center_selectors.offering_list_for_procedure(procedure_id=procedure.pk)
+        if offering.center.channel == Channel.IN_PERSON
+    ]
+    return WalkIn(procedure=procedure, places=offering_rows(offerings))
+
+
+def _procedurestep_context(request: HttpRequest, path: BookingPath) -> dict:
     search = ProcedureSearchForm(request.GET or None)
     results = None
+    walk_ins: list[WalkIn] = []
+    if path.procedure is not None and not path.procedure.is_bookable:
+        walk_ins = [walk_in_places(path.procedure)]
     if search.is_bound and search.is_valid() and search.cleaned_data["q"]:
         results = list(selectors.bookable_procedure_list(query=search.cleaned_data["q"])[: SEARCH_RESULTS + 1])
+        walk_ins += [
+            walk_in_places(procedure) for procedure in selectors.walk_in_procedure_list(query=search.cleaned_data["q"])
+        ]
     groups: dict[str, list[Procedure]] = {}
     for procedure in selectors.bookable_procedure_list():
-        groups.setdefault(procedure.entity.short_name, []).append(procedure)
+        groups.setdefault(entity_label(procedure.entity), []).append(procedure)
     return {
         "search": search,
+        "walk_ins": walk_ins,
         "results": results[:SEARCH_RESULTS] if results is not None else None,
         "more_results": results is not None and len(results) > SEARCH_RESULTS,
         "procedure_groups": sorted(groups.items()),

@@ -1,6 +1,7 @@
 """Template helpers for service points: the phone line number and relative opening days."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import template
 from django.db import DatabaseError
@@ -56,3 +57,14 @@ def opening_day(value: dt.datetime) -> str:
     text = date_format(timezone.localtime(value), pgettext("date format of the next opening", "l, F j"))
     # Spanish writes weekday names in lower case; Django's Spanish names are capitalised.
     return text[:1].lower() + text[1:] if (get_language() or "").startswith("es") else text
+
+
+@register.filter
+def map_url(center) -> str:
+    """A plain link to the center on OpenStreetMap (no embedded third-party map): its coordinates when known,
+    else a search of its address; "" when there is neither."""
+    if center.latitude is not None and center.longitude is not None:
+        lat, lon = f"{center.latitude:.6f}", f"{center.longitude:.6f}"
+        return f"https://www.openstreetmap.org/?{urlencode({'mlat': lat, 'mlon': lon})}#map=18/{lat}/{lon}"
+    place = ", ".join(part for part in (center.address, center.district, center.province, center.region) if part)
+    return f"https://www.openstreetmap.org/search?{urlencode({'query': place + ', Perú'})}" if center.address else ""

@@ -177,8 +177,10 @@ def test_procedure_page_shows_what_to_bring_pay_and_where_to_go(client, catalog,
 def test_free_walk_in_procedure_says_free_and_offers_no_booking(client):
     procedure = ProcedureFactory(fee=Decimal("0"), appointment_policy=AppointmentPolicy.WALK_IN, resolution_days=7)
     html = client.get(detail_url(procedure)).content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
     assert "Gratuito" in html and "Este trámite es gratuito." in html
-    assert "Reservar cita" not in html and "/citas/nueva/" in html  # only the menu link
+    assert "Reservar cita" not in main and "/citas/nueva/" not in main  # only the menu and footer links
+    assert "/citas/nueva/" in html
     assert "No necesita cita" in html
     assert "7 días hábiles" in html
     assert "Por ahora ningún punto de atención lo ofrece" in html

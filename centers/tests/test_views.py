@@ -134,3 +134,33 @@ def test_unknown_or_inactive_center_gives_the_friendly_404(client):
         response = client.get(url)
         assert response.status_code == 404
         assert "No encontramos esta página" in response.content.decode()
+
+
+def test_a_center_page_is_short_with_a_map_link_and_book_here(client):
+    from decimal import Decimal
+
+    from centers.tests.factories import OfferingFactory
+    from procedures.constants import AppointmentPolicy
+    from procedures.tests.factories import EntityFactory, ProcedureFactory
+
+    center = CenterFactory(
+        name="Centro MAC Callao", address="Av. Guardia Chalaca 1803", latitude=Decimal("-12.056"), longitude=None
+    )
+    bookable = ProcedureFactory(name="Duplicado de DNI", appointment_policy=AppointmentPolicy.REQUIRED)
+    walk_in = ProcedureFactory(name="Pago de tasas", appointment_policy=AppointmentPolicy.WALK_IN)
+    for procedure in (bookable, walk_in):
+        OfferingFactory(center=center, procedure=procedure)
+    for n in range(20):
+        OfferingFactory(center=center, procedure=ProcedureFactory(entity=EntityFactory(name=f"Entidad {n}")))
+
+    html = client.get(center.get_absolute_url()).content.decode()
+
+    # No coordinates pair: the map link searches the address (a plain link, no embedded map).
+    assert 'href="https://www.openstreetmap.org/search?query=Av.+Guardia+Chalaca+1803' in html
+    assert "<iframe" not in html
+    assert 'href="#book-here">Reservar cita aquí</a>' in html
+    assert f'href="/citas/nueva/?procedure={bookable.slug}&amp;center={center.slug}">Duplicado de DNI</a>' in html
+    assert f"?procedure={walk_in.slug}&amp;center=" not in html
+    # The entities fold away: the page does not start with 20 buttons.
+    assert "22 entidades atienden aquí" in html
+    assert 'class="entity-links"' not in html

@@ -140,3 +140,15 @@ def test_limits_keep_counting_in_the_process_when_redis_is_down(settings, addres
     with pytest.raises(RateLimited):
         rate_limit_hit(scope="book", key=address)
     assert resilient.fallback_count() > before
+
+
+@override_settings(CACHES=DEAD_REDIS_CACHES)
+def test_after_a_failure_the_shared_cache_is_skipped_for_a_while(settings, address, monkeypatch):
+    settings.RATE_LIMITS = {"book": (50, 3600)}
+    caches.close_all()
+    calls = []
+    real = caches["default"].add
+    monkeypatch.setattr(caches["default"], "add", lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+    for _i in range(5):
+        rate_limit_hit(scope="book", key=address)
+    assert len(calls) <= 1  # one timeout paid, then the local fallback directly

@@ -134,10 +134,33 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions (appointment access grants, booking drafts, staff logins) are read from the cache and written through to
+# the database: a citizen page that reads its session costs no query; common.sessions keeps them working while the
+# cache does not answer.
+SESSION_ENGINE = "common.sessions"
+
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Bounded publishes (common.celery.Task.apply_async). A request publishes its after-commit tasks itself, and kombu's
+# redis transport waits on its sockets without a timeout: a Redis that accepts connections but never answers (frozen,
+# half-dead) hung the booking request until gunicorn killed its worker — a booked appointment answered 500
+# (tests/smoke). Publishes from requests and tasks now use connections whose socket operations give up after 2 s,
+# retried once: the booking answers 201 within seconds, Django's robust on_commit logs the failure, and the beat's
+# scan sends the message row once Redis answers (appointments/tests/test_tasks.py, tests/smoke). Not
+# CELERY_BROKER_TRANSPORT_OPTIONS: on the worker's consuming connection a timed-out acknowledgement leaves its only
+# prefetch slot taken, and it stops consuming until it reconnects.
+TASK_PUBLISH_TRANSPORT_OPTIONS = {
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
+    # Re-connecting before a publish: one more try at most, at once.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
@@ -147,8 +170,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
-    # Appointments: messages are database rows claimed atomically; these scans are safe to run twice.
-    "appointments-send-due-notifications": {"task": "appointments.tasks.notifications_send_due", "schedule": 60.0},
+    # Appointments: messages are database rows claimed atomically; these scans are safe to run twice. The scan of due
+    # messages also sends what a lost broker message or a crashed worker left: its period bounds that delay.
+    "appointments-send-due-notifications": {
+        "task": "appointments.tasks.notifications_send_due",
+        "schedule": env.float("APPOINTMENTS_NOTIFICATION_SCAN_SECONDS", default=60.0),
+    },
     "appointments-mark-no-shows": {"task": "appointments.tasks.appointments_mark_no_shows", "schedule": 300.0},
     "appointments-extend-slots": {"task": "appointments.tasks.slots_extend", "schedule": crontab(hour=2, minute=15)},
     "appointments-purge-personal-data": {
@@ -314,6 +341,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI and ReDoc are served from our own static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button (axe: nested-interactive); the docs do without.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
     # One schema component per choice set, however many fields use it.
     "ENUM_NAME_OVERRIDES": {

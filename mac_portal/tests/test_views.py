@@ -39,7 +39,13 @@ def test_home_has_search_most_demanded_and_service_points(client, catalog, djang
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="es-pe">' in html
-    assert 'MAC — <span lang="es">Mejor Atención al Ciudadano</span>' in html
+    assert '<span class="site-brand-name" lang="es">Mejor Atención al Ciudadano</span>' in html
+    # Booking and "change or cancel my appointment" are one tap away: the menu, the home page, the footer.
+    main = html[html.index("<main") : html.index("</main>")]
+    assert '<a class="btn btn-primary btn-lg" href="/citas/nueva/">Reservar cita</a>' in main
+    assert 'href="/citas/gestionar/">Cambiar o anular mi cita</a>' in main
+    assert 'href="/citas/gestionar/">Mi cita</a>' in html[: html.index("<main")]
+    assert 'href="/citas/gestionar/">Cambiar o anular mi cita</a>' in html[html.index("<footer") :]
     assert 'href="#main"' in html and 'id="main"' in html  # skip link
     assert '<form class="search-box" action="/tramites/" method="get" role="search">' in html
     assert 'name="q"' in html

@@ -58,7 +58,7 @@ def test_a_citizen_books_from_the_procedure_page_without_javascript(
     procedure = catalog["procedure"]
     page.goto(live_server.url + procedure.get_absolute_url())
 
-    page.get_by_role("link", name="Reservar cita").click()
+    page.locator("main").get_by_role("link", name="Reservar cita").click()
     assert page.get_by_text("Paso 2 de 6").is_visible()
     page.get_by_role("link", name="Elegir un día aquí (Centro MAC Lima Norte)").click()
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 
 from appointments.models import Appointment
 from appointments.services import slots_generate
@@ -173,8 +174,9 @@ def test_statistics_data_needs_its_own_consent_and_is_recorded_with_it(client, s
 def test_correct_my_data_goes_back_to_the_filled_form(client, schedule, procedure, center):
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     review = review_page(client, procedure, center, slot)
+    edit_url = re.search(r'href="([^"]+)"[^>]*>Corregir mis datos<', review.content.decode())[1].replace("&amp;", "&")
 
-    back = form_to(review, BOOK_URL).submit(client, button="Corregir mis datos")
+    back = client.get(edit_url)
 
     assert back.status_code == 200
     html = back.content.decode()
@@ -184,13 +186,24 @@ def test_correct_my_data_goes_back_to_the_filled_form(client, schedule, procedur
     assert Appointment.objects.count() == 0
 
 
+def test_going_back_from_the_review_keeps_the_data(client, schedule, procedure, center):
+    """The browser's Back from the review reloads the data step (no-store): it shows this browser's draft."""
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review_page(client, procedure, center, slot)
+
+    back = details_page(client, procedure, center, slot)
+
+    assert 'value="10117410"' in back.content.decode()
+    assert 'value="10117410"' not in details_page(Client(), procedure, center, slot).content.decode()
+
+
 def test_the_booking_post_with_junk_never_breaks(client, schedule, procedure, center):
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     assert client.get(BOOK_URL).status_code == 405
-    assert client.post(BOOK_URL, {}).status_code == 200  # the first step again
+    assert client.post(BOOK_URL, {}).status_code == 302  # no draft: back to the first step
     path = {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01", "slot": str(slot.pk)}
-    bad_data = client.post(BOOK_URL, {**path, **CITIZEN_INPUT, "document_number": "x"})
-    assert bad_data.status_code == 400 and "El DNI tiene 8 dígitos" in bad_data.content.decode()
-    no_nonce = client.post(BOOK_URL, {**path, **CITIZEN_INPUT, "nonce": "<>"})
-    assert no_nonce.status_code == 303  # a missing or odd form id only loses the double-tap shortcut
-    assert Appointment.objects.count() == 1
+    # The data itself posted to the final step (no draft) books nothing: only a reviewed draft books.
+    assert client.post(BOOK_URL, {**path, **CITIZEN_INPUT}).status_code == 302
+    for junk in ["<>", "x" * 200, "a" * 22]:
+        assert client.post(BOOK_URL, {"borrador": junk}).status_code == 302
+    assert Appointment.objects.count() == 0

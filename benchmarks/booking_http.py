@@ -1,0 +1,368 @@
+"""Booking over HTTP, as citizens do it, against the same statements as one raw-SQL transaction in pgbench.
+
+    .venv/bin/python benchmarks/booking.py --mode http            # what `make bench` runs for booking over HTTP
+    .venv/bin/python benchmarks/booking_http.py --help
+
+gunicorn serves the production settings (2 workers × 16 threads, Redis cache from BENCH_REDIS_URL when set) on a
+scratch database (migrated, one center, one procedure, 10-minute slots for 4 citizens over 30 days). 16 client
+threads, each a browser with its own cookies, book for `--seconds`: every booking is the data step's POST (303 to
+the review) and the final POST (303 to the confirmation), 30 % of them on 10 "hot" slots that fill at once.
+Reported: bookings/s, p50/p95/p99 per booking (both requests), outcomes, errors and over-bookings (must be 0).
+
+Yardstick: pgbench with 50 clients runs the booking's statements (slot check, quota upsert, active appointments,
+conditional slot claim, appointment insert, two notification rows, the due-rows select) as one transaction on the
+same database — what the database alone can do. The ratio bookings/s ÷ pgbench TPS is printed next to its target.
+The client runs on the same 2 cores as gunicorn and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import (  # noqa: E402
+    GUNICORN,
+    RESULTS_DIR,
+    django_env,
+    fetch,
+    free_port,
+    save_results,
+    scratch_database,
+    temporary_directory,
+)
+
+DATABASE = "mac_bench_booking_http"
+HOT_SLOTS = 10
+HOT_SHARE = 0.3
+TARGET_RATIO = 0.2
+TARGET_P95_MS = 100
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Browser:
+    """One citizen's browser: a keep-alive connection and its cookies."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port
+        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.connection.close()
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+                if attempt:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, dict(response.getheaders()), data
+
+
+def setup_data() -> dict:
+    from appointments.models import Slot
+    from benchmarks.booking import setup_data as booking_setup_data
+    from centers.models import Center
+    from procedures.models import Procedure
+
+    procedure_id, hot, pool = booking_setup_data()
+    slots = dict(Slot.objects.filter(pk__in=pool).values_list("pk", "starts_at"))
+    from django.utils import timezone
+
+    return {
+        "procedure": Procedure.objects.get(pk=procedure_id).slug,
+        "center": Center.objects.get().slug,
+        "hot": hot,
+        "pool": pool,
+        "days": {pk: timezone.localdate(starts_at).isoformat() for pk, starts_at in slots.items()},
+    }
+
+
+def book(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> str:
+    """The data step's POST and the final POST; the outcome."""
+    form = {
+        "csrfmiddlewaretoken": csrf,
+        "procedure": data["procedure"],
+        "center": data["center"],
+        "day": data["days"][slot],
+        "slot": str(slot),
+        "document_type": "dni",
+        "document_number": document,
+        "full_name": "Ciudadana de Prueba",
+        "email": f"c{document}@example.pe",
+        "priority_need": "none",
+        "consent": "on",
+    }
+    status, headers, _body = browser.request("POST", "/citas/nueva/datos/", form)
+    if status != 303:
+        return "slot_full" if status == 409 else f"details {status}"
+    token = headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+    status, headers, _body = browser.request(
+        "POST", "/citas/nueva/reservar/", {"csrfmiddlewaretoken": csrf, "borrador": token}
+    )
+    if status == 303 and "/citas/confirmacion/" in headers.get("Location", ""):
+        return "ok"
+    return "slot_full" if status == 409 else f"book {status}"
+
+
+def run_http(*, base: str, data: dict, clients: int, seconds: int) -> dict:
+    browsers = []
+    for _i in range(clients):
+        browser = Browser(base)
+        _status, _headers, body = browser.request("GET", "/citas/gestionar/")
+        browsers.append((browser, CSRF.search(body.decode())[1]))
+    # Warm-up: every browser books once on the pool's tail (imports, templates, connections).
+    for index, (browser, csrf) in enumerate(browsers):
+        book(browser, data, data["pool"][-1 - index], f"{90_000_000 + index:08d}", csrf)
+    go = threading.Event()
+    deadline = [0.0]
+    results: list[tuple[list[float], Counter]] = []
+
+    def client(index: int) -> None:
+        browser, csrf = browsers[index]
+        rng = random.Random(index)
+        latencies: list[float] = []
+        outcomes: Counter = Counter()
+        go.wait()
+        attempt = 0
+        while time.time() < deadline[0]:
+            slot = rng.choice(data["hot"]) if rng.random() < HOT_SHARE else rng.choice(data["pool"][:-clients])
+            document = f"{10_000_000 + index * 100_000 + attempt:08d}"
+            attempt += 1
+            started = time.perf_counter()
+            try:
+                outcome = book(browser, data, slot, document, csrf)
+            except Exception as exc:  # noqa: BLE001 - counted and shown
+                outcome = f"error {type(exc).__name__}"
+            latencies.append(time.perf_counter() - started)
+            outcomes[outcome] += 1
+        results.append((latencies, outcomes))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    deadline[0] = time.time() + seconds
+    started = time.perf_counter()
+    go.set()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    elapsed = time.perf_counter() - started
+    latencies = [value for mine, _outcomes in results for value in mine]
+    outcomes: Counter = Counter()
+    for _mine, counted in results:
+        outcomes.update(counted)
+    booked = [value for mine, counted in results for value in mine]  # every attempt, booked or not
+    cuts = statistics.quantiles(booked, n=100, method="inclusive")
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 2),
+        "attempts": len(latencies),
+        "bookings": outcomes["ok"],
+        "outcomes": dict(outcomes),
+        "bookings_per_second": round(outcomes["ok"] / elapsed, 1),
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p95_ms": round(cuts[94] * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+    }
+
+
+PGBENCH_SCRIPT = """\\set doc random(100000000, 999999999)
+\\set slot random({first}, {last})
+BEGIN;
+SELECT s.id, s.booked, s.capacity, s.book_from, s.book_until, s.is_withdrawn, sc.is_active, c.is_active,
+  EXISTS (SELECT 1 FROM procedures_procedure p JOIN appointments_schedule_procedures sp ON sp.procedure_id = p.id
+          WHERE p.id = {procedure} AND sp.schedule_id = s.schedule_id
+            AND EXISTS (SELECT 1 FROM centers_offering o WHERE o.procedure_id = p.id AND o.center_id = s.center_id
+                        AND o.is_active AND p.is_active))
+  FROM appointments_slot s JOIN appointments_schedule sc ON sc.id = s.schedule_id
+  JOIN centers_center c ON c.id = s.center_id WHERE s.id = :slot;
+INSERT INTO appointments_documentquota (document_type, document_number) VALUES ('dni', :doc::text)
+  ON CONFLICT (document_type, document_number) DO UPDATE SET document_type = EXCLUDED.document_type
+  RETURNING id, last_cancelled_at;
+SELECT procedure_id FROM appointments_appointment
+  WHERE document_type = 'dni' AND document_number = :doc::text AND status = 'booked';
+WITH claimed AS (
+  UPDATE appointments_slot SET booked = booked + 1
+  WHERE id = :slot AND booked < capacity AND NOT is_withdrawn RETURNING id, center_id
+), inserted AS (
+  INSERT INTO appointments_appointment (code, procedure_id, center_id, slot_id, version, status, channel,
+    document_type, document_number, full_name, email, phone, priority_need, segmentation_consent, age_band, gender,
+    consent_version, consent_at, created_at, updated_at, cancelled_by_staff, cancel_reason)
+  SELECT translate(upper(substr(md5(random()::text), 1, 10)), 'ILOU', 'JKMN'), {procedure}, center_id, id, 0,
+    'booked', 'virtual', 'dni', :doc::text, 'Ciudadana de Prueba', 'c' || :doc || '@example.pe', '', 'none', false,
+    '', '', '2026-01', now(), now(), now(), false, ''
+  FROM claimed ON CONFLICT DO NOTHING RETURNING id
+)
+INSERT INTO appointments_notification (appointment_id, kind, channel, sequence, due_at, attempts, last_error,
+  created_at)
+  SELECT id, kind, 'email', 0, now(), 0, '', now() FROM inserted, (VALUES ('confirmation'), ('reminder')) k(kind)
+  ON CONFLICT DO NOTHING;
+SELECT id FROM appointments_notification WHERE appointment_id = (SELECT max(id) FROM appointments_appointment)
+  AND sent_at IS NULL AND skipped_at IS NULL AND claimed_at IS NULL AND due_at <= now() AND kind <> 'reminder';
+END;
+"""
+
+
+def pgbench_booking(*, database_url: str, data: dict, procedure_id: int, clients: int, seconds: int) -> dict:
+    """pgbench -c N -j 2 -T S of the booking's statements as one transaction (slots given room first, so every
+    transaction does the whole work)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE appointments_slot SET capacity = 10000 WHERE NOT is_withdrawn")
+    connection.close()
+    binary = shutil.which("pgbench") or "/usr/lib/postgresql/15/bin/pgbench"
+    parts = urlsplit(database_url)
+    pool = sorted(data["pool"])
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(PGBENCH_SCRIPT.format(first=pool[0], last=pool[-1], procedure=procedure_id))
+    command = [binary, "-n", f"-c{clients}", "-j2", f"-T{seconds}", "-f", script.name]
+    command += ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
+    command.append(parts.path.lstrip("/"))
+    try:
+        output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 120).stdout
+    finally:
+        os.unlink(script.name)
+    tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", output).group(1))
+    failed = re.search(r"number of failed transactions: (\d+)", output)
+    return {
+        "command": " ".join(command[:6]) + " booking.sql",
+        "tps": round(tps, 1),
+        "failed": int(failed.group(1)) if failed else 0,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=16, help="HTTP booking clients (default 16)")
+    parser.add_argument("--pgbench-clients", type=int, default=50, help="pgbench clients (default 50)")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (16 threads each)")
+    parser.add_argument("--database", default=DATABASE)
+    args = parser.parse_args(argv)
+
+    with scratch_database(args.database) as database_url, temporary_directory("mac-bench-static-") as static_root:
+        env = django_env(
+            database_url=database_url,
+            static_root=static_root,
+            extra={"APPOINTMENTS_BOOK_RATE_LIMIT": "100000000", "CONN_MAX_AGE": "600"},
+        )
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connections
+
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("collectstatic", verbosity=0, interactive=False)
+        data = setup_data()
+        from procedures.models import Procedure
+
+        procedure_id = Procedure.objects.get(slug=data["procedure"]).pk
+        connections.close_all()
+
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        log_path = RESULTS_DIR / "booking-http-gunicorn.log"
+        port = free_port()
+        command = [
+            GUNICORN,
+            "mac_portal.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={args.workers}",
+            "--worker-class=gthread",
+            "--threads=16",
+            "--keep-alive=30",
+            "--error-logfile=-",
+            "--log-level=warning",
+        ]
+        with open(log_path, "w") as log:
+            server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            base = f"http://127.0.0.1:{port}"
+            try:
+                for _attempt in range(150):
+                    try:
+                        if fetch(base + "/healthz")[0] == 200:
+                            break
+                    except OSError:
+                        pass
+                    time.sleep(0.2)
+                http_result = run_http(base=base, data=data, clients=args.clients, seconds=args.seconds)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        from benchmarks.booking import overbookings
+
+        checks = overbookings()
+        pgbench = pgbench_booking(
+            database_url=database_url,
+            data=data,
+            procedure_id=procedure_id,
+            clients=args.pgbench_clients,
+            seconds=args.seconds,
+        )
+        connections.close_all()
+        if redis_url := os.environ.get("BENCH_REDIS_URL"):  # the broker queue of tasks no worker ran
+            import redis
+
+            redis.Redis.from_url(redis_url).delete("celery")
+
+    ratio = http_result["bookings_per_second"] / pgbench["tps"] if pgbench["tps"] else 0.0
+    errors = {k: v for k, v in http_result["outcomes"].items() if k not in ("ok", "slot_full")}
+    print(
+        f"\nBooking over HTTP — gunicorn {args.workers}×16 threads, {http_result['clients']} clients, "
+        f"{http_result['seconds']} s"
+    )
+    print(f"  bookings/s        {http_result['bookings_per_second']:>10}   ({http_result['bookings']} bookings)")
+    print(
+        f"  per booking (2 requests) p50/p95/p99 ms  {http_result['p50_ms']} / {http_result['p95_ms']} / "
+        f"{http_result['p99_ms']}   target p95 < {TARGET_P95_MS} ms"
+    )
+    print(f"  outcomes          {http_result['outcomes']}   errors: {sum(errors.values())}")
+    print(
+        f"  over-bookings     {checks['overbooked_places']} places (slots over capacity: "
+        f"{checks['slots_over_capacity']}, counter mismatches: {checks['counter_mismatches']})"
+    )
+    print(f"\npgbench, the same statements as one transaction — {pgbench['command']}")
+    print(f"  TPS               {pgbench['tps']:>10}   (failed: {pgbench['failed']})")
+    verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
+    print(f"\nratio bookings/s ÷ pgbench TPS = {ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict})")
+    path = save_results("booking-http", {"http": http_result, "checks": checks, "pgbench": pgbench, "ratio": ratio})
+    print(f"saved {path.relative_to(ROOT)}")
+    if checks["overbooked_places"] or checks["slots_over_capacity"] or checks["counter_mismatches"]:
+        print("OVER-BOOKING DETECTED", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
