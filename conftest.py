@@ -57,13 +57,13 @@ def address() -> str:
     return new_address()
 
 
-def verified_client(user):
-    """A test client logged in as `user` whose session has passed two-step verification (a confirmed TOTP device),
-    as after the admin login and the code: what every admin page of the tests needs."""
+def verified_client(user, client: Client | None = None) -> Client:
+    """A test client (`client`, or a new one) logged in as `user` whose session has passed two-step verification (a
+    confirmed TOTP device), as after the admin login and the code: what every admin page of the tests needs."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
         user=user, name="authenticator", confirmed=True
     )
-    client = Client()
+    client = client or Client()
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

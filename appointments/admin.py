@@ -3,6 +3,10 @@
 Every change goes through appointments.services: saving a schedule regenerates its slots (conflicts are
 reported, appointments never dropped), cancelling is an action that asks for a reason. Citizens' personal
 data is read-only here (Ley 29733: staff see it, they do not rewrite it).
+
+Every screen reaches only the user's centers (centers.admin.CenterScopedAdmin); searching by document number
+across every center is for administrators only (centers.selectors.staff_may_search_country). Each page that
+shows citizens' personal data records who saw which appointment (centers.services.personal_data_access_record).
 """
 
 import datetime as dt
@@ -19,8 +23,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from centers.constants import Channel
+from centers.admin import CenterScopedAdmin, PersonalDataAdmin
+from centers.constants import Channel, DataAccess
 from centers.models import Center
+from centers.selectors import staff_center_ids, staff_may_search_country, staff_member_center_ids
+from centers.services import personal_data_access_record
 
 from . import selectors, services
 from .errors import BookingError
@@ -91,7 +98,7 @@ class ScheduleForm(forms.ModelForm):
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(CenterScopedAdmin):
     form = ScheduleForm
     list_display = ["name", "center", "slot_minutes", "capacity", "max_days_ahead", "valid_from", "is_active"]
     list_filter = ["is_active", ("center", admin.RelatedOnlyFieldListFilter)]
@@ -141,7 +148,7 @@ class ScheduleAdmin(admin.ModelAdmin):
 # --------------------------------------------------------------------------------------------------------------
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CenterScopedAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -174,8 +181,10 @@ class SlotConflictAdmin(ReadOnlyAdmin):
     list_filter = [("center", admin.RelatedOnlyFieldListFilter)]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return selectors.slot_conflicts().annotate(
-            active_count=Count("appointments", filter=Q(appointments__status="booked"))
+        return (
+            selectors.slot_conflicts()
+            .filter(center__in=staff_center_ids(user=request.user))
+            .annotate(active_count=Count("appointments", filter=Q(appointments__status="booked")))
         )
 
     @admin.display(description=_("active appointments"))
@@ -229,7 +238,7 @@ def appointment_when(appointment: Appointment) -> str:
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(PersonalDataAdmin, CenterScopedAdmin):
     list_display = ["code_display", appointment_when, "full_name", "procedure", "center", "status", "channel"]
     list_filter = ["status", DayFilter, ("center", admin.RelatedOnlyFieldListFilter), "channel", "priority_need"]
     list_select_related = ["procedure", "center", "slot"]
@@ -263,7 +272,10 @@ class AppointmentAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(pk__in=selectors.appointment_search(query=search_term).values("pk")), False
+        found = selectors.appointment_search(query=search_term)
+        if not staff_may_search_country(user=request.user):
+            found = found.filter(center__in=staff_member_center_ids(user=request.user))
+        return queryset.filter(pk__in=found.values("pk")), False
 
     @admin.display(description=_("code"), ordering="code")
     def code_display(self, appointment: Appointment) -> str:
@@ -309,6 +321,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         for appointment in queryset:
             try:
                 services.appointment_check_in(appointment=appointment)
+                personal_data_access_record(user=request.user, action=DataAccess.CHECKED_IN, records=[appointment])
                 done += 1
             except BookingError as exc:
                 self.message_user(request, f"{appointment.code_display}: {exc.message}", level=messages.ERROR)
@@ -327,7 +340,7 @@ class DaySheetForm(forms.Form):
 
 
 @admin.register(DaySheet)
-class DaySheetAdmin(admin.ModelAdmin):
+class DaySheetAdmin(CenterScopedAdmin):
     """/admin/appointments/daysheet/?center=<id>&date=YYYY-MM-DD: a center's appointments of one day, printable."""
 
     def has_add_permission(self, request) -> bool:
@@ -347,11 +360,20 @@ class DaySheetAdmin(admin.ModelAdmin):
             raise PermissionDenied
         data = request.GET.copy()
         data.setdefault("date", lima_date().isoformat())
+        allowed = staff_center_ids(user=request.user)
+        if data.get("center", "").isdigit() and int(data["center"]) not in allowed:
+            raise PermissionDenied  # another center's citizens: never their data, whatever the id
         form = DaySheetForm(data if "center" in data else None, initial={"date": data["date"]})
+        form.fields["center"].queryset = form.fields["center"].queryset.filter(pk__in=allowed)
         appointments, center, day = [], None, None
         if form.is_valid():
             center, day = form.cleaned_data["center"], form.cleaned_data["date"]
             appointments = selectors.appointment_day_sheet(center_id=center.pk, day=day)
+            personal_data_access_record(
+                user=request.user,
+                action=DataAccess.DAY_SHEET,
+                records=[appointment for appointment in appointments if appointment.anonymized_at is None],
+            )
         return render(
             request,
             "admin/appointments/daysheet.html",
@@ -369,6 +391,8 @@ class DaySheetAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
+    center_path = "appointment__center"
+
     list_display = ["appointment", "kind", "channel", "due_at", "sent_at", "skipped_at", "attempts", "last_error"]
     list_filter = ["kind", "channel", ("sent_at", admin.EmptyFieldListFilter)]
     list_select_related = ["appointment"]

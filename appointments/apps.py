@@ -8,3 +8,6 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import handlers  # noqa: F401 - connects the closure hook
+        from .roles import register
+
+        register()  # the appointments permissions of the staff roles (centers.roles)

@@ -2,6 +2,10 @@
 
 Opening hours are validated by centers.services.opening_hours_validate (no overlap, opens before closes)
 in the inline formsets, so staff see a clear message instead of a database error.
+
+`CenterScopedAdmin` is the base of every staff screen showing one center's data (here and in the apps above):
+its querysets, center choices and list filters only reach the user's centers (`staff_center_ids`). Staff
+memberships are managed here by administrators (only their role group holds the permissions).
 """
 
 from django import forms
@@ -13,8 +17,63 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Center, Closure, Counter, Language, Offering, OpeningHours
-from .services import HoursRange, opening_hours_validate
+from .constants import DataAccess
+from .models import Center, Closure, Counter, Language, Offering, OpeningHours, PersonalDataAccess, StaffMembership
+from .selectors import staff_center_ids, staff_sees_all_centers
+from .services import (
+    HoursRange,
+    opening_hours_validate,
+    personal_data_access_record,
+    staff_membership_grant,
+    staff_user_groups_refresh,
+)
+
+
+class PersonalDataAdmin(admin.ModelAdmin):
+    """A model admin whose pages show citizens' personal data: each record page, list page and search records
+    who saw which rows (centers.services.personal_data_access_record, Ley 29733). Rows for which
+    `has_personal_data(obj)` is false (e.g. anonymized) are not recorded."""
+
+    def has_personal_data(self, obj) -> bool:
+        return getattr(obj, "anonymized_at", None) is None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.has_personal_data(obj):
+            personal_data_access_record(user=request.user, action=DataAccess.VIEWED, records=[obj])
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", None) and response.context_data.get("cl")
+        if changelist is not None:
+            # The page's rows; the template then reuses this evaluated queryset (no second query).
+            personal_data_access_record(
+                user=request.user,
+                action=DataAccess.SEARCHED if changelist.query else DataAccess.LISTED,
+                records=[row for row in changelist.result_list if self.has_personal_data(row)],
+            )
+        return response
+
+
+class CenterScopedAdmin(admin.ModelAdmin):
+    """A model admin whose rows, center choices and filters reach only the user's centers.
+
+    `center_path` is the lookup from the model to its center ("center", "appointment__center", "pk" for Center).
+    Rows of other centers are not in the queryset, so their change pages answer as for an unknown object.
+    """
+
+    center_path = "center"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if staff_sees_all_centers(user=request.user):
+            return queryset  # every center: no filter (and no query for the list of all centers)
+        return queryset.filter(**{f"{self.center_path}__in": staff_center_ids(user=request.user)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Center and not staff_sees_all_centers(user=request.user):
+            kwargs["queryset"] = Center.objects.filter(pk__in=staff_center_ids(user=request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -155,7 +214,8 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Center)
-class CenterAdmin(admin.ModelAdmin):
+class CenterAdmin(CenterScopedAdmin):
+    center_path = "pk"
     list_display = ["name", "code", "channel", "region", "district", "always_open", "is_active"]
     list_filter = ["channel", "is_active", "region", "always_open"]
     search_fields = ["name", "code", "slug", "region", "province", "district", "address"]
@@ -170,7 +230,7 @@ class CenterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Offering)
-class OfferingAdmin(admin.ModelAdmin):
+class OfferingAdmin(CenterScopedAdmin):
     list_display = ["procedure", "center", "is_active"]
     list_filter = ["is_active", "center__channel", "center", ("procedure__entity", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["procedure", "center"]
@@ -185,7 +245,7 @@ class OfferingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):
+class CounterAdmin(CenterScopedAdmin):
     list_display = ["label", "center", "entity", "is_active"]
     list_filter = ["is_active", "center", ("entity", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["center", "entity"]
@@ -193,3 +253,55 @@ class CounterAdmin(admin.ModelAdmin):
     autocomplete_fields = ["center", "entity", "procedures"]
     filter_horizontal = ["languages"]
     fields = ["center", "label", "entity", "procedures", "languages", "is_active"]
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(admin.ModelAdmin):
+    """Who works where, in which role: administrators only (their group alone holds these permissions)."""
+
+    list_display = ["user", "role", "center", "created_at"]
+    list_filter = ["role", "center"]
+    list_select_related = ["user", "center"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "center__name"]
+    autocomplete_fields = ["user", "center"]
+    filter_horizontal = ["languages"]
+    fields = ["user", "role", "center", "languages"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        membership = form.instance
+        # Makes the user staff and puts them in the role's group (idempotent for the row just saved).
+        staff_membership_grant(user=membership.user, role=membership.role, center=membership.center)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: StaffMembership | None = None) -> list[str]:
+        return ["user"] if obj is not None else []  # another person is another membership
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        staff_user_groups_refresh(user=obj.user)
+
+    def delete_queryset(self, request, queryset):
+        users = {membership.user for membership in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            staff_user_groups_refresh(user=user)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Who saw which citizen's data, when and why (Ley 29733): read-only, for administrators."""
+
+    list_display = ["at", "user", "action", "content_type", "object_id", "center", "reason"]
+    list_filter = ["action", "content_type", "center"]
+    list_select_related = ["user", "content_type", "center"]
+    search_fields = ["user__username", "object_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

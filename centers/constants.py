@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.constants import Channel
 
-__all__ = ["Channel", "Weekday"]
+__all__ = ["ALL_CENTERS_ROLES", "Channel", "DataAccess", "StaffRole", "Weekday"]
 
 
 class Weekday(models.IntegerChoices):
@@ -16,3 +16,28 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class StaffRole(models.TextChoices):
+    """What a staff member does at a center; each role is also a Django group with its permissions."""
+
+    GREETER = "greeter", _("Greeter")
+    COUNTER_AGENT = "counter_agent", _("Counter agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PHONE_OPERATOR = "phone_operator", _("Phone operator")
+    ANALYST = "analyst", _("Analyst")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles that see every center (read-only for analysts); their memberships have no center.
+ALL_CENTERS_ROLES = frozenset({StaffRole.ANALYST, StaffRole.ADMINISTRATOR})
+
+
+class DataAccess(models.TextChoices):
+    """How staff came to see a citizen's personal data (Ley 29733 access record)."""
+
+    VIEWED = "viewed", _("Opened the record")
+    LISTED = "listed", _("Listed")
+    SEARCHED = "searched", _("Found by a search")
+    DAY_SHEET = "day_sheet", _("On a day sheet")
+    CHECKED_IN = "checked_in", _("Checked in")

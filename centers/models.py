@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -5,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Entity, Procedure
 
-from .constants import Channel, Weekday
+from .constants import ALL_CENTERS_ROLES, Channel, DataAccess, StaffRole, Weekday
 
 ubigeo_validator = RegexValidator(r"^\d{6}$", _("UBIGEO is a 6-digit code."))
 
@@ -178,3 +180,85 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.center} — {self.label}"
+
+
+class StaffMembership(models.Model):
+    """A staff user's role at a center (analysts and administrators: every center, so no center)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_memberships"
+    )
+    center = models.ForeignKey(
+        Center,
+        verbose_name=_("center"),
+        on_delete=models.CASCADE,
+        related_name="staff_memberships",
+        null=True,
+        blank=True,
+        help_text=_("Empty only for analysts and administrators, who work on every center."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    languages = models.ManyToManyField(
+        Language,
+        verbose_name=_("languages spoken"),
+        related_name="staff_memberships",
+        blank=True,
+        help_text=_("Besides Spanish: citizens who need one of these can be called to this person's counter."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        ordering = ["user", "center", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "center", "role"],
+                condition=models.Q(center__isnull=False),
+                name="staff_membership_unique_at_center",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=models.Q(center__isnull=True), name="staff_membership_unique_all"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(center__isnull=False) | models.Q(role__in=sorted(ALL_CENTERS_ROLES)),
+                name="staff_membership_center_unless_all_centers_role",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "role"], name="staff_membership_user_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.center or _('all centers')}"
+
+
+class PersonalDataAccess(models.Model):
+    """One time a staff user saw a citizen's personal data in the back office (Ley 29733): who, when, which
+    record, how and why. Written by centers.services.personal_data_access_record; administrators read it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="personal_data_accesses",
+    )
+    at = models.DateTimeField(_("when"))
+    action = models.CharField(_("how"), max_length=12, choices=DataAccess.choices)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT)
+    object_id = models.CharField(_("record"), max_length=40)
+    center = models.ForeignKey(
+        Center, verbose_name=_("center"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("why"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="data_access_record"),
+            models.Index(fields=["user", "at"], name="data_access_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_action_display()} {self.content_type.model} {self.object_id}"

@@ -1,4 +1,5 @@
-"""Reads about service points: opening status (holidays and closures respected), hours, listings."""
+"""Reads about service points: opening status (holidays and closures respected), hours, listings; which centers
+a staff user may see (every staff queryset of every app is scoped with `staff_center_ids`)."""
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
@@ -13,8 +14,8 @@ from django.utils import timezone
 from procedures.models import Entity, Procedure
 from procedures.selectors import ProcedureFilters, bookable_q, procedure_list
 
-from .constants import Channel, Weekday
-from .models import Center, Closure, Language, Offering, OpeningHours
+from .constants import ALL_CENTERS_ROLES, Channel, StaffRole, Weekday
+from .models import Center, Closure, Language, Offering, OpeningHours, StaffMembership
 
 __all__ = [
     "CatalogFilters",
@@ -272,3 +273,74 @@ def catalog_procedure_list(*, filters: CatalogFilters | None = None) -> QuerySet
     if center:
         queryset = queryset.filter(offerings__center__slug=center, offerings__is_active=True)
     return queryset
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Staff: which centers a user may see and act on
+# --------------------------------------------------------------------------------------------------------------
+
+# The user's (center_id, role) pairs are read once per user object (i.e. once per request) and kept on it.
+_MEMBERSHIPS_ATTR = "_mac_staff_memberships"
+
+
+def staff_cache_clear(*, user) -> None:
+    """Forget the memberships read for this user object (after granting or revoking one)."""
+    user.__dict__.pop(_MEMBERSHIPS_ATTR, None)
+
+
+def _memberships(user) -> list[tuple[int | None, str]]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if _MEMBERSHIPS_ATTR not in user.__dict__:
+        user.__dict__[_MEMBERSHIPS_ATTR] = list(
+            StaffMembership.objects.filter(user_id=user.pk).values_list("center_id", "role")
+        )
+    return user.__dict__[_MEMBERSHIPS_ATTR]
+
+
+def staff_sees_all_centers(*, user) -> bool:
+    """Superusers, analysts and administrators see every center."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(role in ALL_CENTERS_ROLES for _center, role in _memberships(user))
+
+
+def staff_center_ids(*, user) -> list[int]:
+    """The centers whose data this user may see: their memberships' centers, or every center for superusers,
+    analysts and administrators. Empty for anyone else (an anonymous user, a staff user without membership)."""
+    if staff_sees_all_centers(user=user):
+        return list(Center.objects.values_list("pk", flat=True))
+    return sorted({center for center, _role in _memberships(user) if center is not None})
+
+
+def staff_member_center_ids(*, user, roles: Iterable[str] | None = None) -> list[int]:
+    """The centers where the user holds one of `roles` (any role when None) by a membership of that center, or
+    every center for superusers and administrators (who may act in any role) — never for analysts, whose
+    reading rights cover neither acting nor citizens' personal data."""
+    wanted = None if roles is None else {str(role) for role in roles}
+    if staff_may_search_country(user=user):
+        return list(Center.objects.values_list("pk", flat=True))
+    return sorted(
+        {center for center, role in _memberships(user) if center is not None and (wanted is None or role in wanted)}
+    )
+
+
+def staff_has_role(*, user, center_id: int, roles: Iterable[str]) -> bool:
+    """Whether the user may act at this center in one of `roles` (administrators and superusers: always)."""
+    return center_id in staff_member_center_ids(user=user, roles=roles)
+
+
+def staff_may_search_country(*, user) -> bool:
+    """Searching citizens by document number across every center is for administrators only (Ley 29733)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(role == StaffRole.ADMINISTRATOR for _center, role in _memberships(user))
+
+
+def staff_languages(*, user_id: int, center_id: int) -> list[int]:
+    """The ids of the languages (besides Spanish) the user attends in at this center."""
+    return list(
+        Language.objects.filter(staff_memberships__user_id=user_id, staff_memberships__center_id=center_id)
+        .values_list("pk", flat=True)
+        .distinct()
+    )

@@ -1,15 +1,25 @@
-"""Writes about service points: opening hours (validated not to overlap) and closures."""
+"""Writes about service points: opening hours (validated not to overlap), closures, staff memberships."""
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .constants import Weekday
-from .models import Center, Closure, Offering, OpeningHours
+from common.errors import InvalidInput
+
+from .constants import ALL_CENTERS_ROLES, StaffRole, Weekday
+from .models import Center, Closure, Language, Offering, OpeningHours, PersonalDataAccess, StaffMembership
+from .roles import ROLE_PERMISSIONS
+from .selectors import staff_cache_clear
 
 __all__ = [
     "HoursRange",
@@ -71,3 +81,105 @@ def closure_add(*, center: Center, date: dt.date, reason: str) -> Closure:
     """Close a center on a date (idempotent: the reason of an existing closure is updated)."""
     closure, _created = Closure.objects.update_or_create(center=center, date=date, defaults={"reason": reason})
     return closure
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Staff: memberships and the role groups
+# --------------------------------------------------------------------------------------------------------------
+
+
+def staff_groups_sync() -> None:
+    """Create one Django group per staff role holding exactly the permissions registered for it; idempotent.
+
+    Run after every migrate (centers.apps); it creates missing permissions first, so it also works on a fresh
+    database before Django's own post_migrate handlers have reached the apps above this one.
+    """
+    for app_config in django_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, names in ROLE_PERMISSIONS.items():
+        wanted = _permissions(names)
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set(wanted)
+
+
+def _permissions(names: Iterable[str]) -> list[Permission]:
+    pairs = {tuple(name.split(".", 1)) for name in names}
+    found = [
+        permission
+        for permission in Permission.objects.filter(codename__in={codename for _app, codename in pairs}).select_related(
+            "content_type"
+        )
+        if (permission.content_type.app_label, permission.codename) in pairs
+    ]
+    missing = pairs - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:
+        raise ImproperlyConfigured(f"Unknown permissions for staff roles: {sorted(missing)}")
+    return found
+
+
+def staff_user_groups_refresh(*, user: User) -> None:
+    """Make the user's role groups exactly the roles they hold (other groups are left alone)."""
+    roles = set(StaffMembership.objects.filter(user=user).values_list("role", flat=True))
+    role_groups = Group.objects.filter(name__in=[role.value for role in StaffRole])
+    user.groups.remove(*[group for group in role_groups if group.name not in roles])
+    missing = roles - {group.name for group in role_groups}
+    if missing:
+        staff_groups_sync()
+    user.groups.add(*Group.objects.filter(name__in=roles))
+    staff_cache_clear(user=user)
+
+
+@transaction.atomic
+def staff_membership_grant(
+    *,
+    user: User,
+    role: str,
+    center: Center | None = None,
+    languages: Iterable[Language] = (),
+) -> StaffMembership:
+    """Give a user a role at a center (analysts and administrators: at every center); idempotent.
+
+    The user becomes staff (may log in to the admin) and joins the role's group."""
+    role = StaffRole(role)
+    if role in ALL_CENTERS_ROLES:
+        center = None
+    elif center is None:
+        raise InvalidInput(field_errors={"center": [_("This role works at one center: choose it.")]})
+    membership, _created = StaffMembership.objects.get_or_create(user=user, center=center, role=role)
+    if languages:
+        membership.languages.add(*languages)
+    if not user.is_staff:
+        type(user).objects.filter(pk=user.pk).update(is_staff=True)
+        user.is_staff = True
+    staff_user_groups_refresh(user=user)
+    return membership
+
+
+@transaction.atomic
+def staff_membership_revoke(*, membership: StaffMembership) -> None:
+    """Take a role away; the user leaves the role's group when no other membership holds that role."""
+    user = membership.user
+    membership.delete()
+    staff_user_groups_refresh(user=user)
+
+
+def personal_data_access_record(*, user, action: str, records: Iterable[Model], reason: str = "") -> int:
+    """Record that `user` saw these citizens' records (one row each, one query); returns how many.
+
+    Call it wherever the back office shows personal data (names, documents, contact): record pages, lists,
+    searches, day sheets, check-ins. A record's center is kept when it has one (`center_id`)."""
+    now = timezone.now()
+    rows = [
+        PersonalDataAccess(
+            user_id=getattr(user, "pk", None),
+            at=now,
+            action=action,
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=str(record.pk),
+            center_id=getattr(record, "center_id", None),
+            reason=str(reason)[:200],
+        )
+        for record in records
+    ]
+    PersonalDataAccess.objects.bulk_create(rows)
+    return len(rows)

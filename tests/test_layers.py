@@ -4,6 +4,7 @@ layer or when modules of an app import each other in a circle: shown on a copy o
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ def source_copy(tmp_path_factory) -> Path:
     """The project's Python packages and pyproject.toml, without tests, migrations or data."""
     target = tmp_path_factory.mktemp("layers")
     shutil.copy(ROOT / "pyproject.toml", target)
-    for package in ("mac_portal", "common", "procedures", "centers", "appointments", "surveys"):
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
+    for package in packages:
         shutil.copytree(
             ROOT / package,
             target / package,

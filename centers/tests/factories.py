@@ -7,10 +7,12 @@
 import datetime as dt
 
 import factory
+from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from centers.constants import Channel
 from centers.models import Center, Closure, Counter, Language, Offering, OpeningHours
+from centers.services import staff_membership_grant
 from procedures.tests.factories import (
     POLICE_CERTIFICATE_REQUIREMENTS,
     EntityFactory,
@@ -183,3 +185,18 @@ def catalog_create(*, procedures: int = 30, centers: int = 5) -> Catalog:
             CounterFactory(center=center, entity=entity, languages=["es"])
         places.append(center)
     return Catalog(entities=entities, procedures=items, centers=places, police_certificate=police)
+
+
+def staff_user_create(*, role: str, center: Center | None = None, username: str | None = None, languages=()):
+    """A staff user holding `role` at `center` (through the real service: staff flag and role group included).
+    Their password is "password"."""
+    user_model = get_user_model()
+    username = username or f"{role}-{center.pk if center else 'all'}-{user_model.objects.count() + 1}"
+    user = user_model.objects.create_user(username=username, password="password")
+    staff_membership_grant(
+        user=user,
+        role=role,
+        center=center,
+        languages=[lang if isinstance(lang, Language) else LanguageFactory(code=lang) for lang in languages],
+    )
+    return user

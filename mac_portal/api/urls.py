@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("procedures.api.urls")),
     path("", include("centers.api.urls")),
     path("", include("appointments.api.urls")),
+    path("", include("attention.api.urls")),
 ]

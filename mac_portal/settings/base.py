@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "procedures",
     "centers",
     "appointments",
+    "attention",
     "surveys",
 ]
 
@@ -237,6 +238,18 @@ CHALLENGE_GLOBAL_THRESHOLD = env.int("CHALLENGE_GLOBAL_THRESHOLD", default=300)
 CHALLENGE_WAIT_SECONDS = env.int("CHALLENGE_WAIT_SECONDS", default=15)
 CHALLENGE_COST = env.int("CHALLENGE_COST", default=2000)
 
+# Attention (issue 8): the in-person queue. The call-next rule is documented in attention/services/calling.py.
+# An appointment's ticket can be called from its booked time minus this (earlier arrivals wait as booked)...
+ATTENTION_APPOINTMENT_EARLY_MINUTES = env.int("ATTENTION_APPOINTMENT_EARLY_MINUTES", default=10)
+# ...and one checked in later than its time plus this queues as a walk-in from its arrival.
+ATTENTION_APPOINTMENT_LATE_MINUTES = env.int("ATTENTION_APPOINTMENT_LATE_MINUTES", default=15)
+# A walk-in waiting this long competes with due appointments (ageing: walk-ins never starve).
+ATTENTION_AGEING_MINUTES = env.int("ATTENTION_AGEING_MINUTES", default=30)
+# A ticket needing a language no open counter speaks goes to any counter after waiting this long.
+ATTENTION_LANGUAGE_MAX_WAIT_MINUTES = env.int("ATTENTION_LANGUAGE_MAX_WAIT_MINUTES", default=20)
+# Times a called ticket must be called again before the agent may mark it as a no-show.
+ATTENTION_NO_SHOW_RECALLS = env.int("ATTENTION_NO_SHOW_RECALLS", default=2)
+
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
@@ -284,10 +297,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "mac_portal.staff.views.locked_out"
 # Two-factor (django-otp, TOTP + one-time backup codes) is required of staff who can see personal data or hand out
-# access: superusers and holders of any permission of these apps (appointments and their messages; accounts,
-# two-factor devices and lockouts, with which one could reach the former). Staff sessions end after
-# STAFF_SESSION_SECONDS, or sooner after STAFF_SESSION_IDLE_SECONDS without a request; citizens' keep Django's default.
-STAFF_OTP_REQUIRED_APPS = ["appointments", "auth", "otp_totp", "otp_static", "axes"]
+# access: superusers and holders of any permission of these apps (appointments and their messages; the in-person
+# channel, whose staff check citizens in by document number and serve their appointments, and whose administrators
+# hand out device tokens; accounts, two-factor devices and lockouts, with which one could reach the former). Staff
+# sessions end after STAFF_SESSION_SECONDS, or sooner after STAFF_SESSION_IDLE_SECONDS without a request; citizens'
+# keep Django's default.
+STAFF_OTP_REQUIRED_APPS = ["appointments", "attention", "auth", "otp_totp", "otp_static", "axes"]
 STAFF_SESSION_SECONDS = env.int("STAFF_SESSION_SECONDS", default=8 * 3600)
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 OTP_TOTP_ISSUER = "MAC Portal"
@@ -335,6 +350,7 @@ SPECTACULAR_SETTINGS = {
         "GovernmentLevelEnum": "procedures.constants.GovernmentLevel",
         "AppointmentPolicyEnum": "procedures.constants.AppointmentPolicy",
         "CitizenIntentEnum": "procedures.constants.CitizenIntent",
+        "PriorityNeedEnum": "appointments.constants.PriorityNeed",
     },
 }
 

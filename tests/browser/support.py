@@ -1,11 +1,14 @@
-"""Helpers of the browser tests: page weight and axe-core checks."""
+"""Helpers of the browser tests: page weight, axe-core and Content-Security-Policy checks, two-step codes."""
 
 import gzip
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, Response
 
 LIMA = ZoneInfo("America/Lima")
@@ -14,6 +17,26 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # What a citizen downloads on first load and we count against the weight budget (images and fonts aside).
 WEIGHED_RESOURCE_TYPES = {"document", "stylesheet", "script"}
 WEIGHT_BUDGET_BYTES = 100 * 1024
+# Runs before any script of the page (DevTools' init script, outside the page's policy): `page.add_init_script`.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${where}`);
+});
+"""
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The Content-Security-Policy violations the page reported since it loaded (CSP_LISTENER must be installed)."""
+    return page.evaluate("window.__cspViolations || []")
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the authenticator app of `device` shows now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
 
 
 class PageLoad:

@@ -1,17 +1,17 @@
 """The Content-Security-Policy in a real browser: citizen pages, the admin (login, two-step verification, changelist,
 change form, the appointments' day sheet) and the API docs render without a single violation."""
 
-import time
 from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import ConsoleMessage, Page
 
 from centers.tests.factories import CenterFactory, CounterFactory, OfferingFactory
 from procedures.tests.factories import PoliceCertificateFactory
+
+from .support import CSP_LISTENER, csp_violations, totp_code
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,14 +20,6 @@ pytestmark = [
 ]
 
 PASSWORD = "una-clave-larga-de-prueba"
-# Runs before any script of the page (DevTools' init script, outside the page's policy).
-LISTEN = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  const where = `${event.sourceFile}:${event.lineNumber}`;
-  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${where}`);
-});
-"""
 
 
 class Violations:
@@ -36,7 +28,7 @@ class Violations:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.console: list[str] = []
-        page.add_init_script(LISTEN)
+        page.add_init_script(CSP_LISTENER)
         page.on("console", self._console)
 
     def _console(self, message: ConsoleMessage) -> None:
@@ -45,7 +37,7 @@ class Violations:
 
     def check(self, name: str) -> list[str]:
         self.page.wait_for_load_state("load")
-        events = self.page.evaluate("window.__cspViolations || []")
+        events = csp_violations(self.page)
         found = [f"{name}: {event}" for event in events] + [f"{name}: console: {text}" for text in self.console]
         self.console.clear()
         return found
@@ -54,12 +46,6 @@ class Violations:
 @pytest.fixture
 def violations(page: Page) -> Iterator[Violations]:
     yield Violations(page)
-
-
-def totp_code(device: TOTPDevice) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    return f"{totp.token():0{device.digits}d}"
 
 
 def test_pages_render_without_csp_violations(page: Page, violations: Violations, live_server):

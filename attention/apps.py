@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttentionConfig(AppConfig):
+    name = "attention"
+    verbose_name = _("Attention")
+
+    def ready(self) -> None:
+        from .roles import register
+
+        register()  # the attention permissions of the staff roles (centers.roles)

@@ -1,0 +1,47 @@
+"""Choices of the in-person channel: ticket states, outcomes, counter sessions, devices."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from appointments.constants import PriorityNeed
+from procedures.constants import Channel
+
+__all__ = [
+    "ACTIVE_TICKET_STATUSES",
+    "Channel",
+    "CounterSessionStatus",
+    "DeviceKind",
+    "Outcome",
+    "PriorityNeed",
+    "TicketStatus",
+]
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    CALLED = "called", _("Called")
+    SERVING = "serving", _("Being served")
+    FINISHED = "finished", _("Finished")
+    NO_SHOW = "no_show", _("Did not come when called")
+
+
+# A ticket in one of these is at a counter right now.
+ACTIVE_TICKET_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    NOT_RESOLVED = "not_resolved", _("Not resolved")
+    REFERRED = "referred", _("Referred to another queue or counter")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+class CounterSessionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class DeviceKind(models.TextChoices):
+    KIOSK = "kiosk", _("Ticket kiosk")
+    SCREEN = "screen", _("Waiting-room screen")

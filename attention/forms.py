@@ -1,0 +1,106 @@
+"""Forms of the staff screens and the kiosk; they validate input only — every rule lives in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from centers.models import Center, Counter, Language
+from procedures.models import Procedure
+
+from .constants import Outcome, PriorityNeed
+
+
+def in_person_procedures(center: Center):
+    return (
+        Procedure.objects.filter(
+            offerings__center=center, offerings__is_active=True, via_in_person=True, is_active=True
+        )
+        .select_related("entity")
+        .order_by("entity__name", "name")
+    )
+
+
+class ProcedureChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Procedure) -> str:
+        return f"{obj.entity.short_name} — {obj.name}"
+
+
+class IssueForm(forms.Form):
+    procedure = ProcedureChoiceField(label=_("Procedure"), queryset=Procedure.objects.none())
+    preferential_reason = forms.ChoiceField(
+        label=_("Preferential attention (Ley 28683)"), choices=PriorityNeed.choices, initial=PriorityNeed.NONE
+    )
+    language = forms.ModelChoiceField(
+        label=_("Language need"),
+        queryset=Language.objects.exclude(code="es"),
+        required=False,
+        empty_label=_("Spanish"),
+    )
+
+    def __init__(self, *args, center: Center, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = in_person_procedures(center)
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Booking code (type or scan)"),
+        max_length=20,
+        required=False,
+        # Focused on arrival: a handheld scanner reading the appointment's QR types the code and Enter.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}),
+    )
+    document_number = forms.CharField(
+        label=_("or document number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("code") and not cleaned_data.get("document_number"):
+            raise forms.ValidationError(_("Enter the booking code or the document number."))
+        return cleaned_data
+
+
+class OpenCounterForm(forms.Form):
+    counter = forms.ModelChoiceField(label=_("Counter"), queryset=Counter.objects.none())
+
+    def __init__(self, *args, counters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counter"].queryset = counters
+
+
+class FinishForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(Outcome.RESOLVED, Outcome.RESOLVED.label), (Outcome.NOT_RESOLVED, Outcome.NOT_RESOLVED.label)],
+    )
+    missing_requirement = forms.ModelChoiceField(
+        label=_("Missing requirement"), queryset=Procedure.objects.none(), required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=250, required=False)
+
+    def __init__(self, *args, procedure: Procedure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["missing_requirement"].queryset = procedure.requirements.all()
+
+
+class TransferForm(forms.Form):
+    procedure = ProcedureChoiceField(label=_("To the queue of"), queryset=Procedure.objects.none(), required=False)
+    counter = forms.ModelChoiceField(label=_("To the counter"), queryset=Counter.objects.none(), required=False)
+    note = forms.CharField(label=_("Note"), max_length=250, required=False)
+
+    def __init__(self, *args, center: Center, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = in_person_procedures(center)
+        self.fields["counter"].queryset = Counter.objects.filter(center=center, is_active=True).order_by("label")
+
+
+class KioskForm(forms.Form):
+    procedure = forms.ModelChoiceField(queryset=Procedure.objects.none())
+    preferential_reason = forms.ChoiceField(choices=PriorityNeed.choices, initial=PriorityNeed.NONE, required=False)
+
+    def __init__(self, *args, center: Center, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = in_person_procedures(center)

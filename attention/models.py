@@ -1,0 +1,320 @@
+"""The in-person channel: queues, tickets, counter sessions, the Attention record, device tokens."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from appointments.models import Appointment
+from centers.models import Center, Counter, Language
+from procedures.models import Entity, Procedure, Requirement
+
+from .constants import Channel, CounterSessionStatus, DeviceKind, Outcome, PriorityNeed, TicketStatus
+
+
+class Queue(models.Model):
+    """The line of one entity's procedures at a center; its prefix starts the ticket codes (B-023)."""
+
+    center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.CASCADE, related_name="queues")
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="queues")
+    prefix = models.CharField(_("prefix"), max_length=2, help_text=_("One or two capital letters, e.g. 'B'."))
+
+    class Meta:
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+        ordering = ["center", "prefix"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "entity"], name="queue_unique_center_entity"),
+            models.UniqueConstraint(fields=["center", "prefix"], name="queue_unique_center_prefix"),
+            models.CheckConstraint(condition=models.Q(prefix__regex=r"^[A-Z]{1,2}$"), name="queue_prefix_letters"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} — {self.entity.short_name}"
+
+
+class TicketNumber(models.Model):
+    """The last number given in a queue prefix at a center on a day (bumped atomically by ticket_issue)."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
+    service_day = models.DateField()
+    prefix = models.CharField(max_length=2)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["center", "service_day", "prefix"], name="ticket_number_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.service_day:%Y-%m-%d}: {self.last}"
+
+
+class Ticket(models.Model):
+    """A citizen's place in a center's queue for one day; it keeps its code and arrival time across transfers."""
+
+    center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.PROTECT, related_name="tickets")
+    service_day = models.DateField(_("day"))
+    prefix = models.CharField(_("prefix"), max_length=2)
+    number = models.PositiveIntegerField(_("number"))
+    queue = models.ForeignKey(Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="tickets")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    appointment = models.OneToOneField(
+        Appointment,
+        verbose_name=_("appointment"),
+        on_delete=models.PROTECT,
+        related_name="ticket",
+        null=True,
+        blank=True,
+    )
+    due_at = models.DateTimeField(
+        _("appointment time"), null=True, blank=True, help_text=_("Empty for walk-ins and late arrivals.")
+    )
+    preferential_reason = models.CharField(
+        _("preferential attention"), max_length=12, choices=PriorityNeed.choices, default=PriorityNeed.NONE
+    )
+    language = models.ForeignKey(
+        Language,
+        verbose_name=_("language need"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        help_text=_("Empty: Spanish."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING)
+    arrived_at = models.DateTimeField(_("arrived at"), help_text=_("Kept across transfers: it orders the queue."))
+    queued_at = models.DateTimeField(
+        _("in this queue since"), help_text=_("Issue or last transfer: waits count from it.")
+    )
+    target_counter = models.ForeignKey(
+        Counter,
+        verbose_name=_("transferred to counter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    counter = models.ForeignKey(
+        Counter,
+        verbose_name=_("counter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        help_text=_("The counter that called it last."),
+    )
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    recalls = models.PositiveSmallIntegerField(_("times called again"), default=0)
+    transfers = models.PositiveSmallIntegerField(_("transfers"), default=0)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the kiosk."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-service_day", "arrived_at"]
+        permissions = [
+            ("issue_ticket", _("Can issue tickets and check in appointments")),
+            ("serve_ticket", _("Can call and serve tickets at a counter")),
+            ("supervise_queue", _("Can watch a center's queues")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "service_day", "prefix", "number"], name="ticket_unique_code_per_center_day"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["called", "serving"]) | models.Q(counter__isnull=False),
+                name="ticket_at_counter_has_counter",
+            ),
+        ]
+        indexes = [
+            # call next: the waiting tickets of a center's day
+            models.Index(
+                fields=["center", "service_day", "arrived_at"],
+                condition=models.Q(status="waiting"),
+                name="ticket_waiting",
+            ),
+            models.Index(fields=["center", "service_day", "called_at"], name="ticket_called"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"{self.prefix}-{self.number:03d}"
+
+    @property
+    def is_preferential(self) -> bool:
+        return self.preferential_reason != PriorityNeed.NONE
+
+
+class CounterSession(models.Model):
+    """An agent working at a counter, from opening to closing it; at most one open per counter and per agent."""
+
+    counter = models.ForeignKey(Counter, verbose_name=_("counter"), on_delete=models.PROTECT, related_name="sessions")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="counter_sessions"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=CounterSessionStatus.choices, default=CounterSessionStatus.OPEN
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("counter session")
+        verbose_name_plural = _("counter sessions")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counter"], condition=~models.Q(status="closed"), name="counter_session_one_open_per_counter"
+            ),
+            models.UniqueConstraint(
+                fields=["agent"], condition=~models.Q(status="closed"), name="counter_session_one_open_per_agent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="closed", closed_at__isnull=False) | ~models.Q(status="closed"),
+                name="counter_session_closed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counter.label} — {self.agent}"
+
+
+class Attention(models.Model):
+    """One service act to one citizen on one channel, with its times and outcome: the raw material of indicators.
+
+    Wait = called_at - issued_at; service = finished_at - started_at (or - called_at when never started)."""
+
+    center = models.ForeignKey(
+        Center, verbose_name=_("service point"), on_delete=models.PROTECT, related_name="attentions"
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.IN_PERSON)
+    service_day = models.DateField(_("day"))
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="attentions"
+    )
+    counter = models.ForeignKey(
+        Counter, verbose_name=_("counter"), on_delete=models.SET_NULL, null=True, blank=True, related_name="attentions"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attentions",
+    )
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.SET_NULL, null=True, blank=True, related_name="attentions"
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        verbose_name=_("appointment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attentions",
+    )
+    preferential_reason = models.CharField(
+        _("preferential attention"), max_length=12, choices=PriorityNeed.choices, default=PriorityNeed.NONE
+    )
+    language = models.ForeignKey(
+        Language, verbose_name=_("language"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"), help_text=_("When the citizen joined the queue."))
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    missing_requirement = models.ForeignKey(
+        Requirement,
+        verbose_name=_("missing requirement"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome_note = models.CharField(_("note"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("attention")
+        verbose_name_plural = _("attentions")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(finished_at__isnull=True, outcome="")
+                | models.Q(finished_at__isnull=False) & ~models.Q(outcome=""),
+                name="attention_finished_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(missing_requirement__isnull=True) | models.Q(outcome="not_resolved"),
+                name="attention_missing_requirement_only_not_resolved",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["center", "service_day"], name="attention_center_day"),
+            models.Index(fields=["procedure", "service_day"], name="attention_procedure_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} @ {self.center} ({self.service_day:%Y-%m-%d})"
+
+
+class DeviceToken(models.Model):
+    """Authorises a kiosk or a waiting-room screen for one center; only the token's SHA-256 is stored."""
+
+    center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.CASCADE, related_name="devices")
+    kind = models.CharField(_("kind"), max_length=8, choices=DeviceKind.choices)
+    name = models.CharField(_("name"), max_length=80, help_text=_("Where it is, e.g. 'Entrance kiosk 1'."))
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        ordering = ["center", "kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class GreeterScreen(Ticket):
+    """Admin entry point of the greeter's screen (issue tickets, check in appointments); no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("greeter screen")
+        verbose_name_plural = _("greeter screen")
+
+
+class CounterScreen(Ticket):
+    """Admin entry point of the counter agent's screen (call, serve, transfer)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("counter screen")
+        verbose_name_plural = _("counter screen")
+
+
+class SupervisionScreen(Ticket):
+    """Admin entry point of the supervisor's screen (queues, counters, service standards, today's totals)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervision")

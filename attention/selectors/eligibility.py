@@ -1,0 +1,130 @@
+"""Which waiting tickets a counter may call, in call order: the rule documented in attention/services/calling.py."""
+
+import datetime as dt
+import functools
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from appointments.formatting import lima_date
+from centers.models import Counter, StaffMembership
+from procedures.models import Procedure
+
+from ..constants import PriorityNeed, TicketStatus
+from ..models import Ticket
+
+__all__ = ["counter_procedure_ids", "next_ticket_lock", "next_ticket_queryset"]
+
+
+def _minutes(name: str) -> dt.timedelta:
+    return dt.timedelta(minutes=int(getattr(settings, name)))
+
+
+def counter_procedure_ids(*, counter: Counter) -> list[int]:
+    """The procedures a counter serves: those listed on it, else every procedure of its entity."""
+    listed = list(counter.procedures.values_list("pk", flat=True))
+    return listed or list(Procedure.objects.filter(entity_id=counter.entity_id).values_list("pk", flat=True))
+
+
+def _served(counter: Counter) -> Q:
+    """counter_procedure_ids as subqueries (no round trip, no join: the ticket row alone is locked)."""
+    listed = Counter.procedures.through.objects.filter(counter_id=counter.pk)
+    of_entity = Procedure.objects.filter(entity_id=counter.entity_id).values("pk")
+    return Q(procedure_id__in=listed.values("procedure_id")) | Q(Q(procedure_id__in=of_entity), ~Exists(listed))
+
+
+def _spoken(counter: Counter, agent_id: int) -> Q:
+    """A language spoken at this counter now: the counter's own, or one of the agent at work there."""
+    own = Counter.languages.through.objects.filter(counter_id=counter.pk).values("language_id")
+    agent = StaffMembership.languages.through.objects.filter(
+        staffmembership__user_id=agent_id, staffmembership__center_id=counter.center_id
+    ).values("language_id")
+    return Q(language_id__in=own) | Q(language_id__in=agent)
+
+
+def next_ticket_queryset(*, counter: Counter, agent_id: int, now: dt.datetime) -> QuerySet[Ticket]:
+    """The eligible tickets for this counter, in call order (see the module docstring)."""
+    ageing = _minutes("ATTENTION_AGEING_MINUTES")
+    rank = Case(
+        When(~Q(preferential_reason=PriorityNeed.NONE), then=Value(0)),
+        When(Q(due_at__isnull=False) | Q(arrived_at__lte=now - ageing), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    aged_walk_in = ExpressionWrapper(F("arrived_at") + ageing, output_field=DateTimeField())
+    turn = Case(
+        When(~Q(preferential_reason=PriorityNeed.NONE), then=F("arrived_at")),
+        When(Q(due_at__isnull=False) | Q(arrived_at__lte=now - ageing), then=Coalesce("due_at", aged_walk_in)),
+        default=F("arrived_at"),
+        output_field=DateTimeField(),
+    )
+    return (
+        Ticket.objects.filter(
+            center_id=counter.center_id,
+            service_day=lima_date(now),
+            status=TicketStatus.WAITING,
+        )
+        .filter(_served(counter))
+        .filter(Q(target_counter__isnull=True) | Q(target_counter=counter))
+        .filter(Q(due_at__isnull=True) | Q(due_at__lte=now + _minutes("ATTENTION_APPOINTMENT_EARLY_MINUTES")))
+        .filter(
+            Q(language__isnull=True)
+            | _spoken(counter, agent_id)
+            | Q(arrived_at__lte=now - _minutes("ATTENTION_LANGUAGE_MAX_WAIT_MINUTES"))
+        )
+        .order_by(rank, turn, "pk")
+    )
+
+
+# The moment the call-next SQL is compiled for; every moment parameter is then shifted by (now - _SENTINEL).
+_SENTINEL = dt.datetime(2000, 1, 3, 12, 0, 0, 123457, tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=2048)
+def _next_ticket_sql(
+    counter_id: int, center_id: int, entity_id: int, agent_id: int, minutes: tuple[int, int, int], vendor: str
+) -> tuple[str, tuple]:
+    counter = Counter(pk=counter_id, center_id=center_id, entity_id=entity_id)
+    queryset = next_ticket_queryset(counter=counter, agent_id=agent_id, now=_SENTINEL)
+    return queryset.select_for_update(skip_locked=True, of=("self",))[:1].query.sql_with_params()
+
+
+def _shift(value, *, now: dt.datetime):
+    if isinstance(value, dt.datetime):
+        return value + (now - _SENTINEL)
+    if isinstance(value, dt.date) and value == lima_date(_SENTINEL):
+        return lima_date(now)
+    return value
+
+
+def next_ticket_lock(*, counter: Counter, agent_id: int, now: dt.datetime) -> Ticket | None:
+    """The first ticket of next_ticket_queryset, locked with FOR UPDATE SKIP LOCKED (inside the caller's
+    transaction). The hottest path of the queue: building and compiling that query costs more CPU than running
+    it, so its SQL is compiled once per counter, agent and settings (with a sentinel moment) and reused with this
+    moment's parameters; what the counter serves and speaks stays in subqueries, read live."""
+    minutes = tuple(
+        int(getattr(settings, name))
+        for name in (
+            "ATTENTION_AGEING_MINUTES",
+            "ATTENTION_APPOINTMENT_EARLY_MINUTES",
+            "ATTENTION_LANGUAGE_MAX_WAIT_MINUTES",
+        )
+    )
+    sql, params = _next_ticket_sql(
+        counter.pk, counter.center_id, counter.entity_id, agent_id, minutes, connection.vendor
+    )
+    found = list(Ticket.objects.raw(sql, [_shift(value, now=now) for value in params]))
+    return found[0] if found else None

@@ -1,0 +1,240 @@
+"""Call-next under contention: 20 counters calling the next citizen at once on a queue of 2,000 waiting tickets,
+through attention.services.ticket_call_next, side by side with a bare `SELECT … FOR UPDATE SKIP LOCKED` + `UPDATE`
+transaction on a plain table of 2,000 rows, in the same run on the same PostgreSQL.
+
+    .venv/bin/python benchmarks/queue.py              # 20 counters (processes), 2,000 tickets
+    .venv/bin/python benchmarks/queue.py --help
+
+Creates the scratch database mac_bench_queue (migrated), a center with one procedure, 20 counters serving it,
+20 agents with their counters open and 2,000 waiting tickets (a tenth preferential, a tenth with an appointment
+due, arrivals spread over two hours). Each counter is one process with its own connection (as a server worker):
+it calls next, then finishes the attention (a separate transaction, not timed: a counter cannot call again
+while serving), until the queue is empty. The bare run does the same number of calls on `bench_queue` with
+psycopg2: one transaction `SELECT id … ORDER BY arrived_at, id LIMIT 1 FOR UPDATE SKIP LOCKED; UPDATE …`.
+Reports calls/s (wall clock, whole run), p50/p95/p99 of one call, duplicates (a ticket called twice: must be 0),
+tickets left waiting (must be 0) and the p95 ratio (target ≤ 5×); then drops the database.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this file's directory comes first on sys.path, where this module would shadow the standard
+# library's `queue` (which multiprocessing and asgiref import): take it off before importing them.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import multiprocessing  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+
+from benchmarks._common import save_results, scratch_database  # noqa: E402
+
+DATABASE = "mac_bench_queue"
+
+
+def django_environment(database_url: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mac_portal.settings.base",
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def setup_data(*, counters: int, tickets: int) -> list[int]:
+    """The floor: returns the ids of the open counter sessions."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from attention.constants import PriorityNeed, TicketStatus
+    from attention.models import Ticket
+    from attention.services import counter_open, queue_for_procedure
+    from centers.constants import StaffRole
+    from centers.models import Center, Counter, Offering
+    from centers.services import staff_membership_grant
+    from procedures.models import Entity, Procedure
+
+    entity = Entity.objects.create(name="RENIEC", acronym="RENIEC", slug="reniec")
+    procedure = Procedure.objects.create(
+        entity=entity, code="RENIEC-001", name="Duplicado de DNI", slug="duplicado-de-dni", summary="Duplicado."
+    )
+    center = Center.objects.create(code="MAC-BENCH", name="Centro MAC de prueba", slug="mac-bench")
+    Offering.objects.create(center=center, procedure=procedure)
+    queue = queue_for_procedure(center=center, procedure=procedure)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    start = max(now - dt.timedelta(hours=2), now.replace(hour=0, minute=1) if now.hour else now)
+    step = (now - start) / tickets
+    Ticket.objects.bulk_create(
+        Ticket(
+            center=center,
+            service_day=today,
+            prefix=queue.prefix,
+            number=n + 1,
+            queue=queue,
+            procedure=procedure,
+            preferential_reason=PriorityNeed.OLDER_ADULT if n % 10 == 3 else PriorityNeed.NONE,
+            due_at=start + step * n if n % 10 == 7 else None,
+            status=TicketStatus.WAITING,
+            arrived_at=start + step * n,
+            queued_at=start + step * n,
+        )
+        for n in range(tickets)
+    )
+    sessions = []
+    for n in range(counters):
+        counter = Counter.objects.create(center=center, label=f"V-{n + 1:02d}", entity=entity)
+        counter.procedures.add(procedure)
+        agent = get_user_model().objects.create_user(username=f"asesor{n}")
+        staff_membership_grant(user=agent, role=StaffRole.COUNTER_AGENT, center=center)
+        sessions.append(counter_open(counter=counter, agent=agent).pk)
+    return sessions
+
+
+def service_counter(session_id: int, barrier, results) -> None:
+    from django.db import connection
+
+    from attention.models import CounterSession
+    from attention.services import attention_finish, ticket_call_next
+
+    session = CounterSession.objects.select_related("counter").get(pk=session_id)
+    barrier.wait()
+    called: list[int] = []
+    latencies: list[float] = []
+    while True:
+        started = time.perf_counter()
+        ticket = ticket_call_next(session=session)
+        latencies.append(time.perf_counter() - started)
+        if ticket is None:
+            break
+        called.append(ticket.pk)
+        attention_finish(ticket=ticket, session=session, outcome="resolved")
+    connection.close()
+    results.put((called, latencies[:-1] or latencies))
+
+
+def bare_counter(index: int, database_url: str, barrier, results) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(database_url)
+    called: list[int] = []
+    latencies: list[float] = []
+    barrier.wait()
+    while True:
+        started = time.perf_counter()
+        with connection, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM bench_queue WHERE status = 'waiting' ORDER BY arrived_at, id "
+                "LIMIT 1 FOR UPDATE SKIP LOCKED"
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                cursor.execute(
+                    "UPDATE bench_queue SET status = 'called', called_by = %s WHERE id = %s", [index, row[0]]
+                )
+        latencies.append(time.perf_counter() - started)
+        if row is None:
+            break
+        called.append(row[0])
+    connection.close()
+    results.put((called, latencies[:-1] or latencies))
+
+
+def run(target, args_per_worker: list[tuple]) -> dict:
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(len(args_per_worker) + 1)
+    results = context.Queue()
+    workers = [context.Process(target=target, args=(*args, barrier, results)) for args in args_per_worker]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    started = time.perf_counter()
+    collected = [results.get(timeout=600) for _worker in workers]
+    elapsed = time.perf_counter() - started
+    for worker in workers:
+        worker.join(timeout=60)
+    called = [pk for ids, _latencies in collected for pk in ids]
+    latencies = sorted(latency for _ids, values in collected for latency in values)
+    quantiles = statistics.quantiles(latencies, n=100)
+    return {
+        "calls": len(called),
+        "seconds": round(elapsed, 2),
+        "calls_per_second": round(len(called) / elapsed, 1),
+        "p50_ms": round(quantiles[49] * 1000, 2),
+        "p95_ms": round(quantiles[94] * 1000, 2),
+        "p99_ms": round(quantiles[98] * 1000, 2),
+        "duplicates": sum(times - 1 for times in Counter(called).values() if times > 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--counters", type=int, default=20)
+    parser.add_argument("--tickets", type=int, default=2000)
+    options = parser.parse_args()
+
+    with scratch_database(DATABASE) as database_url:
+        env = django_environment(database_url)
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        from attention.models import Ticket
+
+        sessions = setup_data(counters=options.counters, tickets=options.tickets)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TABLE bench_queue (id bigserial PRIMARY KEY, status text NOT NULL, called_by int, "
+                "arrived_at timestamptz NOT NULL)"
+            )
+            cursor.execute(
+                "INSERT INTO bench_queue (status, arrived_at) "
+                "SELECT 'waiting', now() - interval '2 hours' + g * interval '3 seconds' FROM generate_series(1, %s) g",
+                [options.tickets],
+            )
+            cursor.execute("CREATE INDEX bench_queue_waiting ON bench_queue (arrived_at, id) WHERE status = 'waiting'")
+        connection.close()  # the children open their own
+
+        service = run(service_counter, [(session,) for session in sessions])
+        service["left_waiting"] = Ticket.objects.filter(status="waiting").count()
+        bare = run(bare_counter, [(n, database_url) for n in range(options.counters)])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM bench_queue WHERE status = 'waiting'")
+            bare["left_waiting"] = cursor.fetchone()[0]
+        connection.close()
+
+    ratio = round(service["p95_ms"] / bare["p95_ms"], 2) if bare["p95_ms"] else None
+    print(f"{options.counters} counters, {options.tickets} waiting tickets (processes, one connection each)")
+    print(f"{'':28}{'calls':>7}{'calls/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'dupl.':>7}{'left':>6}")
+    for name, result in [("ticket_call_next (service)", service), ("bare SKIP LOCKED + UPDATE", bare)]:
+        print(
+            f"{name:28}{result['calls']:>7}{result['calls_per_second']:>10}{result['p50_ms']:>9}"
+            f"{result['p95_ms']:>9}{result['p99_ms']:>9}{result['duplicates']:>7}{result['left_waiting']:>6}"
+        )
+    print(f"p95 ratio service / bare: {ratio}× (target ≤ 5×)")
+    path = save_results("queue", {"service": service, "bare": bare, "p95_ratio": ratio})
+    print(f"saved {path.relative_to(ROOT)}")
+    if service["duplicates"] or bare["duplicates"] or service["left_waiting"] or bare["left_waiting"]:
+        sys.exit("a ticket was called twice or left waiting")
+
+
+if __name__ == "__main__":
+    main()
