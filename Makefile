@@ -35,4 +35,4 @@ compilemessages: venv  ## compile the .po files into .mo files (the scripts do i
 bench: venv  ## every benchmark in benchmarks/ (local PostgreSQL; wrk if installed): see benchmarks/README.md
 	$(PY) benchmarks/catalog.py
 	if [ -f benchmarks/booking.py ]; then $(PY) benchmarks/booking.py; fi
-	if [ -f benchmarks/queue.py ]; then $(PY) benchmarks/queue.py; fi
+	$(PY) benchmarks/call_next.py

@@ -2,8 +2,8 @@
 through attention.services.ticket_call_next, side by side with a bare `SELECT … FOR UPDATE SKIP LOCKED` + `UPDATE`
 transaction on a plain table of 2,000 rows, in the same run on the same PostgreSQL.
 
-    .venv/bin/python benchmarks/queue.py              # 20 counters (processes), 2,000 tickets
-    .venv/bin/python benchmarks/queue.py --help
+    .venv/bin/python benchmarks/call_next.py              # 20 counters (processes), 2,000 tickets
+    .venv/bin/python benchmarks/call_next.py --help
 
 Creates the scratch database mac_bench_queue (migrated), a center with one procedure, 20 counters serving it,
 20 agents with their counters open and 2,000 waiting tickets (a tenth preferential, a tenth with an appointment
