@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from centers.admin import CenterScopedAdmin, PersonalDataAdmin
+from centers.admin import CenterScopedAdmin, PersonalDataAdmin, ReadOnlyScopedAdmin
 from centers.constants import Channel, DataAccess
 from centers.models import Center
 from centers.selectors import staff_center_ids, staff_may_search_country, staff_member_center_ids
@@ -148,24 +148,13 @@ class ScheduleAdmin(CenterScopedAdmin):
 # --------------------------------------------------------------------------------------------------------------
 
 
-class ReadOnlyAdmin(CenterScopedAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.display(description=_("starts at"), ordering="starts_at")
 def slot_start(slot: Slot) -> str:
     return f"{lima(slot.starts_at):%Y-%m-%d %H:%M}"
 
 
 @admin.register(Slot)
-class SlotAdmin(ReadOnlyAdmin):
+class SlotAdmin(ReadOnlyScopedAdmin):
     list_display = [slot_start, "center", "schedule", "booked", "capacity", "is_withdrawn"]
     list_filter = ["is_withdrawn", ("center", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["center", "schedule__center"]
@@ -174,7 +163,7 @@ class SlotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SlotConflict)
-class SlotConflictAdmin(ReadOnlyAdmin):
+class SlotConflictAdmin(ReadOnlyScopedAdmin):
     """Future slots that lost their place in the schedule but still hold appointments: staff move or cancel them."""
 
     list_display = [slot_start, "center", "schedule", "withdrawn_reason", "active_count", "appointments_link"]
@@ -390,7 +379,7 @@ class DaySheetAdmin(CenterScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyScopedAdmin):
     center_path = "appointment__center"
 
     list_display = ["appointment", "kind", "channel", "due_at", "sent_at", "skipped_at", "attempts", "last_error"]

@@ -95,11 +95,7 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _ticket_from(token: str) -> Ticket:
     ticket_id = ticket_token_id(token)
-    ticket = (
-        Ticket.objects.filter(pk=ticket_id).select_related("procedure__entity", "counter", "center").first()
-        if ticket_id
-        else None
-    )
+    ticket = selectors.ticket_get(ticket_id=ticket_id) if ticket_id else None
     if ticket is None:
         raise Http404
     return ticket

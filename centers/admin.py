@@ -55,6 +55,19 @@ class PersonalDataAdmin(admin.ModelAdmin):
         return response
 
 
+class ReadOnlyAdminMixin:
+    """Records written by services only (sessions, messages, access records): the admin shows, never edits."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class CenterScopedAdmin(admin.ModelAdmin):
     """A model admin whose rows, center choices and filters reach only the user's centers.
 
@@ -74,6 +87,10 @@ class CenterScopedAdmin(admin.ModelAdmin):
         if db_field.related_model is Center and not staff_sees_all_centers(user=request.user):
             kwargs["queryset"] = Center.objects.filter(pk__in=staff_center_ids(user=request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyScopedAdmin(ReadOnlyAdminMixin, CenterScopedAdmin):
+    """A center-scoped admin of records written by services only."""
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -288,7 +305,7 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who saw which citizen's data, when and why (Ley 29733): read-only, for administrators."""
 
     list_display = ["at", "user", "action", "content_type", "object_id", "center", "reason"]
@@ -296,12 +313,3 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
     list_select_related = ["user", "content_type", "center"]
     search_fields = ["user__username", "object_id"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -29,6 +29,7 @@ __all__ = [
     "center_choices",
     "center_closed_days",
     "center_get",
+    "center_is_active",
     "center_list",
     "center_status",
     "national_holiday",
@@ -132,6 +133,11 @@ def center_list(*, channel: str | None = None) -> QuerySet[Center]:
     if channel:
         queryset = queryset.filter(channel=channel)
     return queryset.order_by("channel", "name")
+
+
+def center_is_active(*, slug: str) -> bool:
+    """Whether an active service point has this slug (one cheap query; centers are public)."""
+    return Center.objects.filter(slug=slug, is_active=True).exists()
 
 
 def center_get(*, slug: str) -> Center:

@@ -6,21 +6,10 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from centers.admin import CenterScopedAdmin
+from centers.admin import CenterScopedAdmin, ReadOnlyScopedAdmin
 
 from ..models import Attention, CounterSession, DeviceToken, Queue, Ticket
 from ..services import device_token_create
-
-
-class ReadOnlyScopedAdmin(CenterScopedAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Ticket)

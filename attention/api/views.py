@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from centers.models import Center
+from centers.selectors import center_is_active
 from common.api.authentication import SessionAuthentication
 from common.api.schema import error_response
 from common.errors import NotFound
@@ -91,14 +92,14 @@ class AttentionAPIView(APIView):
     def ticket_response(self, ticket: Ticket | None, code: int = status.HTTP_200_OK) -> Response:
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        ticket = Ticket.objects.select_related("procedure", "language", "counter").get(pk=ticket.pk)
+        ticket = selectors.ticket_get(ticket_id=ticket.pk)
         return Response(TicketSerializer(ticket).data, status=code)
 
 
 class CenterAPIView(AttentionAPIView):
     def center_for(self, request: Request, slug: str, *, kind: str, permission: str, roles) -> Center:
         """The center: the device's own (a device of another center: 404), or one where the user has `roles`."""
-        if not Center.objects.filter(slug=slug, is_active=True).exists():
+        if not center_is_active(slug=slug):
             raise NotFound()  # centers are public (the catalog): an unknown one is 404 whoever asks
         device = self.device(request, kind)
         if device is not None:

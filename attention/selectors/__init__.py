@@ -22,6 +22,7 @@ from .queue import (
     screen_feed,
     screen_version,
     ticket_estimate,
+    ticket_get,
     ticket_public_get,
 )
 from .supervision import Supervision, supervision_summary
@@ -48,5 +49,6 @@ __all__ = [
     "supervision_summary",
     "ticket_estimate",
     "ticket_for_staff",
+    "ticket_get",
     "ticket_public_get",
 ]

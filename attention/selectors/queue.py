@@ -23,6 +23,7 @@ __all__ = [
     "screen_feed",
     "screen_version",
     "ticket_estimate",
+    "ticket_get",
     "ticket_public_get",
 ]
 
@@ -91,6 +92,13 @@ def ticket_estimate(*, ticket: Ticket) -> Estimate:
         people_ahead=ahead,
         open_counters=counters,
         minutes=_minutes(ahead=ahead, counters=counters, procedure=ticket.procedure),
+    )
+
+
+def ticket_get(*, ticket_id: int) -> Ticket | None:
+    """One ticket with what its pages and API answers show (procedure, entity, language, counter, center)."""
+    return (
+        Ticket.objects.filter(pk=ticket_id).select_related("procedure__entity", "language", "counter", "center").first()
     )
 
 
