@@ -3,14 +3,17 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from appointments.constants import PriorityNeed
-from procedures.constants import Channel
+from appointments.constants import AgeBand, Gender, PriorityNeed
+from procedures.constants import Channel, CitizenIntent
 
 __all__ = [
     "ACTIVE_TICKET_STATUSES",
+    "AgeBand",
     "Channel",
+    "CitizenIntent",
     "CounterSessionStatus",
     "DeviceKind",
+    "Gender",
     "Outcome",
     "PriorityNeed",
     "TicketStatus",

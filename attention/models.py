@@ -8,7 +8,17 @@ from appointments.models import Appointment
 from centers.models import Center, Counter, Language
 from procedures.models import Entity, Procedure, Requirement
 
-from .constants import Channel, CounterSessionStatus, DeviceKind, Outcome, PriorityNeed, TicketStatus
+from .constants import (
+    AgeBand,
+    Channel,
+    CitizenIntent,
+    CounterSessionStatus,
+    DeviceKind,
+    Gender,
+    Outcome,
+    PriorityNeed,
+    TicketStatus,
+)
 
 
 class Queue(models.Model):
@@ -235,6 +245,16 @@ class Attention(models.Model):
     language = models.ForeignKey(
         Language, verbose_name=_("language"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    intent = models.CharField(
+        _("citizen intent"),
+        max_length=12,
+        choices=CitizenIntent.choices,
+        default=CitizenIntent.PROCEDURE,
+        help_text=_("Copied from the procedure when the attention starts; the phone operator may set another."),
+    )
+    # Segments for indicators (aggregates only): copied from the appointment when the citizen consented to them.
+    age_band = models.CharField(_("age band"), max_length=5, choices=AgeBand.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     issued_at = models.DateTimeField(_("issued at"), help_text=_("When the citizen joined the queue."))
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -249,6 +269,15 @@ class Attention(models.Model):
         related_name="+",
     )
     outcome_note = models.CharField(_("note"), max_length=250, blank=True)
+    import_key = models.CharField(
+        _("import key"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("For historic attentions loaded from a file: a digest of the row, so a re-import adds nothing."),
+    )
 
     class Meta:
         verbose_name = _("attention")

@@ -2,12 +2,13 @@ import pytest
 import time_machine
 from django.db import IntegrityError
 
-from appointments.constants import AppointmentStatus, PriorityNeed
+from appointments.constants import AgeBand, AppointmentStatus, Gender, PriorityNeed
 from appointments.tests.conftest import NOW
 from appointments.tests.factories import ScheduleFactory, appointment_create, lima, slot_create
 from centers.constants import StaffRole
 from centers.models import PersonalDataAccess
 from centers.tests.factories import CenterFactory, CounterFactory, staff_user_create
+from procedures.constants import CitizenIntent
 from procedures.tests.factories import ProcedureFactory
 
 from ..constants import CounterSessionStatus, Outcome, TicketStatus
@@ -78,6 +79,9 @@ def booked(floor):
             n=1,
             priority_need=PriorityNeed.DISABILITY,
             preferred_language="qu",
+            segmentation_consent=True,
+            age_band=AgeBand.FROM_60,
+            gender=Gender.FEMALE,
         )
         second = appointment_create(slot=slot, procedure=floor.dni, n=2)
     return first, second
@@ -144,6 +148,12 @@ def test_finishing_records_the_attention_completes_the_appointment_and_signals_a
     )
     assert attention.appointment == appointment and attention.agent == session.agent
     assert attention.counter == floor.reniec_counter and attention.preferential_reason == PriorityNeed.DISABILITY
+    # Copied for indicators: the procedure's intent, and the segments the citizen consented to at booking.
+    assert (attention.intent, attention.age_band, attention.gender) == (
+        CitizenIntent.PROCEDURE,
+        AgeBand.FROM_60,
+        Gender.FEMALE,
+    )
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.COMPLETED
 

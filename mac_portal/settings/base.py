@@ -44,7 +44,11 @@ INSTALLED_APPS = [
     "centers",
     "appointments",
     "attention",
+    # Siblings above the in-person channel (none imports another); reports reads them all.
+    "calls",
     "surveys",
+    "complaints",
+    "reports",
 ]
 
 MIDDLEWARE = [
