@@ -1,5 +1,5 @@
 """Writes of the in-person channel, by subject: tickets (joining the queue), counters (sessions), calling (the
-counter's actions and the call-next rule)."""
+counter's actions and the call-next rule), records (attentions outside the queue: phone calls)."""
 
 from .calling import (
     attention_finish,
@@ -11,10 +11,12 @@ from .calling import (
 )
 from .counters import counter_close, counter_open, counter_pause, counter_resume
 from .devices import device_token_create
+from .records import attention_record
 from .tickets import queue_for_procedure, ticket_check_in_appointment, ticket_issue
 
 __all__ = [
     "attention_finish",
+    "attention_record",
     "attention_start",
     "counter_close",
     "counter_open",

@@ -306,7 +306,7 @@ AXES_LOCKOUT_CALLABLE = "mac_portal.staff.views.locked_out"
 # hand out device tokens; accounts, two-factor devices and lockouts, with which one could reach the former). Staff
 # sessions end after STAFF_SESSION_SECONDS, or sooner after STAFF_SESSION_IDLE_SECONDS without a request; citizens'
 # keep Django's default.
-STAFF_OTP_REQUIRED_APPS = ["appointments", "attention", "auth", "otp_totp", "otp_static", "axes"]
+STAFF_OTP_REQUIRED_APPS = ["appointments", "attention", "calls", "auth", "otp_totp", "otp_static", "axes"]
 STAFF_SESSION_SECONDS = env.int("STAFF_SESSION_SECONDS", default=8 * 3600)
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 OTP_TOTP_ISSUER = "MAC Portal"
