@@ -147,11 +147,11 @@ class OperatorScreenAdmin(ScreenAdmin):
             "log_form": forms.get("log_form") or CallLogForm(initial=initial),
             "book_form": forms.get("book_form")
             or PhoneBookingForm(slots=state.get("book_slots", []), languages=booking.language_choices()),
-            "lookup_form": forms.get("lookup_form") or LookupForm(),
+            "lookup_form": forms.get("lookup_form") or LookupForm(prefix="lookup"),
             "appointment": appointment,
-            "cancel_form": CancelForm(),
+            "cancel_form": CancelForm(prefix="cancel"),
             "move_day": move_day,
-            "move_form": forms.get("move_form") or RescheduleForm(slots=move_slots),
+            "move_form": forms.get("move_form") or RescheduleForm(slots=move_slots, prefix="move"),
             "totals": selectors.calls_today_totals(line=line),
             "consent_version": CONSENT_VERSION,
             **self._elapsed(call),
@@ -162,7 +162,8 @@ class OperatorScreenAdmin(ScreenAdmin):
         return response
 
     # ----------------------------------------------------------------------------------------------------------
-    # Actions (POST to the screen's own address, then back to it)
+    # Actions (POST to the screen's own address, then back to it). The look-up, cancel and move forms have a prefix: the
+    # booking form on the same page has fields of the same names.
     # ----------------------------------------------------------------------------------------------------------
 
     def act(self, request: HttpRequest) -> HttpResponse | None:
@@ -238,7 +239,7 @@ class OperatorScreenAdmin(ScreenAdmin):
         return None
 
     def _lookup(self, request: HttpRequest, call: Call) -> HttpResponse | None:
-        form = LookupForm(request.POST)
+        form = LookupForm(request.POST, prefix="lookup")
         if not form.is_valid():
             return self.show(request, status=400, lookup_form=form)
         try:
@@ -256,7 +257,7 @@ class OperatorScreenAdmin(ScreenAdmin):
 
     def _cancel(self, request: HttpRequest, call: Call) -> HttpResponse | None:
         appointment = self._checked_appointment(request, call)
-        form = CancelForm(request.POST)
+        form = CancelForm(request.POST, prefix="cancel")
         if appointment is None or not form.is_valid():
             messages.error(request, _("Check the caller's booking code and document number first."))
             return None
@@ -272,7 +273,7 @@ class OperatorScreenAdmin(ScreenAdmin):
             messages.error(request, _("Check the caller's booking code and document number first."))
             return None
         _day_, slots = self._move_slots(request, appointment)
-        form = RescheduleForm(request.POST, slots=slots)
+        form = RescheduleForm(request.POST, slots=slots, prefix="move")
         if not form.is_valid():
             return self.show(request, status=400, move_form=form)
         services.call_appointment_reschedule(

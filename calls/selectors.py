@@ -171,8 +171,6 @@ def calls_today_totals(*, line: Center, day: dt.date | None = None) -> LineTotal
     per_operator: dict[int, tuple[str, CallTotals]] = {}
     for operator_id, first, last, username, seconds, outcome, language in rows:
         name = f"{first} {last}".strip() or username
-        totals.add(seconds=seconds, outcome=outcome, language=language or "")
-        per_operator.setdefault(operator_id, (name, CallTotals()))[1].add(
-            seconds=seconds, outcome=outcome, language=language or ""
-        )
+        for target in (totals, per_operator.setdefault(operator_id, (name, CallTotals()))[1]):
+            target.add(seconds=seconds or 0, outcome=outcome, language=language or "")  # logged: seconds set
     return LineTotals(line=totals, operators=sorted(per_operator.values(), key=lambda item: item[0]))

@@ -14,7 +14,6 @@ from conftest import verified_client
 
 from ..constants import CallOutcome
 from ..models import Call
-from .factories import operator_create
 
 pytestmark = pytest.mark.django_db
 
@@ -122,13 +121,20 @@ def test_the_caller_s_appointment_needs_code_and_document(client, phone, operato
     appointment = appointment_create(slot=phone.schedule.slots.get(starts_at=lima(2026, 12, 2, 8, 30)), n=4)
     verified_client(operator, client)
     client.post(SCREEN, {"action": "start"})
-    wrong = client.post(SCREEN, {"action": "lookup", "code": appointment.code, "document_number": "40000005"})
+    wrong = client.post(
+        SCREEN, {"action": "lookup", "lookup-code": appointment.code, "lookup-document_number": "40000005"}
+    )
     assert wrong.status_code == 404 and appointment.full_name not in wrong.content.decode()
     assert not PersonalDataAccess.objects.exists()
-    client.post(SCREEN, {"action": "lookup", "code": appointment.code, "document_number": "40000004"})
+    client.post(SCREEN, {"action": "lookup", "lookup-code": appointment.code, "lookup-document_number": "40000004"})
     page = client.get(SCREEN).content.decode()
     assert appointment.full_name in page and "Cancelar la cita" in page
     assert PersonalDataAccess.objects.filter(user=operator, object_id=str(appointment.pk)).count() == 1
-    client.post(SCREEN, {"action": "cancel", "reason": "Ya no viaja"})
+    later = phone.schedule.slots.get(starts_at=lima(2026, 12, 3, 9, 0))
+    assert f'value="{later.pk}"' in client.get(SCREEN, {"move_day": "2026-12-03"}).content.decode()
+    client.post(f"{SCREEN}?move_day=2026-12-03", {"action": "reschedule", "move-slot": later.pk})
+    appointment.refresh_from_db()
+    assert appointment.slot == later
+    client.post(SCREEN, {"action": "cancel", "cancel-reason": "Ya no viaja"})
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"

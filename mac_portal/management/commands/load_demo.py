@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from mac_portal.demo.attention import DEMO_PASSWORD, demo_devices_load, demo_morning_load, demo_staff_load
+from mac_portal.demo.calls import demo_calls_load
 from mac_portal.demo.loader import demo_load
 
 
@@ -38,13 +39,15 @@ class Command(BaseCommand):
         self.attention_demo()
 
     def attention_demo(self) -> None:
-        """Demo staff, devices and a morning at Lima Norte: known passwords, so only with DEBUG on."""
+        """Demo staff, devices, a morning at Lima Norte and calls on the phone line: known passwords, so only with
+        DEBUG on."""
         if not settings.DEBUG:
             self.stdout.write("Demo staff, devices and tickets skipped: DEBUG is off (their passwords are public).")
             return
         logins = demo_staff_load()
         devices = demo_devices_load()
         issued = demo_morning_load()
+        calls = demo_calls_load()
         self.stdout.write(f"Demo staff (DEMO ONLY, password for all: {DEMO_PASSWORD}), admin at /admin/:")
         for login in logins:
             self.stdout.write(f"  {login.username:<28} {login.role:<22} {login.center}")
@@ -53,3 +56,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {center.name:<28} {kind:<7} {address}")
         if issued:
             self.stdout.write(f"A morning of {issued} tickets loaded at Centro MAC Lima Norte.")
+        if calls:
+            self.stdout.write(f"{calls} calls of today logged on the phone line (telefonico.operador).")
