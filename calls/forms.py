@@ -31,6 +31,16 @@ def _slot_choices(slots: Sequence[SlotOption]) -> list[tuple[int, str]]:
     ]
 
 
+def _slot_field(label) -> forms.TypedChoiceField:
+    """A time to pick among _slot_choices (set by the form's __init__)."""
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a time."), "invalid_choice": _("Choose a time from the list.")},
+    )
+
+
 class CallLogForm(forms.Form):
     """What the call was about and how it ended (the procedure comes from the type-ahead)."""
 
@@ -78,12 +88,7 @@ class CallLogForm(forms.Form):
 class PhoneBookingForm(CitizenForm):
     """The booking pages' citizen form plus the time; the operator reads the data terms to the caller."""
 
-    slot = forms.TypedChoiceField(
-        label=_("Time"),
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a time."), "invalid_choice": _("Choose a time from the list.")},
-    )
+    slot = _slot_field(_("Time"))
 
     def __init__(self, *args, slots: Sequence[SlotOption] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -96,12 +101,7 @@ class PhoneBookingForm(CitizenForm):
 
 
 class RescheduleForm(forms.Form):
-    slot = forms.TypedChoiceField(
-        label=_("New time"),
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a time."), "invalid_choice": _("Choose a time from the list.")},
-    )
+    slot = _slot_field(_("New time"))
 
     def __init__(self, *args, slots: Sequence[SlotOption] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
