@@ -14,6 +14,8 @@ from conftest import verified_client
 
 from ..constants import CallOutcome
 from ..models import Call
+from .conftest import at
+from .factories import call_logged, operator_create
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +140,28 @@ def test_the_caller_s_appointment_needs_code_and_document(client, phone, operato
     client.post(SCREEN, {"action": "cancel", "cancel-reason": "Ya no viaja"})
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
+
+
+def test_the_calls_list_shows_only_the_user_s_lines(client, phone, operator, frozen):
+    other = CenterFactory(code="MAC-TEL-2", name="Otra línea", channel=Channel.PHONE)
+    colleague_elsewhere = operator_create(other, username="otra-operadora")
+    mine = call_logged(line=phone.line, operator=operator, procedure=phone.procedure, start=at(9), seconds=61)
+    theirs = call_logged(
+        line=other, operator=colleague_elsewhere, procedure=phone.procedure, start=at(9, 30), seconds=62
+    )
+    calls = reverse("admin:calls_call_changelist")
+    verified_client(operator, client)
+    listed = client.get(calls)
+    assert listed.status_code == 200 and [row.pk for row in listed.context["cl"].result_list] == [mine.pk]
+    assert client.get(reverse("admin:calls_call_change", args=[theirs.pk])).status_code == 302  # unknown: back
+    verified_client(staff_user_create(role=StaffRole.COUNTER_AGENT, center=phone.center), client)
+    assert client.get(calls).status_code == 403
+
+
+def test_the_screen_s_queries_are_bounded(client, phone, operator, frozen, django_assert_max_num_queries):
+    verified_client(operator, client)
+    client.post(SCREEN, {"action": "start"})
+    where = {"procedure": phone.procedure.pk, "book_center": phone.center.pk, "book_day": "2026-12-02", "q": "dni"}
+    client.get(SCREEN, where)  # warm the per-process caches (content types, sessions)
+    with django_assert_max_num_queries(30):  # 26 when written: a fixed number, whatever the catalog holds
+        assert client.get(SCREEN, where).status_code == 200
