@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.apps import apps as django_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class MacPortalConfig(AppConfig):
@@ -20,6 +22,7 @@ class MacPortalConfig(AppConfig):
 
         # The change history of back-office data: which models, and who may read it (administrators only).
         audit_register()
+        django_apps.get_app_config("auditlog").verbose_name = _("Change history")  # the library has no Spanish
         role_permissions_register(permissions={StaffRole.ADMINISTRATOR: {"auditlog.view_logentry"}})
 
         # The default admin site stays the one instance every app registers on; only its permission check grows:

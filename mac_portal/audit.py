@@ -27,7 +27,7 @@ import contextlib
 import contextvars
 from collections.abc import Callable, Iterator
 
-from auditlog.context import auditlog_value, set_extra_data
+from auditlog.context import auditlog_value, disable_auditlog, set_extra_data
 from auditlog.registry import auditlog
 from auditlog.signals import pre_log
 from django.apps import apps
@@ -128,8 +128,9 @@ def _only_by_staff(sender, **kwargs) -> bool:
 class AuditMiddleware:
     """Sets the acting staff member and their address (as the trusted proxies saw it) for the change history.
 
-    After AuthenticationMiddleware. Only authenticated staff get a context: citizens' and devices' requests are
-    left alone (auditlog's own middleware would connect and disconnect a signal receiver on every request).
+    After AuthenticationMiddleware. Only authenticated staff get a context; requests of citizens and devices run
+    with the history off (auditlog's own middleware would connect and disconnect a signal receiver on every request,
+    and a citizen cancelling their appointment would pay the read of its previous state).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -138,6 +139,9 @@ class AuditMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_staff:
-            return self.get_response(request)
+            # Citizens and devices change no back-office data (a kiosk's first ticket of the day may create a
+            # queue: not recorded): the library stays off, not even the previous state is read before a save.
+            with disable_auditlog():
+                return self.get_response(request)
         with audit_actor(user, remote_addr=client_address(request)):
             return self.get_response(request)

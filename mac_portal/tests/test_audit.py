@@ -13,7 +13,7 @@ from django.urls import reverse
 from appointments.models import Appointment
 from appointments.tests.factories import ScheduleFactory, appointment_create, slot_create
 from appointments.tests.utils import NOW, SLOT_START
-from attention.models import DeviceToken
+from attention.models import DeviceToken, Queue
 from attention.services import device_token_create, ticket_call_next
 from attention.tests.conftest import at
 from attention.tests.factories import floor_create, session_open, ticket_create
@@ -68,6 +68,7 @@ def test_a_counter_changed_in_the_admin_is_recorded_with_its_author(client, floo
     # The administrator reads it, in Spanish, and cannot change or delete it.
     content = client.get(HISTORY).content.decode()
     assert "ana.admin" in content and "V-09" in content and "Modificado por" in content
+    assert "Historial de cambios" in client.get(reverse("admin:index")).content.decode()
     page = client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk])).content.decode()
     assert "V-09" in page and "antes" in page and "después" in page
     assert client.post(reverse("admin:auditlog_logentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
@@ -172,3 +173,27 @@ def test_call_next_runs_no_extra_statement(client, administrator):
             assert client.post(screen, {"action": "call_next"}).status_code == 302
         assert LogEntry.objects.count() == before
         assert not any("auditlog" in query["sql"] for query in queries.captured_queries)
+
+
+def test_requests_of_citizens_and_devices_run_with_the_history_off(client, floor):
+    """A kiosk's first ticket of an entity creates its queue: no history statement (the public pages pay nothing);
+    the same queue created by a greeter in the admin is recorded with the greeter."""
+    device, token = device_token_create(center=floor.center, kind="kiosk", name="Entrada 1")
+    url = reverse("attention:kiosk", args=[floor.center.slug])
+    client.get(url, {"token": token})
+    before = LogEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url, {"procedure": floor.dni.pk, "preferential_reason": "none"}).status_code == 302
+    assert Queue.objects.filter(center=floor.center).count() == 1
+    assert LogEntry.objects.count() == before
+    assert not any("auditlog" in query["sql"] for query in queries.captured_queries)
+
+    greeter = staff_user_create(role=StaffRole.GREETER, center=floor.center)
+    verified_client(greeter, client)
+    response = client.post(
+        reverse("admin:attention_greeterscreen_changelist"),
+        {"center": floor.center.pk, "action": "issue", "procedure": floor.record.pk, "preferential_reason": "none"},
+    )
+    assert response.status_code == 302
+    queue = Queue.objects.get(center=floor.center, entity=floor.record.entity)
+    assert entries_for(Queue, queue.pk).get().actor == greeter
