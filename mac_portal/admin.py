@@ -24,10 +24,22 @@ M2M_OPERATIONS = {"add": _("added"), "delete": _("removed")}
 admin.site.unregister(LogEntry)
 
 
+class ActionFilter(admin.SimpleListFilter):
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(str(value), label) for value, label in ACTIONS.items()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(action=int(value)) if value and value.isdigit() else queryset
+
+
 @admin.register(LogEntry)
 class ChangeHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["when", "who", "action_display", "content_type", "record", "fields_changed"]
-    list_filter = ["action", "content_type"]
+    list_filter = [ActionFilter, ("content_type", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["actor", "content_type"]
     search_fields = ["object_repr", "actor__username"]
     search_help_text = _("Record or user name.")

@@ -69,6 +69,9 @@ def test_a_counter_changed_in_the_admin_is_recorded_with_its_author(client, floo
     content = client.get(HISTORY).content.decode()
     assert "ana.admin" in content and "V-09" in content and "Modificado por" in content
     assert "Historial de cambios" in client.get(reverse("admin:index")).content.decode()
+    filtered = client.get(HISTORY, {"action": str(LogEntry.Action.UPDATE)}).content.decode()
+    assert "V-09" in filtered and "modificado" in filtered
+    assert "V-09" not in client.get(HISTORY, {"action": str(LogEntry.Action.DELETE)}).content.decode()
     page = client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk])).content.decode()
     assert "V-09" in page and "antes" in page and "después" in page
     assert client.post(reverse("admin:auditlog_logentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
