@@ -96,6 +96,9 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
         status=failure.status if failure else 400 if error else 200,
     )
     device_remember(response, device=device)
+    # Never kept for "back": a page shown again from the browser's cache would post its used request key and show
+    # the previous citizen's ticket; fetched anew, it carries a new key.
+    patch_cache_control(response, no_store=True, private=True)
     return with_error_headers(response, failure) if failure else response
 
 

@@ -27,7 +27,9 @@ def kiosk(db, client):
 
 
 def page_key(client, url, procedure) -> str:
-    content = client.get(url, {"procedure": procedure.pk}).content.decode()
+    response = client.get(url, {"procedure": procedure.pk})
+    assert "no-store" in response["Cache-Control"]  # "back" fetches the page (and a key) anew
+    content = response.content.decode()
     keys = set(re.findall(r'name="request_key" value="([^"]+)"', content))
     assert len(keys) == 1  # every button of the page posts the same key
     return keys.pop()
