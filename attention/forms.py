@@ -100,6 +100,8 @@ class TransferForm(forms.Form):
 class KioskForm(forms.Form):
     procedure = forms.ModelChoiceField(queryset=Procedure.objects.none())
     preferential_reason = forms.ChoiceField(choices=PriorityNeed.choices, initial=PriorityNeed.NONE, required=False)
+    # The rendered page's key (attention.services.kiosk): every post of one page issues one ticket.
+    request_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", required=False)
 
     def __init__(self, *args, center: Center, **kwargs):
         super().__init__(*args, **kwargs)

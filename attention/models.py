@@ -347,3 +347,25 @@ class SupervisionScreen(Ticket):
         proxy = True
         verbose_name = _("supervision")
         verbose_name_plural = _("supervision")
+
+
+class KioskRequest(models.Model):
+    """One rendered kiosk page's request key and the ticket it issued: a double tap, or a POST retried on a flaky
+    network, finds the ticket already issued instead of issuing a second (attention.services.kiosk)."""
+
+    device = models.ForeignKey(
+        DeviceToken, verbose_name=_("device"), on_delete=models.CASCADE, related_name="kiosk_requests"
+    )
+    key = models.CharField(_("request key"), max_length=64)
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, null=True, related_name="kiosk_request"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kiosk request")
+        verbose_name_plural = _("kiosk requests")
+        constraints = [models.UniqueConstraint(fields=["device", "key"], name="kioskrequest_unique_device_key")]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.key}"

@@ -1,7 +1,8 @@
 """Public pages of the in-person channel: the kiosk, the waiting-room screen, a ticket's printout and status.
 
-The kiosk and the screen are authorised by a device token (attention.devices); the ticket pages by the signed
-link printed as a QR on the ticket (attention.links). None shows personal data.
+The kiosk and the screen are authorised by a device token, then by its signed device cookie (attention.devices: good
+as long as the token is active, whatever happens to sessions); the ticket pages by the signed link printed as a QR
+on the ticket (attention.links). None shows personal data.
 
 The waiting-room screen is live through htmx polling (vendored static/vendor/htmx): every few seconds it asks
 for its rows with the ETag of the rows it shows; the answer is 304 Not Modified (no body, nothing swapped)
@@ -24,7 +25,7 @@ from common.http import with_error_headers
 
 from . import selectors, services
 from .constants import DeviceKind, PriorityNeed
-from .devices import device_for, remember_token
+from .devices import device_for, device_remember
 from .forms import KioskForm
 from .links import ticket_print_path, ticket_status_path, ticket_token_id
 from .models import Ticket
@@ -34,13 +35,12 @@ SCREEN_POLL_SECONDS = 3
 
 
 def _authorise(request: HttpRequest, *, kind: str, slug: str):
-    """(device, redirect): a first visit with ?token= stores it and redirects to the clean address."""
+    """(device, redirect): a first visit with ?token= sets the device cookie and redirects to the clean address."""
     token = request.GET.get("token", "")
     if token:
         device = selectors.device_authenticate(token=token, kind=kind)
         if device is not None and device.center.slug == slug:
-            remember_token(request, kind=kind, token=token)
-            return None, HttpResponseRedirect(request.path)
+            return None, device_remember(HttpResponseRedirect(request.path), device=device)
     device = device_for(request, kind=kind, center_slug=slug)
     return device, None
 
@@ -62,16 +62,20 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = KioskForm(request.POST, center=center)
         if form.is_valid():
+            reason = form.cleaned_data["preferential_reason"] or PriorityNeed.NONE
             try:
-                ticket = services.ticket_issue(
-                    center=center,
-                    procedure=form.cleaned_data["procedure"],
-                    preferential_reason=form.cleaned_data["preferential_reason"] or PriorityNeed.NONE,
-                )
+                if key := form.cleaned_data["request_key"]:
+                    ticket, _issued = services.kiosk_ticket_issue(
+                        device=device, key=key, procedure=form.cleaned_data["procedure"], preferential_reason=reason
+                    )
+                else:  # a page rendered before request keys: issued as it asks
+                    ticket = services.ticket_issue(
+                        center=center, procedure=form.cleaned_data["procedure"], preferential_reason=reason
+                    )
             except DomainError as exc:
                 error, failure = exc.message, exc
             else:
-                return HttpResponseRedirect(ticket_print_path(ticket))
+                return device_remember(HttpResponseRedirect(ticket_print_path(ticket)), device=device)
         else:
             error = form.errors.as_text()
     chosen = None
@@ -87,9 +91,14 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
             "chosen": chosen,
             "reasons": [choice for choice in PriorityNeed.choices if choice[0] != PriorityNeed.NONE],
             "error": error,
+            "request_key": services.kiosk_request_key() if chosen else "",
         },
         status=failure.status if failure else 400 if error else 200,
     )
+    device_remember(response, device=device)
+    # Never kept for "back": a page shown again from the browser's cache would post its used request key and show
+    # the previous citizen's ticket; fetched anew, it carries a new key.
+    patch_cache_control(response, no_store=True, private=True)
     return with_error_headers(response, failure) if failure else response
 
 
@@ -148,19 +157,19 @@ def screen(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect
     if device is None:
         return _forbidden(request)
-    return render(request, "attention/screen.html", _screen_context(device.center))
+    return device_remember(render(request, "attention/screen.html", _screen_context(device.center)), device=device)
 
 
 @require_http_methods(["GET"])
 @condition(etag_func=_screen_etag)
 def screen_rows(request: HttpRequest, slug: str) -> HttpResponse:
     """The screen's rows (htmx polls it; 304 while nothing changed)."""
-    center = _screen_center(request, slug)
-    if center is None:
+    device = device_for(request, kind=DeviceKind.SCREEN, center_slug=slug)
+    if device is None:
         return _forbidden(request)
-    response = render(request, "attention/includes/screen_rows.html", _screen_context(center))
+    response = render(request, "attention/includes/screen_rows.html", _screen_context(device.center))
     patch_cache_control(response, no_cache=True, private=True)
-    return response
+    return device_remember(response, device=device)  # renewed whenever the rows change (a screen never reloads)
 
 
 def _screen_context(center: Center) -> dict:

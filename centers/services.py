@@ -149,8 +149,8 @@ def staff_membership_grant(
     if languages:
         membership.languages.add(*languages)
     if not user.is_staff:
-        type(user).objects.filter(pk=user.pk).update(is_staff=True)
         user.is_staff = True
+        user.save(update_fields=["is_staff"])  # a save, not an update(): the change history records it
     staff_user_groups_refresh(user=user)
     return membership
 

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.apps import apps as django_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class MacPortalConfig(AppConfig):
@@ -9,10 +11,19 @@ class MacPortalConfig(AppConfig):
         from django.contrib import admin
         from django.contrib.auth.signals import user_logged_in
 
+        from centers.constants import StaffRole
+        from centers.roles import role_permissions_register
+
+        from .audit import audit_register
         from .staff.middleware import staff_session_start
         from .staff.otp import staff_otp_required
 
         user_logged_in.connect(staff_session_start, dispatch_uid="mac_portal.staff_session_start")
+
+        # The change history of back-office data: which models, and who may read it (administrators only).
+        audit_register()
+        django_apps.get_app_config("auditlog").verbose_name = _("Change history")  # the library has no Spanish
+        role_permissions_register(permissions={StaffRole.ADMINISTRATOR: {"auditlog.view_logentry"}})
 
         # The default admin site stays the one instance every app registers on; only its permission check grows:
         # staff who must use two-factor get nothing from it (not even custom views behind admin_view) until their

@@ -10,6 +10,7 @@ from .access import (
     counter_for_staff,
     counter_session_current,
     counters_for_staff,
+    device_active_get,
     device_authenticate,
     ticket_for_staff,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "counter_procedure_ids",
     "counter_session_current",
     "counters_for_staff",
+    "device_active_get",
     "device_authenticate",
     "next_ticket_queryset",
     "queue_estimate",

@@ -99,3 +99,12 @@ def device_authenticate(*, token: str, kind: str) -> DeviceToken | None:
         .select_related("center")
         .first()
     )
+
+
+def device_active_get(*, device_id: int, token_hash: str, kind: str) -> DeviceToken | None:
+    """The active device of that kind with this id and token hash (a device cookie's content), or None."""
+    return (
+        DeviceToken.objects.filter(pk=device_id, token_hash=token_hash, kind=kind, is_active=True)
+        .select_related("center")
+        .first()
+    )

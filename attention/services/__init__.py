@@ -11,6 +11,7 @@ from .calling import (
 )
 from .counters import counter_close, counter_open, counter_pause, counter_resume
 from .devices import device_token_create
+from .kiosk import kiosk_request_key, kiosk_ticket_issue
 from .records import attention_record
 from .tickets import queue_for_procedure, ticket_check_in_appointment, ticket_issue
 
@@ -23,6 +24,8 @@ __all__ = [
     "counter_pause",
     "counter_resume",
     "device_token_create",
+    "kiosk_request_key",
+    "kiosk_ticket_issue",
     "queue_for_procedure",
     "ticket_call_next",
     "ticket_check_in_appointment",

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The change history of back-office data (mac_portal/audit.py).
+    "auditlog",
     "mac_portal",
     # The ground floor (imports no app), then the domain apps in dependency order (each may use those above it).
     "common",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Staff: shorter sessions, and two-factor verification before the admin (mac_portal/staff/).
     "mac_portal.staff.middleware.StaffSessionMiddleware",
+    # The acting staff member of the change history (mac_portal/audit.py); nothing for citizens and devices.
+    "mac_portal.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout flagged during authentication into the lockout page.
@@ -306,7 +310,10 @@ AXES_LOCKOUT_CALLABLE = "mac_portal.staff.views.locked_out"
 # hand out device tokens; accounts, two-factor devices and lockouts, with which one could reach the former). Staff
 # sessions end after STAFF_SESSION_SECONDS, or sooner after STAFF_SESSION_IDLE_SECONDS without a request; citizens'
 # keep Django's default.
-STAFF_OTP_REQUIRED_APPS = ["appointments", "attention", "calls", "auth", "otp_totp", "otp_static", "axes"]
+STAFF_OTP_REQUIRED_APPS = [
+    "appointments", "attention", "calls", "surveys", "complaints", "reports", "auth", "otp_totp", "otp_static", "axes",
+    "auditlog",
+]
 STAFF_SESSION_SECONDS = env.int("STAFF_SESSION_SECONDS", default=8 * 3600)
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 OTP_TOTP_ISSUER = "MAC Portal"
