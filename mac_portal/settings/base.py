@@ -311,7 +311,16 @@ AXES_LOCKOUT_CALLABLE = "mac_portal.staff.views.locked_out"
 # sessions end after STAFF_SESSION_SECONDS, or sooner after STAFF_SESSION_IDLE_SECONDS without a request; citizens'
 # keep Django's default.
 STAFF_OTP_REQUIRED_APPS = [
-    "appointments", "attention", "calls", "surveys", "complaints", "reports", "auth", "otp_totp", "otp_static", "axes",
+    "appointments",
+    "attention",
+    "calls",
+    "surveys",
+    "complaints",
+    "reports",
+    "auth",
+    "otp_totp",
+    "otp_static",
+    "axes",
     "auditlog",
 ]
 STAFF_SESSION_SECONDS = env.int("STAFF_SESSION_SECONDS", default=8 * 3600)
