@@ -121,6 +121,7 @@ def screen_feed(*, center: Center, limit: int = 8, now: dt.datetime | None = Non
             status__in=[*ACTIVE_TICKET_STATUSES, TicketStatus.FINISHED],
         )
         .select_related("counter")
+        .prefetch_related("steps__procedure__entity")
         .order_by("-called_at", "-pk")[:limit]
     )
 
@@ -154,7 +155,7 @@ def center_wait_board(*, center: Center, now: dt.datetime | None = None) -> list
         Procedure.objects.filter(
             offerings__center=center, offerings__is_active=True, via_in_person=True, is_active=True
         )
-        .select_related("entity")
+        .select_related("entity", "paid_first_at__entity")
         .order_by("entity__name", "name")
     )
     waiting = dict(

@@ -1,5 +1,6 @@
 """Writes of the in-person channel, by subject: tickets (joining the queue), counters (sessions), calling (the
-counter's actions and the call-next rule)."""
+counter's actions and the call-next rule), itinerary (one visit, several procedures), remote (tickets joined from a
+phone and their "near" messages)."""
 
 from .calling import (
     attention_finish,
@@ -11,6 +12,17 @@ from .calling import (
 )
 from .counters import counter_close, counter_open, counter_pause, counter_resume
 from .devices import device_token_create
+from .itinerary import itinerary_advance, itinerary_build, visit_issue
+from .remote import (
+    remote_contacts_purge,
+    remote_message_deliver,
+    remote_messages_claim,
+    remote_messages_plan,
+    remote_messages_send_due,
+    remote_tickets_scan,
+    ticket_cancel,
+    ticket_join_remote,
+)
 from .tickets import queue_for_procedure, ticket_check_in_appointment, ticket_issue
 
 __all__ = [
@@ -21,11 +33,22 @@ __all__ = [
     "counter_pause",
     "counter_resume",
     "device_token_create",
+    "itinerary_advance",
+    "itinerary_build",
+    "remote_contacts_purge",
+    "remote_message_deliver",
+    "remote_messages_claim",
+    "remote_messages_plan",
+    "remote_messages_send_due",
+    "remote_tickets_scan",
     "queue_for_procedure",
     "ticket_call_next",
+    "ticket_cancel",
     "ticket_check_in_appointment",
     "ticket_issue",
+    "ticket_join_remote",
     "ticket_no_show",
     "ticket_recall",
     "ticket_transfer",
+    "visit_issue",
 ]
