@@ -226,7 +226,7 @@ def screen_rows(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _screen_context(center: Center) -> dict:
-    rows = selectors.screen_feed(center=center, limit=SCREEN_ROWS)
+    rows = selectors.screen_feed(center=center, limit=SCREEN_ROWS, with_steps=True)
     return {
         "center": center,
         "rows": rows,
