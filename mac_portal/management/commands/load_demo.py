@@ -53,3 +53,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {center.name:<28} {kind:<7} {address}")
         if issued:
             self.stdout.write(f"A morning of {issued} tickets loaded at Centro MAC Lima Norte.")
+        self.stdout.write("Remote tickets (citizens join from a phone): /fila/<center>/, e.g. /fila/mac-lima-norte/")
