@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from appointments.constants import DocumentType
 from centers.models import Center, Counter, Language
 from procedures.models import Procedure
-
-from appointments.constants import DocumentType
 
 from .constants import Outcome, PriorityNeed
 
@@ -40,9 +39,7 @@ class IssueForm(forms.Form):
 
     then_1 = ProcedureChoiceField(label=_("Then (step 2)"), queryset=Procedure.objects.none(), required=False)
     then_2 = ProcedureChoiceField(label=_("Then (step 3)"), queryset=Procedure.objects.none(), required=False)
-    pay_first = forms.BooleanField(
-        label=_("Pay the fee first where the catalog says so"), required=False, initial=True
-    )
+    pay_first = forms.BooleanField(label=_("Pay the fee first where the catalog says so"), required=False, initial=True)
 
     def __init__(self, *args, center: Center, **kwargs):
         super().__init__(*args, **kwargs)

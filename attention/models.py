@@ -139,7 +139,11 @@ class Ticket(models.Model):
     contact_phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
     document_digest = models.CharField(
-        _("document digest"), max_length=64, blank=True, editable=False, help_text=_("A keyed digest, never the number.")
+        _("document digest"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("A keyed digest, never the number."),
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -117,8 +117,8 @@ def visit_times(*, center: Center, day: dt.date) -> VisitTimes:
     )
 
 
-def _average(visits: QuerySet[Ticket]) -> tuple[int, float | None]:
-    rows = list(visits.values_list("duration", flat=True))
+def _average(visits: QuerySet) -> tuple[int, float | None]:
+    rows: list[dt.timedelta] = list(visits.values_list("duration", flat=True))  # annotated by visit_times
     if not rows:
         return 0, None
     return len(rows), round(sum(row.total_seconds() for row in rows) / len(rows) / 60, 1)

@@ -44,7 +44,9 @@ def itinerary_build(*, center: Center, procedures: Sequence[Procedure], pay_firs
     if not steps:
         raise InvalidInput(field_errors={"procedure": [_("Choose a procedure.")]})
     if len(steps) > MAX_STEPS:
-        raise InvalidInput(field_errors={"procedure": [_("A visit has at most %(count)s steps.") % {"count": MAX_STEPS}]})
+        raise InvalidInput(
+            field_errors={"procedure": [_("A visit has at most %(count)s steps.") % {"count": MAX_STEPS}]}
+        )
     for step in steps:
         _procedure_check(center=center, procedure=step)
     return steps

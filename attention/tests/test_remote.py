@@ -127,8 +127,9 @@ def test_one_open_remote_ticket_per_mobile_number_and_per_document_at_a_center(r
         remote_join(center=remote.center, procedure=remote.passport, at=at(10, 1), document_number=DNIS[1])
     assert "Ya hay un ticket en la fila de este centro" in str(same_phone.value.message)
     with pytest.raises(RemoteTicketOpen):  # the same DNI written with its check character
-        remote_join(center=remote.center, procedure=remote.dni, at=at(10, 1), document_number="10117410-2",
-                    phone="987651111")
+        remote_join(
+            center=remote.center, procedure=remote.dni, at=at(10, 1), document_number="10117410-2", phone="987651111"
+        )
     assert Ticket.objects.count() == 1
     other = floor_create(name="Centro MAC Callao")
     remote_enable(center=other.center, procedure=other.dni)
