@@ -4,8 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from appointments.constants import NotificationChannel
-from appointments.models import Appointment
+from appointments.models import Appointment, OutboundMessage
 from centers.models import Center, Counter, Language
 from procedures.models import Entity, Procedure, Requirement
 
@@ -224,20 +223,10 @@ class ItineraryStep(models.Model):
         return f"{self.position + 1}. {self.procedure}"
 
 
-class TicketMessage(models.Model):
+class TicketMessage(OutboundMessage):
     """The "your turn is near" message of a remote ticket (SMS or e-mail), claimed atomically before it is sent."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages")
-    channel = models.CharField(_("channel"), max_length=6, choices=NotificationChannel.choices)
-    due_at = models.DateTimeField(_("due at"))
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    claim_token = models.UUIDField(_("claim token"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    sending_at = models.DateTimeField(_("handed to the provider at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    skipped_at = models.DateTimeField(_("skipped at"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("ticket message")

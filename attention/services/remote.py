@@ -27,12 +27,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appointments.constants import DocumentType, NotificationChannel
 from appointments.formatting import lima_date
+from appointments.services.notifications import message_rows_claim
 from appointments.sms import sms_send
 from appointments.validators import document_number_normalize, email_normalize, phone_normalize
 from centers.models import Center
@@ -181,21 +182,7 @@ def remote_messages_plan(*, now: dt.datetime | None = None) -> int:
 
 def remote_messages_claim(*, limit: int = 100, now: dt.datetime | None = None) -> tuple[uuid.UUID, list[int]]:
     """Claim up to `limit` due rows for this caller (SKIP LOCKED; an expired claim is claimed again)."""
-    now = now or timezone.now()
-    token = uuid.uuid4()
-    with transaction.atomic(durable=True):  # the claim commits on its own, before any send
-        claimed = list(
-            TicketMessage.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE))
-            .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if claimed:
-            TicketMessage.objects.filter(pk__in=claimed).update(
-                claimed_at=now, claim_token=token, attempts=F("attempts") + 1
-            )
-    return token, claimed
+    return message_rows_claim(model=TicketMessage, limit=limit, now=now, lease=LEASE)
 
 
 def _near_text(message: TicketMessage, ahead: int) -> tuple[str, str]:

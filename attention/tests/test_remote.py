@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from appointments import sms
 from appointments.sms import BaseSmsBackend, SmsError
+from appointments.tests.conftest import _sms_locmem  # noqa: F401 - autouse: SMS kept in sms.outbox
 from centers.tests.factories import ClosureFactory
 from procedures.models import Procedure
 
@@ -31,14 +32,6 @@ from .conftest import at
 from .factories import DNIS, floor_create, remote_enable, remote_join, session_open, ticket_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _sms_locmem(settings):
-    settings.SMS_BACKEND = "appointments.sms.LocmemBackend"
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
 
 
 @pytest.fixture

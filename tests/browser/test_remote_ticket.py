@@ -13,18 +13,14 @@ from attention.tests.factories import floor_create, remote_enable
 from centers.tests.factories import OfferingFactory
 from procedures.tests.factories import EntityFactory, ProcedureFactory
 
-from .support import CSP_LISTENER, axe_violations, csp_violations
+from .support import CSP_LISTENER
+from .test_attention_pages import assert_accessible
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("restore_migrated_rows"),
 ]
-
-
-def assert_accessible(page: Page, name: str) -> None:
-    violations = axe_violations(page) + [f"CSP: {violation}" for violation in csp_violations(page)]
-    assert not violations, f"{name}: " + "\n".join(violations)
 
 
 def test_join_from_a_phone_without_javascript_and_leave_the_line(
