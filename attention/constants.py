@@ -17,6 +17,7 @@ __all__ = [
     "Gender",
     "Outcome",
     "PriorityNeed",
+    "TicketMessageKind",
     "TicketStatus",
 ]
 
@@ -47,6 +48,11 @@ class CounterSessionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     PAUSED = "paused", _("Paused")
     CLOSED = "closed", _("Closed")
+
+
+class TicketMessageKind(models.TextChoices):
+    JOINED = "joined", _("Remote ticket taken (its link)")
+    NEAR = "near", _("Turn near")
 
 
 class DeviceKind(models.TextChoices):

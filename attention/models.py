@@ -17,6 +17,7 @@ from .constants import (
     Gender,
     Outcome,
     PriorityNeed,
+    TicketMessageKind,
     TicketStatus,
 )
 
@@ -224,15 +225,19 @@ class ItineraryStep(models.Model):
 
 
 class TicketMessage(OutboundMessage):
-    """The "your turn is near" message of a remote ticket (SMS or e-mail), claimed atomically before it is sent."""
+    """A message about a remote ticket (its link when taken, "your turn is near"), by SMS or e-mail, claimed
+    atomically before it is sent; one per ticket, kind and channel, ever."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=8, choices=TicketMessageKind.choices)
 
     class Meta:
         verbose_name = _("ticket message")
         verbose_name_plural = _("ticket messages")
         ordering = ["due_at"]
-        constraints = [models.UniqueConstraint(fields=["ticket", "channel"], name="ticket_message_once_per_channel")]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "kind", "channel"], name="ticket_message_once_per_kind")
+        ]
         indexes = [
             models.Index(
                 fields=["due_at"],
@@ -242,7 +247,7 @@ class TicketMessage(OutboundMessage):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} — {self.ticket_id}"
+        return f"{self.get_kind_display()} ({self.get_channel_display()}) — {self.ticket_id}"
 
     @property
     def message_key(self) -> str:

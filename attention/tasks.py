@@ -1,5 +1,6 @@
 """Celery tasks of the in-person channel: thin, idempotent, retried on database errors; each imports its service
-inside its body. Beat (settings.CELERY_BEAT_SCHEDULE): the remote tickets' scan every 30 seconds."""
+inside its body (services import this module to enqueue after commit). Beat (settings.CELERY_BEAT_SCHEDULE): the
+remote tickets' scan every 30 seconds."""
 
 from celery import shared_task
 from django.db import DatabaseError
@@ -13,3 +14,11 @@ def remote_tickets_scan() -> dict[str, int]:
     from attention.services.remote import remote_tickets_scan as scan
 
     return scan()
+
+
+@shared_task(**RETRY)
+def remote_message_send(message_id: int) -> bool:
+    """Send one planned ticket message if it is still due and nobody holds it (enqueued after the join commits)."""
+    from attention.services.remote import remote_message_send as send
+
+    return send(message_id=message_id)

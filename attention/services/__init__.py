@@ -16,6 +16,7 @@ from .itinerary import itinerary_advance, itinerary_build, visit_issue
 from .remote import (
     remote_contacts_purge,
     remote_message_deliver,
+    remote_message_send,
     remote_messages_claim,
     remote_messages_plan,
     remote_messages_send_due,
@@ -37,6 +38,7 @@ __all__ = [
     "itinerary_build",
     "remote_contacts_purge",
     "remote_message_deliver",
+    "remote_message_send",
     "remote_messages_claim",
     "remote_messages_plan",
     "remote_messages_send_due",

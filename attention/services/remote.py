@@ -1,5 +1,5 @@
-"""Remote tickets: a citizen joins a center's queue from a phone (/fila/<center>/), follows the ticket's live status
-page, gets one "your turn is near" SMS / e-mail, and may cancel while waiting.
+"""Remote tickets: a citizen joins a center's queue from a phone (/fila/<center>/), gets the link of the ticket's live
+status page by SMS / e-mail, then one "your turn is near" message, and may cancel while waiting.
 
 Rules:
 - Only where the center's queue of the entity takes remote tickets (Queue.remote_tickets), for procedures that allow
@@ -11,7 +11,7 @@ Rules:
   holds a place — cleared on cancel, and by the beat (`remote_contacts_purge`) once it is finished, a no-show or
   from an earlier day.
 
-The "near" message is a database row (TicketMessage, one per ticket and channel: planned at most once), claimed
+Each message is a database row (TicketMessage, one per ticket, kind and channel: planned at most once), claimed
 atomically and sent idempotently exactly as appointments' notifications are (see
 appointments.services.notifications): `sending_at` just before the provider call, `sent_at` just after, the same
 Message-ID / Idempotency-Key on every attempt, retried with backoff.
@@ -40,17 +40,19 @@ from centers.models import Center
 from common.logging import mask
 from procedures.models import Procedure
 
-from ..constants import OPEN_TICKET_STATUSES, TicketStatus
+from ..constants import OPEN_TICKET_STATUSES, TicketMessageKind, TicketStatus
 from ..errors import InvalidInput, RemoteClosed, RemoteNotAllowed, RemoteTicketOpen, TicketStateConflict
 from ..links import ticket_status_path
 from ..models import Ticket, TicketMessage
 from ..selectors.queue import ticket_estimate
 from ..selectors.remote import remote_join_window, remote_procedures
+from ..tasks import remote_message_send as remote_message_send_task
 from .tickets import ticket_issue
 
 __all__ = [
     "remote_contacts_purge",
     "remote_message_deliver",
+    "remote_message_send",
     "remote_messages_claim",
     "remote_messages_plan",
     "remote_messages_send_due",
@@ -124,7 +126,22 @@ def ticket_join_remote(
             ticket.save(update_fields=["joined_remotely", "contact_phone", "contact_email", "document_digest"])
     except IntegrityError as exc:  # ticket_one_open_remote_per_phone / _per_document
         raise RemoteTicketOpen() from exc
+    # The ticket's link, so the citizen finds the status page again (and can cancel) from any device.
+    for message in TicketMessage.objects.bulk_create(_rows(ticket, kind=TicketMessageKind.JOINED, now=now)):
+        remote_message_send_task.delay_on_commit(message.pk)
     return ticket
+
+
+def _rows(ticket: Ticket, *, kind: str, now: dt.datetime) -> list[TicketMessage]:
+    channels = [
+        channel
+        for channel, address in (
+            (NotificationChannel.SMS, ticket.contact_phone),
+            (NotificationChannel.EMAIL, ticket.contact_email),
+        )
+        if address
+    ]
+    return [TicketMessage(ticket=ticket, kind=kind, channel=channel, due_at=now) for channel in channels]
 
 
 @transaction.atomic
@@ -166,17 +183,13 @@ def remote_messages_plan(*, now: dt.datetime | None = None) -> int:
     waiting = (
         Ticket.objects.filter(joined_remotely=True, service_day=lima_date(now), status=TicketStatus.WAITING)
         .exclude(contact_phone="", contact_email="")
-        .filter(messages__isnull=True)
+        .exclude(messages__kind=TicketMessageKind.NEAR)
         .select_related("procedure")
     )
     rows = []
     for ticket in waiting:
-        if ticket_estimate(ticket=ticket).people_ahead > settings.ATTENTION_REMOTE_NEAR_AHEAD:
-            continue
-        if ticket.contact_phone:
-            rows.append(TicketMessage(ticket=ticket, channel=NotificationChannel.SMS, due_at=now))
-        if ticket.contact_email:
-            rows.append(TicketMessage(ticket=ticket, channel=NotificationChannel.EMAIL, due_at=now))
+        if ticket_estimate(ticket=ticket).people_ahead <= settings.ATTENTION_REMOTE_NEAR_AHEAD:
+            rows += _rows(ticket, kind=TicketMessageKind.NEAR, now=now)
     return len(TicketMessage.objects.bulk_create(rows, ignore_conflicts=True))
 
 
@@ -185,20 +198,41 @@ def remote_messages_claim(*, limit: int = 100, now: dt.datetime | None = None) -
     return message_rows_claim(model=TicketMessage, limit=limit, now=now, lease=LEASE)
 
 
-def _near_text(message: TicketMessage, ahead: int) -> tuple[str, str]:
+def _text(message: TicketMessage) -> tuple[str, str]:
+    """Subject and body (the SMS is the body) in the portal's language."""
     ticket = message.ticket
     link = settings.PORTAL_BASE_URL.rstrip("/") + ticket_status_path(ticket)
     with translation.override(settings.LANGUAGE_CODE):
-        values = {"code": ticket.code, "center": ticket.center.name, "ahead": ahead, "link": link}
-        subject = _("MAC: your ticket %(code)s is near") % values
-        body = (
-            _(
-                "MAC %(center)s: your ticket %(code)s is near (%(ahead)s people ahead). Please come to the center "
-                "now. %(link)s"
+        values = {
+            "code": ticket.code,
+            "center": ticket.center.name,
+            "procedure": ticket.procedure.name,
+            "ahead": ticket_estimate(ticket=ticket).people_ahead,
+            "link": link,
+        }
+        if message.kind == TicketMessageKind.JOINED:
+            subject = _("MAC: your ticket %(code)s") % values
+            body = (
+                _("MAC %(center)s: your ticket %(code)s for %(procedure)s. Your place in the line: %(link)s") % values
             )
-            % values
-        )
+        else:
+            subject = _("MAC: your ticket %(code)s is near") % values
+            body = (
+                _(
+                    "MAC %(center)s: your ticket %(code)s is near (%(ahead)s people ahead). Please come to the "
+                    "center now. %(link)s"
+                )
+                % values
+            )
     return subject, body
+
+
+def _not_needed(message: TicketMessage) -> bool:
+    ticket = message.ticket
+    address = ticket.contact_phone if message.channel == NotificationChannel.SMS else ticket.contact_email
+    if message.kind == TicketMessageKind.JOINED:
+        return ticket.status not in OPEN_TICKET_STATUSES or not address
+    return ticket.status != TicketStatus.WAITING or not address
 
 
 def remote_message_deliver(*, message_id: int, token: uuid.UUID, now: dt.datetime | None = None) -> bool:
@@ -212,24 +246,23 @@ def remote_message_deliver(*, message_id: int, token: uuid.UUID, now: dt.datetim
     if message is None:
         return False
     mine = TicketMessage.objects.filter(pk=message_id, claim_token=token, sent_at__isnull=True)
-    ticket = message.ticket
-    address = ticket.contact_phone if message.channel == NotificationChannel.SMS else ticket.contact_email
-    if ticket.status != TicketStatus.WAITING or not address:
+    if _not_needed(message):
         mine.update(skipped_at=now, last_error="not needed")
         return False
     if message.sending_at is not None:
         logger.warning("Ticket message %s may have gone out already; sending it again", message_id)
     if not mine.update(sending_at=timezone.now()):
         return False
-    subject, body = _near_text(message, ticket_estimate(ticket=ticket).people_ahead)
+    subject, body = _text(message)
+    ticket = message.ticket
     try:
         if message.channel == NotificationChannel.SMS:
-            sms_send(to=address, body=body, idempotency_key=message.message_key)
+            sms_send(to=ticket.contact_phone, body=body, idempotency_key=message.message_key)
         else:
             EmailMessage(
                 subject=subject,
                 body=body,
-                to=[address],
+                to=[ticket.contact_email],
                 headers={"Message-ID": f"<{message.message_key}@{settings.APPOINTMENTS_ICS_UID_DOMAIN}>"},
             ).send()
     except Exception as exc:  # noqa: BLE001 - any provider failure is recorded and retried later
@@ -243,6 +276,12 @@ def remote_message_deliver(*, message_id: int, token: uuid.UUID, now: dt.datetim
         return False
     mine.update(sent_at=timezone.now(), last_error="")
     return True
+
+
+def remote_message_send(*, message_id: int) -> bool:
+    """Claim and send one row if it is still due and unclaimed (the after-commit task); idempotent."""
+    token, ids = message_rows_claim(model=TicketMessage, ids=[message_id], lease=LEASE)
+    return bool(ids) and remote_message_deliver(message_id=message_id, token=token)
 
 
 def remote_messages_send_due(*, limit: int = 100, now: dt.datetime | None = None) -> int:
