@@ -117,7 +117,7 @@ def message_rows_claim(
     token = uuid.uuid4()
     with transaction.atomic(durable=True):  # the claim commits on its own, before any send
         candidates = (
-            model.objects.select_for_update(skip_locked=True)
+            model._default_manager.select_for_update(skip_locked=True)
             .filter(sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - (lease or _lease())))
         )
@@ -125,7 +125,9 @@ def message_rows_claim(
             candidates = candidates.filter(pk__in=list(ids))
         claimed = list(candidates.order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
         if claimed:
-            model.objects.filter(pk__in=claimed).update(claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
+            model._default_manager.filter(pk__in=claimed).update(
+                claimed_at=now, claim_token=token, attempts=F("attempts") + 1
+            )
     return token, claimed
 
 
