@@ -116,19 +116,20 @@ def ticket_join_remote(
         raise RemoteNotAllowed()
     if not remote_join_window(center=center, now=now).is_open:
         raise RemoteClosed()
-    try:
-        with transaction.atomic():
-            ticket = ticket_issue(center=center, procedure=procedure, now=now)
-            ticket.joined_remotely = True
-            ticket.contact_phone = phone
-            ticket.contact_email = email
-            ticket.document_digest = _document_digest(document_type=document_type, number=number)
-            ticket.save(update_fields=["joined_remotely", "contact_phone", "contact_email", "document_digest"])
-    except IntegrityError as exc:  # ticket_one_open_remote_per_phone / _per_document
-        raise RemoteTicketOpen() from exc
-    # The ticket's link, so the citizen finds the status page again (and can cancel) from any device.
-    for message in TicketMessage.objects.bulk_create(_rows(ticket, kind=TicketMessageKind.JOINED, now=now)):
-        remote_message_send_task.delay_on_commit(message.pk)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: a refused join leaves no ticket and takes no number
+                ticket = ticket_issue(center=center, procedure=procedure, now=now)
+                ticket.joined_remotely = True
+                ticket.contact_phone = phone
+                ticket.contact_email = email
+                ticket.document_digest = _document_digest(document_type=document_type, number=number)
+                ticket.save(update_fields=["joined_remotely", "contact_phone", "contact_email", "document_digest"])
+        except IntegrityError as exc:  # ticket_one_open_remote_per_phone / _per_document
+            raise RemoteTicketOpen() from exc
+        # The ticket's link, so the citizen finds the status page again (and can cancel) from any device.
+        for message in TicketMessage.objects.bulk_create(_rows(ticket, kind=TicketMessageKind.JOINED, now=now)):
+            remote_message_send_task.delay_on_commit(message.pk)
     return ticket
 
 
