@@ -19,7 +19,7 @@ from ..models import Attention, ItineraryStep, Ticket
 from ..selectors import visit_time_in_center, visit_times
 from ..services import attention_finish, device_token_create, itinerary_build, ticket_call_next, visit_issue
 from .conftest import at
-from .factories import floor_create, session_open, ticket_create
+from .factories import floor_create, remote_enable, remote_join, session_open, ticket_create
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,24 @@ def test_the_greeter_builds_the_itinerary_from_the_catalog(client, floor, bank, 
     )
     single = Ticket.objects.latest("pk")
     assert single.procedure == floor.dni and not single.steps.exists()
+
+
+def test_staff_build_visits_only_at_their_centers_and_never_see_remote_contact_data(client, floor, bank, frozen):
+    other = floor_create(name="Centro MAC Piura")
+    verified_client(staff_user_create(role=StaffRole.GREETER, center=other.center), client)
+    response = client.post(
+        GREETER,
+        {"center": floor.center.pk, "action": "issue", "procedure": floor.dni.pk, "preferential_reason": "none"},
+    )
+    assert response.status_code == 404 and not Ticket.objects.filter(center=floor.center).exists()
+
+    remote_enable(center=floor.center, procedure=floor.dni)
+    ticket = remote_join(center=floor.center, procedure=floor.dni, at=at(10))
+    supervisor = staff_user_create(role=StaffRole.SUPERVISOR, center=floor.center)
+    verified_client(supervisor, client)
+    page = client.get(reverse("admin:attention_ticket_change", args=[ticket.pk]))
+    assert page.status_code == 200 and ticket.code in page.content.decode()
+    assert "987650000" not in page.content.decode() and "persona0@example.com" not in page.content.decode()
+    verified_client(staff_user_create(role=StaffRole.SUPERVISOR, center=other.center), client)
+    foreign = client.get(reverse("admin:attention_ticket_change", args=[ticket.pk]))
+    assert foreign.status_code in (302, 404) and "987650000" not in foreign.content.decode()
