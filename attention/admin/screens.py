@@ -227,5 +227,11 @@ class SupervisionScreenAdmin(ScreenAdmin):
     def show(self, request: HttpRequest) -> HttpResponse:
         center, centers = self.center_pick(request)
         return self.render_screen(
-            request, {"center": center, "centers": centers, "summary": selectors.supervision_summary(center=center)}
+            request,
+            {
+                "center": center,
+                "centers": centers,
+                "summary": selectors.supervision_summary(center=center),
+                "visits": selectors.visit_times(center=center, day=timezone.localdate()),
+            },
         )

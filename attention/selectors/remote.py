@@ -100,15 +100,16 @@ class VisitTimes:
 
 def visit_times(*, center: Center, day: dt.date) -> VisitTimes:
     """Total time in the center of a day's finished visits (arrival to the last attention's end), all of them and
-    those with an itinerary of several steps: each step is its own Attention of the same ticket."""
-    visits = (
+    those with an itinerary of several steps (each step is its own Attention of the same ticket); one query."""
+    rows = list(
         Ticket.objects.filter(center=center, service_day=day, status=TicketStatus.FINISHED)
         .annotate(left_at=Max("attentions__finished_at"), step_count=Count("steps", distinct=True))
         .filter(left_at__isnull=False)
         .annotate(duration=ExpressionWrapper(F("left_at") - F("arrived_at"), output_field=DurationField()))
+        .values_list("duration", "step_count")
     )
-    everyone = _average(visits)
-    several = _average(visits.filter(step_count__gt=1))
+    everyone = _average([duration for duration, _steps in rows])
+    several = _average([duration for duration, steps in rows if steps > 1])
     return VisitTimes(
         visits=everyone[0],
         average_minutes=everyone[1],
@@ -117,8 +118,7 @@ def visit_times(*, center: Center, day: dt.date) -> VisitTimes:
     )
 
 
-def _average(visits: QuerySet) -> tuple[int, float | None]:
-    rows: list[dt.timedelta] = list(visits.values_list("duration", flat=True))  # annotated by visit_times
-    if not rows:
+def _average(durations: list[dt.timedelta]) -> tuple[int, float | None]:
+    if not durations:
         return 0, None
-    return len(rows), round(sum(row.total_seconds() for row in rows) / len(rows) / 60, 1)
+    return len(durations), round(sum(d.total_seconds() for d in durations) / len(durations) / 60, 1)

@@ -93,6 +93,20 @@ def test_finishing_a_step_queues_the_next_keeping_the_arrival_time(floor, bank):
     assert (times.multi_step_visits, times.multi_step_average_minutes) == (1, 90.0)
 
 
+def test_the_supervisor_sees_the_time_in_the_center(client, floor, bank, frozen):
+    _payment, bank_counter = bank
+    visit = visit_issue(center=floor.center, procedures=[floor.dni], now=at(9))
+    cashier = session_open(counter=bank_counter, at=at(8, 30))
+    reniec = session_open(counter=floor.reniec_counter, at=at(8, 30))
+    for session, minute in ((cashier, 20), (reniec, 50)):
+        ticket_call_next(session=session, now=at(9, minute - 10))
+        attention_finish(ticket=visit, session=session, outcome=Outcome.RESOLVED, now=at(9, minute))
+    verified_client(staff_user_create(role=StaffRole.SUPERVISOR, center=floor.center), client)
+    content = client.get(reverse("admin:attention_supervisionscreen_changelist")).content.decode()
+    assert "Tiempo promedio en el centro</dt><dd>50 min" in content
+    assert "Visitas de varios pasos</dt><dd>1 (50 min)" in content
+
+
 def test_the_status_page_and_the_screen_show_the_next_step(client, floor, bank, frozen):
     _payment, bank_counter = bank
     visit = visit_issue(center=floor.center, procedures=[floor.dni], now=at(9))
