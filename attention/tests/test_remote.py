@@ -284,3 +284,12 @@ def test_joins_are_rate_limited_per_address(client, remote, frozen, settings):
     limited = client.post(url, _join_data(remote, 2))
     assert limited.status_code == 429 and limited.has_header("Retry-After")
     assert Ticket.objects.count() == 2
+
+
+def test_a_rush_of_joins_meets_the_bookings_challenge(client, remote, frozen, settings):
+    settings.CHALLENGE_NETWORK_THRESHOLD = 2
+    url = reverse("attention:remote_join", args=[remote.center.slug])
+    assert client.post(url, _join_data(remote, 0)).status_code == 302
+    challenged = client.post(url, _join_data(remote, 1))
+    assert challenged.status_code == 429 and 'name="espera"' in challenged.content.decode()
+    assert Ticket.objects.count() == 1
