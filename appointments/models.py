@@ -258,19 +258,11 @@ class Appointment(models.Model):
         return self.status == AppointmentStatus.BOOKED
 
 
-class Notification(models.Model):
-    """One outbound message (e-mail or SMS) about an appointment, claimed atomically before it is sent.
+class OutboundMessage(models.Model):
+    """The columns of a message row (e-mail or SMS) claimed atomically and sent idempotently: appointments'
+    notifications, and other apps' messages (services.notifications.message_rows_claim claims any of them)."""
 
-    `sequence` is the appointment's version when the message was planned, so a rescheduled appointment
-    gets a fresh reminder while a beat that runs twice can never plan (or send) the same message twice.
-    """
-
-    appointment = models.ForeignKey(
-        Appointment, verbose_name=_("appointment"), on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(_("kind"), max_length=14, choices=NotificationKind.choices)
     channel = models.CharField(_("channel"), max_length=6, choices=NotificationChannel.choices)
-    sequence = models.PositiveSmallIntegerField(_("appointment version"), default=0)
     due_at = models.DateTimeField(_("due at"))
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     claim_token = models.UUIDField(_("claim token"), null=True, blank=True)
@@ -282,6 +274,23 @@ class Notification(models.Model):
     skipped_at = models.DateTimeField(_("skipped at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Notification(OutboundMessage):
+    """One outbound message (e-mail or SMS) about an appointment, claimed atomically before it is sent.
+
+    `sequence` is the appointment's version when the message was planned, so a rescheduled appointment
+    gets a fresh reminder while a beat that runs twice can never plan (or send) the same message twice.
+    """
+
+    appointment = models.ForeignKey(
+        Appointment, verbose_name=_("appointment"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=NotificationKind.choices)
+    sequence = models.PositiveSmallIntegerField(_("appointment version"), default=0)
 
     class Meta:
         verbose_name = _("notification")

@@ -8,6 +8,7 @@ from procedures.constants import Channel, CitizenIntent
 
 __all__ = [
     "ACTIVE_TICKET_STATUSES",
+    "OPEN_TICKET_STATUSES",
     "AgeBand",
     "Channel",
     "CitizenIntent",
@@ -16,6 +17,7 @@ __all__ = [
     "Gender",
     "Outcome",
     "PriorityNeed",
+    "TicketMessageKind",
     "TicketStatus",
 ]
 
@@ -26,10 +28,13 @@ class TicketStatus(models.TextChoices):
     SERVING = "serving", _("Being served")
     FINISHED = "finished", _("Finished")
     NO_SHOW = "no_show", _("Did not come when called")
+    CANCELLED = "cancelled", _("Cancelled by the citizen")
 
 
 # A ticket in one of these is at a counter right now.
 ACTIVE_TICKET_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
+# A ticket in one of these still holds a place in the center (waiting, called or at a counter).
+OPEN_TICKET_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
 
 
 class Outcome(models.TextChoices):
@@ -43,6 +48,11 @@ class CounterSessionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     PAUSED = "paused", _("Paused")
     CLOSED = "closed", _("Closed")
+
+
+class TicketMessageKind(models.TextChoices):
+    JOINED = "joined", _("Remote ticket taken (its link)")
+    NEAR = "near", _("Turn near")
 
 
 class DeviceKind(models.TextChoices):

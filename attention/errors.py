@@ -12,6 +12,9 @@ __all__ = [
     "NotAllowed",
     "NotFound",
     "NotOffered",
+    "RemoteClosed",
+    "RemoteNotAllowed",
+    "RemoteTicketOpen",
     "TicketInProgress",
     "TicketStateConflict",
     "TooEarlyForNoShow",
@@ -68,3 +71,27 @@ class TooEarlyForNoShow(DomainError):
     code = "too_early_for_no_show"
     status = 409
     default_message = _("Call the ticket again before marking it as a no-show.")
+
+
+class RemoteNotAllowed(DomainError):
+    code = "remote_not_allowed"
+    status = 400
+    default_message = _("This procedure cannot be joined from a phone at this center. Please come in person.")
+
+
+class RemoteClosed(DomainError):
+    code = "remote_closed"
+    status = 409
+    default_message = _(
+        "This center is not taking remote tickets right now: they are given from shortly before it opens until an "
+        "hour before it closes."
+    )
+
+
+class RemoteTicketOpen(DomainError):
+    code = "remote_ticket_open"
+    status = 409
+    default_message = _(
+        "There is already a ticket in this center's line today for this mobile number or document. Open it from "
+        "its page, or cancel it there first."
+    )

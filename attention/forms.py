@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from appointments.constants import DocumentType
 from centers.models import Center, Counter, Language
 from procedures.models import Procedure
 
@@ -36,9 +37,20 @@ class IssueForm(forms.Form):
         empty_label=_("Spanish"),
     )
 
+    then_1 = ProcedureChoiceField(label=_("Then (step 2)"), queryset=Procedure.objects.none(), required=False)
+    then_2 = ProcedureChoiceField(label=_("Then (step 3)"), queryset=Procedure.objects.none(), required=False)
+    pay_first = forms.BooleanField(label=_("Pay the fee first where the catalog says so"), required=False, initial=True)
+
     def __init__(self, *args, center: Center, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].queryset = in_person_procedures(center)
+        for name in ("procedure", "then_1", "then_2"):
+            self.fields[name].queryset = in_person_procedures(center)
+
+    def visit(self) -> dict:
+        """The cleaned data as services.visit_issue takes it (the itinerary's procedures in order)."""
+        data = dict(self.cleaned_data)
+        steps = [data.pop("procedure"), data.pop("then_1"), data.pop("then_2")]
+        return {**data, "procedures": [step for step in steps if step is not None]}
 
 
 class CheckInForm(forms.Form):
@@ -106,3 +118,32 @@ class KioskForm(forms.Form):
     def __init__(self, *args, center: Center, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = in_person_procedures(center)
+
+
+class RemoteJoinForm(forms.Form):
+    """Joining a center's queue from a phone; the service normalizes and checks every value."""
+
+    procedure = forms.ModelChoiceField(
+        label=_("Procedure"), queryset=Procedure.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+    document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
+    document_number = forms.CharField(
+        label=_("Document number"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        help_text=_("We send you a text message when your turn is near."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail (optional)"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, procedures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = procedures
+        self.fields["procedure"].label_from_instance = lambda obj: f"{obj.entity.short_name} — {obj.name}"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from appointments.models import Appointment
+from appointments.models import Appointment, OutboundMessage
 from centers.models import Center, Counter, Language
 from procedures.models import Entity, Procedure, Requirement
 
@@ -17,6 +17,7 @@ from .constants import (
     Gender,
     Outcome,
     PriorityNeed,
+    TicketMessageKind,
     TicketStatus,
 )
 
@@ -27,6 +28,11 @@ class Queue(models.Model):
     center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.CASCADE, related_name="queues")
     entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="queues")
     prefix = models.CharField(_("prefix"), max_length=2, help_text=_("One or two capital letters, e.g. 'B'."))
+    remote_tickets = models.BooleanField(
+        _("remote tickets"),
+        default=False,
+        help_text=_("Citizens may join this queue from their phone (for procedures that allow it)."),
+    )
 
     class Meta:
         verbose_name = _("queue")
@@ -127,6 +133,19 @@ class Ticket(models.Model):
         related_name="+",
         help_text=_("Empty: the kiosk."),
     )
+    # Remote tickets (joined from a phone at /fila/<center>/): the contact data is kept only while the ticket holds a
+    # place (attention.services.remote clears it when the ticket ends, and the beat clears what a day left).
+    joined_remotely = models.BooleanField(_("joined from a phone"), default=False)
+    contact_phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    document_digest = models.CharField(
+        _("document digest"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("A keyed digest, never the number."),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -145,6 +164,19 @@ class Ticket(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status__in=["called", "serving"]) | models.Q(counter__isnull=False),
                 name="ticket_at_counter_has_counter",
+            ),
+            # One open remote ticket per mobile number and per document at a center (abuse limit).
+            models.UniqueConstraint(
+                fields=["center", "service_day", "contact_phone"],
+                condition=models.Q(joined_remotely=True, status__in=["waiting", "called", "serving"])
+                & ~models.Q(contact_phone=""),
+                name="ticket_one_open_remote_per_phone",
+            ),
+            models.UniqueConstraint(
+                fields=["center", "service_day", "document_digest"],
+                condition=models.Q(joined_remotely=True, status__in=["waiting", "called", "serving"])
+                & ~models.Q(document_digest=""),
+                name="ticket_one_open_remote_per_document",
             ),
         ]
         indexes = [
@@ -167,6 +199,60 @@ class Ticket(models.Model):
     @property
     def is_preferential(self) -> bool:
         return self.preferential_reason != PriorityNeed.NONE
+
+    @property
+    def upcoming_steps(self) -> list["ItineraryStep"]:
+        """The itinerary's steps after the current one (reads `steps`; prefetch them for lists)."""
+        return [step for step in self.steps.all() if step.done_at is None][1:]
+
+
+class ItineraryStep(models.Model):
+    """One procedure of a visit's ordered itinerary at one center; the ticket serves its steps one after another."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("position"))
+    procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("itinerary step")
+        verbose_name_plural = _("itinerary steps")
+        ordering = ["ticket", "position"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "position"], name="itinerary_step_unique_position")]
+
+    def __str__(self) -> str:
+        return f"{self.position + 1}. {self.procedure}"
+
+
+class TicketMessage(OutboundMessage):
+    """A message about a remote ticket (its link when taken, "your turn is near"), by SMS or e-mail, claimed
+    atomically before it is sent; one per ticket, kind and channel, ever."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=8, choices=TicketMessageKind.choices)
+
+    class Meta:
+        verbose_name = _("ticket message")
+        verbose_name_plural = _("ticket messages")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "kind", "channel"], name="ticket_message_once_per_kind")
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(sent_at__isnull=True, skipped_at__isnull=True),
+                name="ticket_message_pending_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_channel_display()}) — {self.ticket_id}"
+
+    @property
+    def message_key(self) -> str:
+        """The same for every attempt at this message: its Message-ID (e-mail) and idempotency key (SMS)."""
+        return f"ticket-message-{self.pk}"
 
 
 class CounterSession(models.Model):

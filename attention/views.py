@@ -2,7 +2,9 @@
 
 The kiosk and the screen are authorised by a device token, then by its signed device cookie (attention.devices: good
 as long as the token is active, whatever happens to sessions); the ticket pages by the signed link printed as a QR
-on the ticket (attention.links). None shows personal data.
+on the ticket (attention.links). None shows personal data. `/fila/<center>/` lets a
+citizen join a queue from a phone (attention.services.remote); its page lands on the same ticket status page, where a
+waiting ticket can be cancelled.
 
 The waiting-room screen is live through htmx polling (vendored static/vendor/htmx): every few seconds it asks
 for its rows with the ETag of the rows it shows; the answer is 304 Not Modified (no body, nothing swapped)
@@ -17,16 +19,18 @@ import segno
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import condition, require_http_methods
+from django.views.decorators.http import condition, require_http_methods, require_POST
 
 from centers.models import Center
+from common.challenge import challenge_on_rush
 from common.errors import DomainError
 from common.http import with_error_headers
+from common.ratelimit import rate_limit
 
 from . import selectors, services
 from .constants import DeviceKind, PriorityNeed
 from .devices import device_for, device_remember
-from .forms import KioskForm
+from .forms import KioskForm, RemoteJoinForm
 from .links import ticket_print_path, ticket_status_path, ticket_token_id
 from .models import Ticket
 
@@ -120,14 +124,72 @@ def ticket_print(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
-    """The citizen's live view of their ticket (refreshes itself)."""
-    ticket = _ticket_from(token)
-    return render(
+def _status_render(request: HttpRequest, ticket: Ticket, *, error: DomainError | None = None) -> HttpResponse:
+    response = render(
         request,
         "attention/ticket_status.html",
-        {"ticket": ticket, "estimate": selectors.ticket_estimate(ticket=ticket)},
+        {
+            "ticket": ticket,
+            "estimate": selectors.ticket_estimate(ticket=ticket),
+            "steps": selectors.ticket_steps(ticket=ticket),
+            "error": error.message if error else "",
+        },
+        status=error.status if error else 200,
     )
+    return with_error_headers(response, error) if error else response
+
+
+def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
+    """The citizen's live view of their ticket (refreshes itself): place, wait, the visit's next step."""
+    return _status_render(request, _ticket_from(token))
+
+
+@require_POST
+def ticket_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Leave the line while waiting (Post/Redirect/Get back to the status page)."""
+    ticket = _ticket_from(token)
+    try:
+        services.ticket_cancel(ticket=ticket)
+    except DomainError as exc:
+        return _status_render(request, _ticket_from(token), error=exc)
+    return HttpResponseRedirect(ticket_status_path(ticket))
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("remote_join")
+@challenge_on_rush
+def remote_join(request: HttpRequest, slug: str) -> HttpResponse:
+    """Join a center's queue from a phone: choose the procedure, give document and mobile number, get a ticket."""
+    center = selectors.remote_center_get(slug=slug)
+    if center is None:
+        raise Http404
+    procedures = selectors.remote_procedures(center=center)
+    form = RemoteJoinForm(request.POST or None, procedures=procedures)
+    failure = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_join_remote(center=center, **form.cleaned_data)
+        except DomainError as exc:
+            failure = exc
+            for field, errors in exc.field_errors.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            return HttpResponseRedirect(ticket_status_path(ticket))
+    invalid = request.method == "POST" and failure is None
+    response = render(
+        request,
+        "attention/remote_join.html",
+        {
+            "center": center,
+            "form": form,
+            "has_procedures": procedures.exists(),
+            "window": selectors.remote_join_window(center=center),
+            "error": failure.message if failure and not failure.field_errors else "",
+        },
+        status=failure.status if failure else 400 if invalid else 200,
+    )
+    return with_error_headers(response, failure) if failure else response
 
 
 def ticket_qr(request: HttpRequest, token: str) -> HttpResponse:
@@ -173,7 +235,7 @@ def screen_rows(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _screen_context(center: Center) -> dict:
-    rows = selectors.screen_feed(center=center, limit=SCREEN_ROWS)
+    rows = selectors.screen_feed(center=center, limit=SCREEN_ROWS, with_steps=True)
     return {
         "center": center,
         "rows": rows,

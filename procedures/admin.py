@@ -64,18 +64,18 @@ class ProcedureAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["entity"]
     search_fields = ["name", "code", "keywords", "entity__name", "entity__acronym"]
-    autocomplete_fields = ["entity"]
+    autocomplete_fields = ["entity", "paid_first_at"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["updated_at"]
     inlines = [RequirementInline]
     fieldsets = [
         (None, {"fields": ["entity", "code", "name", "slug", "summary", "keywords", "is_active", "demand_rank"]}),
-        (_("Fee and payment"), {"fields": ["fee", "payment_instructions"]}),
+        (_("Fee and payment"), {"fields": ["fee", "payment_instructions", "paid_first_at"]}),
         (_("Legal basis"), {"fields": ["legal_basis"]}),
         (_("Times"), {"fields": ["counter_minutes", "resolution_days"]}),
         (
             _("Channels and appointments"),
-            {"fields": ["via_in_person", "via_phone", "via_virtual", "appointment_policy", "intent"]},
+            {"fields": ["via_in_person", "via_phone", "via_virtual", "remote_ticket", "appointment_policy", "intent"]},
         ),
         (_("Service standard"), {"fields": ["sla_max_wait_minutes", "sla_max_service_minutes"]}),
         (_("Record"), {"fields": ["updated_at"], "classes": ["collapse"]}),

@@ -84,6 +84,20 @@ class Procedure(models.Model):
     demand_rank = models.PositiveSmallIntegerField(
         _("demand rank"), null=True, blank=True, help_text=_("1 is the most demanded; empty if not ranked.")
     )
+    remote_ticket = models.BooleanField(
+        _("citizens may join its queue from their phone"),
+        default=True,
+        help_text=_("Where the center's queue of its entity accepts remote tickets too."),
+    )
+    paid_first_at = models.ForeignKey(
+        "self",
+        verbose_name=_("usually paid first at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The fee-payment procedure citizens usually do first (e.g. at Banco de la Nación)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     search_document = models.TextField(_("search document"), blank=True, editable=False)
     # PostgreSQL only (GIN-indexed, filled by procedure_refresh_search_documents); stays empty on SQLite.

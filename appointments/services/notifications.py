@@ -32,11 +32,12 @@ from common.logging import mask
 
 from ..constants import AppointmentStatus, NotificationChannel, NotificationKind
 from ..emails import appointment_email_build, appointment_sms_text
-from ..models import Appointment, Notification
+from ..models import Appointment, Notification, OutboundMessage
 from ..sms import sms_send
 from ..tasks import notification_send as notification_send_task
 
 __all__ = [
+    "message_rows_claim",
     "notification_deliver",
     "notification_send",
     "notifications_claim",
@@ -102,26 +103,39 @@ def notifications_plan(*, appointment: Appointment, kind: str, now: dt.datetime 
     return due_now
 
 
-def notifications_claim(
-    *, limit: int = 100, ids: Sequence[int] | None = None, now: dt.datetime | None = None
+def message_rows_claim(
+    *,
+    model: type[OutboundMessage],
+    limit: int = 100,
+    ids: Sequence[int] | None = None,
+    now: dt.datetime | None = None,
+    lease: dt.timedelta | None = None,
 ) -> tuple[uuid.UUID, list[int]]:
-    """Claim up to `limit` due rows (or those of `ids` that are due) for this caller; returns (token, ids)."""
+    """Claim up to `limit` due rows of a message model (or those of `ids` that are due) for this caller: not sent,
+    not skipped, and not claimed (or their claim's lease expired); SKIP LOCKED. Returns (token, ids)."""
     now = now or timezone.now()
     token = uuid.uuid4()
     with transaction.atomic(durable=True):  # the claim commits on its own, before any send
         candidates = (
-            Notification.objects.select_for_update(skip_locked=True)
+            model._default_manager.select_for_update(skip_locked=True)
             .filter(sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - _lease()))
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - (lease or _lease())))
         )
         if ids is not None:
             candidates = candidates.filter(pk__in=list(ids))
         claimed = list(candidates.order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
         if claimed:
-            Notification.objects.filter(pk__in=claimed).update(
+            model._default_manager.filter(pk__in=claimed).update(
                 claimed_at=now, claim_token=token, attempts=F("attempts") + 1
             )
     return token, claimed
+
+
+def notifications_claim(
+    *, limit: int = 100, ids: Sequence[int] | None = None, now: dt.datetime | None = None
+) -> tuple[uuid.UUID, list[int]]:
+    """Claim up to `limit` due notifications (or those of `ids` that are due) for this caller; returns (token, ids)."""
+    return message_rows_claim(model=Notification, limit=limit, ids=ids, now=now)
 
 
 def _skip_reason(notification: Notification, now: dt.datetime) -> str:

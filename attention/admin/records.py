@@ -8,8 +8,21 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.admin import CenterScopedAdmin, ReadOnlyScopedAdmin
 
-from ..models import Attention, CounterSession, DeviceToken, Queue, Ticket
+from ..models import Attention, CounterSession, DeviceToken, ItineraryStep, Queue, Ticket
 from ..services import device_token_create
+
+
+class ItineraryStepInline(admin.TabularInline):
+    model = ItineraryStep
+    fields = ["position", "procedure", "done_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Ticket)
@@ -24,9 +37,18 @@ class TicketAdmin(ReadOnlyScopedAdmin):
         "arrived_at",
         "counter",
     ]
-    list_filter = ["status", "service_day", "preferential_reason", ("center", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "service_day",
+        "preferential_reason",
+        "joined_remotely",
+        ("center", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["center", "procedure", "counter"]
     date_hierarchy = "service_day"
+    # A remote ticket's contact data serves its one message only: no screen shows it.
+    exclude = ["contact_phone", "contact_email", "document_digest"]
+    inlines = [ItineraryStepInline]
 
     @admin.display(description=_("code"), ordering="number")
     def code(self, ticket: Ticket) -> str:
@@ -51,10 +73,10 @@ class CounterSessionAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Queue)
 class QueueAdmin(CenterScopedAdmin):
-    list_display = ["prefix", "entity", "center"]
-    list_filter = [("center", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["prefix", "entity", "center", "remote_tickets"]
+    list_filter = ["remote_tickets", ("center", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["entity", "center"]
-    fields = ["center", "entity", "prefix"]
+    fields = ["center", "entity", "prefix", "remote_tickets"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Queue | None = None) -> list[str]:
         return ["center", "entity"] if obj is not None else []

@@ -115,7 +115,7 @@ class GreeterScreenAdmin(ScreenAdmin):
             issue_form = IssueForm(request.POST, center=center)
             if not issue_form.is_valid():
                 return self.show(request, issue_form=issue_form)
-            ticket = services.ticket_issue(center=center, issued_by=request.user, **issue_form.cleaned_data)
+            ticket = services.visit_issue(center=center, issued_by=request.user, **issue_form.visit())
         messages.success(request, _("Ticket %(code)s issued.") % {"code": ticket.code})
         return HttpResponseRedirect(f"{request.path}?center={center.pk}&issued={ticket.pk}")
 
@@ -123,7 +123,12 @@ class GreeterScreenAdmin(ScreenAdmin):
         center, centers = self.center_pick(request)
         issued = None
         if (issued_id := request.GET.get("issued", "")).isdigit():
-            issued = Ticket.objects.filter(pk=int(issued_id), center=center).select_related("procedure").first()
+            issued = (
+                Ticket.objects.filter(pk=int(issued_id), center=center)
+                .select_related("procedure")
+                .prefetch_related("steps__procedure__entity")
+                .first()
+            )
         return self.render_screen(
             request,
             {
@@ -222,5 +227,11 @@ class SupervisionScreenAdmin(ScreenAdmin):
     def show(self, request: HttpRequest) -> HttpResponse:
         center, centers = self.center_pick(request)
         return self.render_screen(
-            request, {"center": center, "centers": centers, "summary": selectors.supervision_summary(center=center)}
+            request,
+            {
+                "center": center,
+                "centers": centers,
+                "summary": selectors.supervision_summary(center=center),
+                "visits": selectors.visit_times(center=center, day=timezone.localdate()),
+            },
         )

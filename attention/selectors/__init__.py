@@ -1,5 +1,5 @@
 """Reads of the in-person channel, by subject: access (what a user may reach), queue (estimates, the screen),
-supervision (a center's day)."""
+supervision (a center's day), remote (remote tickets, itineraries, time in the center)."""
 
 from .access import (
     GREETER_ROLES,
@@ -26,6 +26,16 @@ from .queue import (
     ticket_get,
     ticket_public_get,
 )
+from .remote import (
+    RemoteWindow,
+    VisitTimes,
+    remote_center_get,
+    remote_join_window,
+    remote_procedures,
+    ticket_steps,
+    visit_time_in_center,
+    visit_times,
+)
 from .supervision import Supervision, supervision_summary
 
 __all__ = [
@@ -33,7 +43,9 @@ __all__ = [
     "SERVING_ROLES",
     "SUPERVISION_ROLES",
     "Estimate",
+    "RemoteWindow",
     "Supervision",
+    "VisitTimes",
     "center_for_staff",
     "center_wait_board",
     "counter_current_ticket",
@@ -46,6 +58,9 @@ __all__ = [
     "device_authenticate",
     "next_ticket_queryset",
     "queue_estimate",
+    "remote_center_get",
+    "remote_join_window",
+    "remote_procedures",
     "screen_feed",
     "screen_version",
     "supervision_summary",
@@ -53,4 +68,7 @@ __all__ = [
     "ticket_for_staff",
     "ticket_get",
     "ticket_public_get",
+    "ticket_steps",
+    "visit_time_in_center",
+    "visit_times",
 ]

@@ -111,9 +111,12 @@ def ticket_public_get(*, center: Center, ticket_id: int, number: int) -> Ticket 
     )
 
 
-def screen_feed(*, center: Center, limit: int = 8, now: dt.datetime | None = None) -> list[Ticket]:
-    """Today's most recently called tickets of a center (newest first), with their counter: the screen's rows."""
-    return list(
+def screen_feed(
+    *, center: Center, limit: int = 8, now: dt.datetime | None = None, with_steps: bool = False
+) -> list[Ticket]:
+    """Today's most recently called tickets of a center (newest first), with their counter: the screen's rows;
+    `with_steps` also reads their itineraries (to show each visit's next step)."""
+    tickets = (
         Ticket.objects.filter(
             center=center,
             service_day=lima_date(now or timezone.now()),
@@ -121,8 +124,11 @@ def screen_feed(*, center: Center, limit: int = 8, now: dt.datetime | None = Non
             status__in=[*ACTIVE_TICKET_STATUSES, TicketStatus.FINISHED],
         )
         .select_related("counter")
-        .order_by("-called_at", "-pk")[:limit]
+        .order_by("-called_at", "-pk")
     )
+    if with_steps:
+        tickets = tickets.prefetch_related("steps__procedure__entity")
+    return list(tickets[:limit])
 
 
 def screen_version(*, center: Center, limit: int = 8, now: dt.datetime | None = None) -> str:
@@ -154,7 +160,7 @@ def center_wait_board(*, center: Center, now: dt.datetime | None = None) -> list
         Procedure.objects.filter(
             offerings__center=center, offerings__is_active=True, via_in_person=True, is_active=True
         )
-        .select_related("entity")
+        .select_related("entity", "paid_first_at__entity")
         .order_by("entity__name", "name")
     )
     waiting = dict(

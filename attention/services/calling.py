@@ -41,6 +41,7 @@ from ..models import Attention, CounterSession, Ticket
 from ..selectors.eligibility import counter_procedure_ids, next_ticket_lock
 from ..signals import attention_finished
 from .counters import session_lock_for_call
+from .itinerary import itinerary_advance
 from .tickets import _procedure_check, queue_for_procedure
 
 __all__ = [
@@ -156,7 +157,8 @@ def attention_finish(
 ) -> Attention:
     """Finish serving with an outcome (resolved, or not resolved with a reason such as a missing requirement).
 
-    The appointment, if any, becomes attended; `attention_finished` is sent after commit."""
+    The appointment, if any, becomes attended; `attention_finished` is sent after commit. A ticket with an
+    itinerary waits again for its next step, keeping its arrival time (services.itinerary)."""
     now = now or timezone.now()
     if outcome not in (Outcome.RESOLVED, Outcome.NOT_RESOLVED):
         raise InvalidInput(field_errors={"outcome": [_("Transfer or mark as a no-show instead.")]})
@@ -177,6 +179,7 @@ def attention_finish(
         missing_requirement=missing_requirement,
         outcome_note=note.strip()[:250],
     )
+    itinerary_advance(ticket=ticket, now=now)  # a visit of several steps queues for its next one
     if ticket.appointment is not None:
         # Cancelled meanwhile by staff: the attention still happened and is recorded.
         with contextlib.suppress(BookingError):

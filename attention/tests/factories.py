@@ -1,7 +1,8 @@
 """Helpers for the in-person channel's tests (shared by other apps' tests too).
 
 `floor_create()` gives a center with two entities' procedures and counters; `ticket_create(...)` issues through
-the real service at a given moment; `session_open(...)` opens a counter for a new agent.
+the real service at a given moment; `session_open(...)` opens a counter for a new agent; `remote_enable(...)` and
+`remote_join(...)` set up and take remote tickets.
 """
 
 import datetime as dt
@@ -14,7 +15,7 @@ from procedures.models import Procedure
 from procedures.tests.factories import EntityFactory, ProcedureFactory
 
 from ..models import CounterSession, Ticket
-from ..services import counter_open, ticket_issue
+from ..services import counter_open, queue_for_procedure, ticket_issue, ticket_join_remote
 
 
 @dataclass
@@ -61,3 +62,26 @@ def ticket_create(*, center: Center, procedure: Procedure, at: dt.datetime, **kw
 def session_open(*, counter: Counter, role: str = StaffRole.COUNTER_AGENT, languages=(), at=None) -> CounterSession:
     agent = staff_user_create(role=role, center=counter.center, languages=languages)
     return counter_open(counter=counter, agent=agent, now=at)
+
+
+def remote_enable(*, center: Center, procedure: Procedure) -> None:
+    """Let citizens join the queue of the procedure's entity at the center from their phone."""
+    queue = queue_for_procedure(center=center, procedure=procedure)
+    queue.remote_tickets = True
+    queue.save(update_fields=["remote_tickets"])
+
+
+# A valid DNI with its check character (stdnum pe.cui), and further valid ones.
+DNIS = ["10117410", "45678912", "87654321", "12345678", "23456789", "34567890", "56789012", "67890123", "78901234"]
+
+
+def remote_join(*, center: Center, procedure: Procedure, at: dt.datetime, n: int = 0, **overrides) -> Ticket:
+    """A remote ticket of citizen number `n` (its own DNI and mobile number)."""
+    data = {
+        "document_type": "dni",
+        "document_number": DNIS[n],
+        "phone": f"98765{n:04d}",
+        "email": f"persona{n}@example.com",
+        **overrides,
+    }
+    return ticket_join_remote(center=center, procedure=procedure, now=at, **data)

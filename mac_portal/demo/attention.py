@@ -1,5 +1,7 @@
 """Demo of the in-person channel (issue 8): staff per center and role, kiosk and screen tokens, and a morning of
-tickets in progress at Lima Norte, so the run command shows a live queue.
+tickets in progress at Lima Norte, so the run command shows a live queue; remote tickets (issue 9) enabled for the
+busiest entities' queues, the fee payments "usually paid first" at Banco de la Nación, and one visit of two steps
+(pay, then RENIEC) in the morning.
 
 DEMO ONLY: the staff passwords and device tokens are fixed and printed by `load_demo`, which loads this part only
 with DEBUG on (never on a production database). Every step is idempotent.
@@ -14,7 +16,7 @@ from django.utils import timezone
 
 from appointments.formatting import lima
 from attention.constants import DeviceKind, Outcome, PriorityNeed
-from attention.models import CounterSession, DeviceToken, Ticket
+from attention.models import CounterSession, DeviceToken, Queue, Ticket
 from attention.selectors import counter_current_ticket, counter_procedure_ids
 from attention.services import (
     attention_finish,
@@ -23,12 +25,14 @@ from attention.services import (
     counter_open,
     counter_resume,
     device_token_create,
+    queue_for_procedure,
     ticket_call_next,
     ticket_issue,
+    visit_issue,
 )
 from attention.tokens import token_hash
 from centers.constants import Channel, StaffRole
-from centers.models import Center, Counter, Language
+from centers.models import Center, Counter, Language, Offering
 from centers.services import staff_membership_grant
 from procedures.models import Procedure
 
@@ -37,6 +41,9 @@ AGENTS_PER_CENTER = 4
 MORNING_CENTER = "MAC-LIMA-NORTE"
 # The counters busy in the demo morning (entity slug of each, in order: the n-th agent opens the n-th).
 MORNING_ENTITIES = ["banco-de-la-nacion", "mininter", "reniec", "reniec"]
+# The fee payment at Banco de la Nación, "usually paid first" by the RENIEC procedures that charge a fee.
+FEE_PAYMENT = "BN-001"
+PAID_FIRST_ENTITIES = ["reniec"]
 
 
 @dataclass(frozen=True)
@@ -109,10 +116,43 @@ def _close_earlier_demo_day(*, agent, now: dt.datetime) -> None:
         counter_close(session=session, now=now)
 
 
+def demo_remote_load() -> int:
+    """The queues of the morning's entities at every in-person center take remote tickets (/fila/<center>/); RENIEC's
+    paid procedures are "usually paid first at" Banco de la Nación. Idempotent; returns the queues enabled."""
+    payment = Procedure.objects.filter(code=FEE_PAYMENT).first()
+    if payment is not None:
+        Procedure.objects.filter(entity__slug__in=PAID_FIRST_ENTITIES, fee__gt=0, paid_first_at__isnull=True).update(
+            paid_first_at=payment
+        )
+    offerings = (
+        Offering.objects.filter(
+            center__channel=Channel.IN_PERSON, is_active=True, procedure__entity__slug__in=MORNING_ENTITIES
+        )
+        .select_related("center", "procedure")
+        .order_by("center_id", "procedure__entity_id", "procedure_id")
+    )
+    enabled = set()
+    for offering in offerings:
+        queue = queue_for_procedure(center=offering.center, procedure=offering.procedure)
+        enabled.add(queue.pk)
+    Queue.objects.filter(pk__in=enabled).update(remote_tickets=True)
+    return len(enabled)
+
+
+def _morning_visit(*, center: Center, procedures: list[Procedure], now: dt.datetime) -> Ticket | None:
+    """The morning's visit of two steps: the fee at Banco de la Nación, then a RENIEC procedure."""
+    paid_first = [procedure for procedure in procedures if procedure.paid_first_at_id]
+    if not paid_first:
+        return None
+    return visit_issue(center=center, procedures=paid_first[:1], now=now)
+
+
 def demo_morning_load(*, now: dt.datetime | None = None, seed: int = 2016) -> int:
     """Today's tickets at Lima Norte since 2.5 hours ago, served by four counters (some still in progress, some
-    waiting). Does nothing if Lima Norte already has tickets today. Returns the tickets issued."""
+    waiting), one of them a visit of two steps. Does nothing if Lima Norte already has tickets today. Returns the
+    tickets issued."""
     now = now or timezone.now()
+    demo_remote_load()
     center = Center.objects.filter(code=MORNING_CENTER).first()
     if center is None or Ticket.objects.filter(center=center, service_day=lima(now).date()).exists():
         return 0
@@ -145,7 +185,7 @@ def demo_morning_load(*, now: dt.datetime | None = None, seed: int = 2016) -> in
         arrivals.append(moment)
         moment += dt.timedelta(minutes=rng.choice([1, 2, 3, 4, 5]))
     free_at = {session.pk: start for session in sessions}
-    issued = 0
+    issued = 1 if _morning_visit(center=center, procedures=procedures, now=start) else 0
     minute = start
     while minute <= now:
         while arrivals and arrivals[0] <= minute:

@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "appointments.tasks.notifications_send_due",
         "schedule": env.float("APPOINTMENTS_NOTIFICATION_SCAN_SECONDS", default=60.0),
     },
+    # Remote tickets: plan and send the "your turn is near" messages, clear contact data no longer needed.
+    "attention-remote-tickets-scan": {"task": "attention.tasks.remote_tickets_scan", "schedule": 30.0},
     "appointments-mark-no-shows": {"task": "appointments.tasks.appointments_mark_no_shows", "schedule": 300.0},
     "appointments-extend-slots": {"task": "appointments.tasks.slots_extend", "schedule": crontab(hour=2, minute=15)},
     "appointments-purge-personal-data": {
@@ -232,6 +234,9 @@ APPOINTMENTS_RETENTION_DAYS = env.int("APPOINTMENTS_RETENTION_DAYS", default=180
 RATE_LIMITS = {
     "book": (env.int("APPOINTMENTS_BOOK_RATE_LIMIT", default=20), 3600),
     "lookup": (env.int("APPOINTMENTS_LOOKUP_RATE_LIMIT", default=30), 600),
+    # Remote tickets (/fila/<center>/): joins per address and per network.
+    "remote_join": (env.int("ATTENTION_REMOTE_JOIN_RATE_LIMIT", default=10), 3600),
+    "remote_join_network": (60, 3600),
 }
 # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted (0: use REMOTE_ADDR).
 # Unset: none (a deploy check asks production to say it). X-Forwarded-For is trusted only from TRUSTED_PROXY_NETWORKS
@@ -257,6 +262,12 @@ ATTENTION_AGEING_MINUTES = env.int("ATTENTION_AGEING_MINUTES", default=30)
 ATTENTION_LANGUAGE_MAX_WAIT_MINUTES = env.int("ATTENTION_LANGUAGE_MAX_WAIT_MINUTES", default=20)
 # Times a called ticket must be called again before the agent may mark it as a no-show.
 ATTENTION_NO_SHOW_RECALLS = env.int("ATTENTION_NO_SHOW_RECALLS", default=2)
+# Remote tickets (issue 9): citizens join a queue from their phone from this long before the center opens...
+ATTENTION_REMOTE_OPENS_BEFORE_MINUTES = env.int("ATTENTION_REMOTE_OPENS_BEFORE_MINUTES", default=30)
+# ...until this long before it closes (time to get there)...
+ATTENTION_REMOTE_CLOSES_BEFORE_MINUTES = env.int("ATTENTION_REMOTE_CLOSES_BEFORE_MINUTES", default=60)
+# ...and get one SMS / e-mail when this many people (or fewer) are ahead of them.
+ATTENTION_REMOTE_NEAR_AHEAD = env.int("ATTENTION_REMOTE_NEAR_AHEAD", default=3)
 
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from attention.constants import TicketStatus
-from attention.models import Attention, Ticket
+from attention.models import Attention, Queue, Ticket
 from attention.selectors import supervision_summary
 from centers.models import Center, StaffMembership
 from common.tests.utils import new_address
@@ -46,6 +46,12 @@ def test_demo_staff_devices_and_a_live_morning(demo, client):
     statuses = set(tickets.values_list("status", flat=True))
     assert {TicketStatus.FINISHED, TicketStatus.WAITING} <= statuses
     assert tickets.filter(status__in=[TicketStatus.CALLED, TicketStatus.SERVING]).exists()  # counters at work
+    visit = tickets.get(steps__isnull=False, steps__position=0)  # one visit of two steps: pay, then RENIEC
+    assert [step.procedure.entity.slug for step in visit.steps.order_by("position")] == [
+        "banco-de-la-nacion",
+        "reniec",
+    ]
+    assert Queue.objects.filter(center=lima_norte, remote_tickets=True, entity__slug="reniec").exists()
     assert Attention.objects.filter(center=lima_norte, finished_at__isnull=False).count() > 10
     with time_machine.travel(NOW, tick=False):
         summary = supervision_summary(center=lima_norte)

@@ -58,3 +58,4 @@ class Command(BaseCommand):
             self.stdout.write(f"A morning of {issued} tickets loaded at Centro MAC Lima Norte.")
         if calls:
             self.stdout.write(f"{calls} calls of today logged on the phone line (telefonico.operador).")
+        self.stdout.write("Remote tickets (citizens join from a phone): /fila/<center>/, e.g. /fila/mac-lima-norte/")

@@ -1,0 +1,24 @@
+"""Celery tasks of the in-person channel: thin, idempotent, retried on database errors; each imports its service
+inside its body (services import this module to enqueue after commit). Beat (settings.CELERY_BEAT_SCHEDULE): the
+remote tickets' scan every 30 seconds."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_jitter": True, "max_retries": 5}
+
+
+@shared_task(**RETRY)
+def remote_tickets_scan() -> dict[str, int]:
+    """Send the "your turn is near" messages that are due and clear remote contact data no longer needed."""
+    from attention.services.remote import remote_tickets_scan as scan
+
+    return scan()
+
+
+@shared_task(**RETRY)
+def remote_message_send(message_id: int) -> bool:
+    """Send one planned ticket message if it is still due and nobody holds it (enqueued after the join commits)."""
+    from attention.services.remote import remote_message_send as send
+
+    return send(message_id=message_id)
