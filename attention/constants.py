@@ -48,3 +48,4 @@ class CounterSessionStatus(models.TextChoices):
 class DeviceKind(models.TextChoices):
     KIOSK = "kiosk", _("Ticket kiosk")
     SCREEN = "screen", _("Waiting-room screen")
+    SURVEY = "survey", _("Survey tablet")

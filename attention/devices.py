@@ -5,7 +5,7 @@ device is added): the token is kept in the device's session and dropped from the
 vendor's ticket printer or display panel) send `Authorization: Device <token>` instead.
 """
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 
 from .models import DeviceToken
 from .selectors import device_authenticate
@@ -32,3 +32,19 @@ def device_for(request: HttpRequest, *, kind: str, center_slug: str | None = Non
     if device is None or (center_slug is not None and device.center.slug != center_slug):
         return None
     return device
+
+
+def device_authorise(
+    request: HttpRequest, *, kind: str, slug: str
+) -> tuple[DeviceToken | None, HttpResponseRedirect | None]:
+    """(device, redirect) of a device page: a first visit with ?token= stores it and redirects to the clean address
+    (keeping the other query parameters); later visits are recognised by the stored token."""
+    token = request.GET.get("token", "")
+    if token:
+        device = device_authenticate(token=token, kind=kind)
+        if device is not None and device.center.slug == slug:
+            remember_token(request, kind=kind, token=token)
+            query = request.GET.copy()
+            query.pop("token")
+            return None, HttpResponseRedirect(request.path + (f"?{query.urlencode()}" if query else ""))
+    return device_for(request, kind=kind, center_slug=slug), None

@@ -20,29 +20,19 @@ from django.views.decorators.http import condition, require_http_methods
 
 from centers.models import Center
 from common.errors import DomainError
+from common.hooks import page_snippets
 from common.http import with_error_headers
 
 from . import selectors, services
-from .constants import DeviceKind, PriorityNeed
-from .devices import device_for, remember_token
+from .constants import DeviceKind, PriorityNeed, TicketStatus
+from .devices import device_authorise, device_for
 from .forms import KioskForm
 from .links import ticket_print_path, ticket_status_path, ticket_token_id
 from .models import Ticket
+from .signals import ticket_page
 
 SCREEN_ROWS = 8
 SCREEN_POLL_SECONDS = 3
-
-
-def _authorise(request: HttpRequest, *, kind: str, slug: str):
-    """(device, redirect): a first visit with ?token= stores it and redirects to the clean address."""
-    token = request.GET.get("token", "")
-    if token:
-        device = selectors.device_authenticate(token=token, kind=kind)
-        if device is not None and device.center.slug == slug:
-            remember_token(request, kind=kind, token=token)
-            return None, HttpResponseRedirect(request.path)
-    device = device_for(request, kind=kind, center_slug=slug)
-    return device, None
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -52,7 +42,7 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     """Walk-in tickets: step 1 choose the procedure; step 2 say whether preferential attention applies."""
-    device, redirect = _authorise(request, kind=DeviceKind.KIOSK, slug=slug)
+    device, redirect = device_authorise(request, kind=DeviceKind.KIOSK, slug=slug)
     if redirect:
         return redirect
     if device is None:
@@ -114,10 +104,11 @@ def ticket_print(request: HttpRequest, token: str) -> HttpResponse:
 def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
     """The citizen's live view of their ticket (refreshes itself)."""
     ticket = _ticket_from(token)
+    extras = page_snippets(ticket_page, sender=Ticket, ticket=ticket) if ticket.status == TicketStatus.FINISHED else []
     return render(
         request,
         "attention/ticket_status.html",
-        {"ticket": ticket, "estimate": selectors.ticket_estimate(ticket=ticket)},
+        {"ticket": ticket, "estimate": selectors.ticket_estimate(ticket=ticket), "extras": extras},
     )
 
 
@@ -143,7 +134,7 @@ def _screen_etag(request: HttpRequest, slug: str) -> str | None:
 
 @require_http_methods(["GET"])
 def screen(request: HttpRequest, slug: str) -> HttpResponse:
-    device, redirect = _authorise(request, kind=DeviceKind.SCREEN, slug=slug)
+    device, redirect = device_authorise(request, kind=DeviceKind.SCREEN, slug=slug)
     if redirect:
         return redirect
     if device is None:

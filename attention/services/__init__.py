@@ -12,8 +12,10 @@ from .calling import (
 from .counters import counter_close, counter_open, counter_pause, counter_resume
 from .devices import device_token_create
 from .tickets import queue_for_procedure, ticket_check_in_appointment, ticket_issue
+from .virtual import attention_record_virtual, virtual_attention_key, virtual_service_point
 
 __all__ = [
+    "attention_record_virtual",
     "attention_finish",
     "attention_start",
     "counter_close",
@@ -28,4 +30,6 @@ __all__ = [
     "ticket_no_show",
     "ticket_recall",
     "ticket_transfer",
+    "virtual_attention_key",
+    "virtual_service_point",
 ]
