@@ -1,7 +1,7 @@
 """Writes of the satisfaction surveys, by subject: definitions (versions), invitations (create, send, opt out),
 responses (answer once)."""
 
-from .definitions import survey_check_editable, survey_is_frozen, survey_new_version
+from .definitions import survey_check_editable, survey_defaults_create, survey_is_frozen, survey_new_version
 from .invitations import (
     invitation_create,
     invitation_deliver,
@@ -24,6 +24,7 @@ __all__ = [
     "invitations_send_due",
     "response_submit",
     "survey_check_editable",
+    "survey_defaults_create",
     "survey_is_frozen",
     "survey_new_version",
 ]
