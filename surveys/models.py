@@ -2,6 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from attention.models import Attention
@@ -105,7 +106,7 @@ class Invitation(models.Model):
     skipped_at = models.DateTimeField(_("skipped at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("survey invitation")

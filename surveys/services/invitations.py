@@ -123,6 +123,7 @@ def invitation_create(*, attention_id: int, now: dt.datetime | None = None) -> I
                 phone_hash=phone_hash,
                 due_at=due_at,
                 expires_at=due_at + _expiry(),
+                created_at=now,
             )
     except IntegrityError:  # created meanwhile for this attention
         return Invitation.objects.filter(attention=attention).first()
@@ -148,6 +149,7 @@ def invitation_onsite(*, attention: Attention, now: dt.datetime | None = None) -
                 nonce=nonce_new(),
                 delivery=Delivery.ONSITE,
                 expires_at=now + _expiry(),
+                created_at=now,
             )
     except IntegrityError:
         return Invitation.objects.filter(attention=attention).first()

@@ -9,8 +9,8 @@ from django.core import mail
 
 from appointments.tests.factories import ScheduleFactory, appointment_create, slot_create
 from appointments.tests.utils import NOW
-from attention.constants import Outcome
-from attention.models import Attention
+from attention.constants import CounterSessionStatus, Outcome
+from attention.models import Attention, CounterSession
 from attention.services import attention_finish, attention_start, ticket_call_next, ticket_check_in_appointment
 from attention.tests.conftest import at
 from attention.tests.factories import Floor, session_open, ticket_create
@@ -37,7 +37,11 @@ def serve(floor: Floor, *, appointment=None, finished: dt.datetime | None = None
             ticket_check_in_appointment(center=floor.center, code=appointment.code)
         else:
             ticket_create(center=floor.center, procedure=floor.dni, at=finished - dt.timedelta(minutes=10))
-        session = session or session_open(counter=floor.reniec_counter)
+        session = (
+            session
+            or CounterSession.objects.filter(counter=floor.reniec_counter, status=CounterSessionStatus.OPEN).first()
+            or session_open(counter=floor.reniec_counter)
+        )
         ticket = ticket_call_next(session=session)
         assert ticket is not None
         attention_start(ticket=ticket, session=session)
