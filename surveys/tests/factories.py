@@ -27,8 +27,9 @@ def booked_appointment(floor: Floor, *, n: int = 1, starts: dt.datetime | None =
         return appointment_create(slot=slot, procedure=floor.dni, n=n, **citizen)
 
 
-def serve(floor: Floor, *, appointment=None, finished: dt.datetime | None = None, outcome=Outcome.RESOLVED,
-          session=None) -> Attention:
+def serve(
+    floor: Floor, *, appointment=None, finished: dt.datetime | None = None, outcome=Outcome.RESOLVED, session=None
+) -> Attention:
     """Check in the appointment (or issue a walk-in ticket), call, start and finish it at the RENIEC counter;
     `finished` is the moment it finishes (default 10:10 of the floor's day)."""
     finished = finished or at(10, 10)

@@ -87,8 +87,9 @@ def test_finish_invite_send_once_answer_and_count(client, floor, surveys, django
     }
 
 
-def test_an_answer_before_the_message_makes_the_message_unneeded(client, floor, surveys,
-                                                                  django_capture_on_commit_callbacks):
+def test_an_answer_before_the_message_makes_the_message_unneeded(
+    client, floor, surveys, django_capture_on_commit_callbacks
+):
     """The ticket's QR (or the counter's tablet) gets the same invitation: answered there, no e-mail follows."""
     from attention.links import ticket_status_path
 
