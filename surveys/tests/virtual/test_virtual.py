@@ -23,7 +23,7 @@ from surveys.constants import Delivery
 from surveys.models import Invitation
 from surveys.tokens import invitation_token_parse
 
-from .factories import link_token
+from ..factories import link_token
 
 
 @pytest.fixture
