@@ -7,12 +7,8 @@ import pytest
 from appointments.models import Appointment
 from appointments.services import appointment_cancel
 from appointments.signals import BOOK, CANCEL
-
-# The booking pages' fixtures (a browser, a procedure booked at Lima Norte on weekday mornings, frozen time).
-from appointments.tests.conftest import frozen  # noqa: E402, F401
 from appointments.tests.pages import BOOK_URL, form_to, review_page
 from appointments.tests.utils import slot_at
-from appointments.tests.views.conftest import center, client, procedure, schedule  # noqa: E402, F401
 from attention.models import Attention
 from attention.services import attention_record_virtual
 from attention.signals import attention_finished
