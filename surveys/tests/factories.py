@@ -15,7 +15,7 @@ from attention.services import attention_finish, attention_start, ticket_call_ne
 from attention.tests.conftest import at
 from attention.tests.factories import Floor, session_open, ticket_create
 
-TOKEN_RE = re.compile(r"/encuesta/([^/\s\"]+)/")
+TOKEN_RE = re.compile(r"/encuesta/([\w-]+:[\w-]+:[\w-]+)/")
 
 
 def booked_appointment(floor: Floor, *, n: int = 1, starts: dt.datetime | None = None, **citizen):
