@@ -7,7 +7,6 @@ from .invitations import (
     invitation_deliver,
     invitation_onsite,
     invitation_opt_out,
-    invitation_send,
     invitations_claim,
     invitations_send_due,
 )
@@ -19,7 +18,6 @@ __all__ = [
     "invitation_deliver",
     "invitation_onsite",
     "invitation_opt_out",
-    "invitation_send",
     "invitations_claim",
     "invitations_send_due",
     "response_submit",

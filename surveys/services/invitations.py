@@ -42,7 +42,6 @@ __all__ = [
     "invitation_deliver",
     "invitation_onsite",
     "invitation_opt_out",
-    "invitation_send",
     "invitations_claim",
     "invitations_send_due",
 ]
@@ -264,8 +263,3 @@ def invitations_send_due(*, limit: int = 100, now: dt.datetime | None = None) ->
     token, ids = invitations_claim(limit=limit, now=now)
     return sum(invitation_deliver(invitation_id=pk, token=token, now=now) for pk in ids)
 
-
-def invitation_send(*, invitation_id: int) -> bool:
-    """Claim and send one invitation if it is due and unclaimed; idempotent."""
-    token, ids = invitations_claim(ids=[invitation_id])
-    return bool(ids) and invitation_deliver(invitation_id=invitation_id, token=token)
