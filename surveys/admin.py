@@ -11,12 +11,13 @@ import datetime as dt
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from attention.admin.screens import ScreenAdmin
 from centers.admin import CenterScopedAdmin, ReadOnlyAdminMixin, ReadOnlyScopedAdmin
 from centers.models import Center
 from centers.selectors import staff_center_ids, staff_sees_all_centers
@@ -64,8 +65,8 @@ class SurveyAdmin(admin.ModelAdmin):
         else:
             last = Survey.objects.filter(channel=obj.channel).order_by("-version").values_list("version", flat=True)
             obj.version = (last.first() or 0) + 1
-            if obj.is_active:
-                Survey.objects.filter(channel=obj.channel, is_active=True).update(is_active=False)
+        if obj.is_active:  # the one active version of its channel
+            Survey.objects.filter(channel=obj.channel, is_active=True).exclude(pk=obj.pk).update(is_active=False)
         super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -167,26 +168,11 @@ def _date(value: str, default: dt.date) -> dt.date:
 
 
 @admin.register(ResultsScreen)
-class ResultsScreenAdmin(admin.ModelAdmin):
+class ResultsScreenAdmin(ScreenAdmin):
     """Satisfaction per dimension for a period, at the staff member's centers (one, or all of theirs)."""
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.has_perm("surveys.view_resultsscreen")
-
-    def has_module_permission(self, request) -> bool:
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_model_perms(self, request):
-        return {"view": self.has_view_permission(request)}
+    permission = "surveys.view_resultsscreen"
+    template = "admin/surveys/results.html"
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         if not self.has_view_permission(request):
@@ -208,13 +194,9 @@ class ResultsScreenAdmin(admin.ModelAdmin):
         if channel not in Channel.values:
             channel = None
         rows = selectors.satisfaction_by_dimension(start=start, end=end, center_ids=center_ids, channel=channel)
-        return render(
+        return self.render_screen(
             request,
-            "admin/surveys/results.html",
             {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": self.model._meta.verbose_name.capitalize(),
                 "rows": rows,
                 "centers": centers,
                 "center_id": int(wanted) if wanted.isdigit() else None,

@@ -1,6 +1,6 @@
 """Celery tasks of the satisfaction surveys: thin, take IDs, idempotent (safe to run twice), retried on database
 errors; each imports its service inside its body. Beat (settings.CELERY_BEAT_SCHEDULE): due invitations every
-SURVEYS_INVITATION_SCAN_SECONDS."""
+SURVEYS_INVITATION_SCAN_SECONDS; old contact hashes forgotten daily."""
 
 from celery import shared_task
 from django.db import DatabaseError
@@ -23,3 +23,11 @@ def invitations_send_due() -> int:
     from surveys.services import invitations_send_due as send_due
 
     return send_due()
+
+
+@shared_task(**RETRY)
+def invitations_forget_contacts() -> int:
+    """Daily: clear contact hashes the one-per-N-days rule no longer needs; returns how many were cleared."""
+    from surveys.services import invitations_forget_contacts as forget
+
+    return forget()

@@ -133,9 +133,7 @@ def demo_responses_load(*, now: dt.datetime | None = None, seed: int = 2016) -> 
             )
             for invitation in answered
         )
-        Invitation.objects.filter(pk__in=[invitation.pk for invitation in answered]).update(
-            responded_at=timezone.now()
-        )
+        Invitation.objects.filter(pk__in=[invitation.pk for invitation in answered]).update(responded_at=timezone.now())
         Answer.objects.bulk_create(
             Answer(
                 response=response,

@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "surveys.tasks.invitations_send_due",
         "schedule": env.float("SURVEYS_INVITATION_SCAN_SECONDS", default=60.0),
     },
+    "surveys-forget-contacts": {
+        "task": "surveys.tasks.invitations_forget_contacts",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 

@@ -8,6 +8,7 @@ from .invitations import (
     invitation_onsite,
     invitation_opt_out,
     invitations_claim,
+    invitations_forget_contacts,
     invitations_send_due,
 )
 from .responses import invitation_check, response_submit
@@ -19,6 +20,7 @@ __all__ = [
     "invitation_onsite",
     "invitation_opt_out",
     "invitations_claim",
+    "invitations_forget_contacts",
     "invitations_send_due",
     "response_submit",
     "survey_check_editable",

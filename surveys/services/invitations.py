@@ -24,13 +24,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from appointments.sms import sms_send
 from attention.constants import Outcome
 from attention.models import Attention
-from common.logging import mask
+from common.outbox import outbox_claim, outbox_failed
 
 from ..constants import Delivery
 from ..messages import invitation_email_build, invitation_sms_text
@@ -43,6 +43,7 @@ __all__ = [
     "invitation_onsite",
     "invitation_opt_out",
     "invitations_claim",
+    "invitations_forget_contacts",
     "invitations_send_due",
 ]
 
@@ -175,23 +176,8 @@ def invitation_opt_out(*, invitation: Invitation, now: dt.datetime | None = None
 def invitations_claim(
     *, limit: int = 100, ids: Sequence[int] | None = None, now: dt.datetime | None = None
 ) -> tuple[uuid.UUID, list[int]]:
-    """Claim up to `limit` due messages (or those of `ids` that are due) for this caller; returns (token, ids)."""
-    now = now or timezone.now()
-    token = uuid.uuid4()
-    with transaction.atomic(durable=True):  # the claim commits on its own, before any send
-        candidates = (
-            Invitation.objects.select_for_update(skip_locked=True)
-            .filter(due_at__lte=now, sent_at__isnull=True, skipped_at__isnull=True)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - _lease()))
-        )
-        if ids is not None:
-            candidates = candidates.filter(pk__in=list(ids))
-        claimed = list(candidates.order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
-        if claimed:
-            Invitation.objects.filter(pk__in=claimed).update(
-                claimed_at=now, claim_token=token, attempts=F("attempts") + 1
-            )
-    return token, claimed
+    """Claim up to `limit` due invitations (or those of `ids` that are due) for this caller; returns (token, ids)."""
+    return outbox_claim(model=Invitation, lease=_lease(), now=now or timezone.now(), limit=limit, ids=ids)
 
 
 def _skip_reason(invitation: Invitation, now: dt.datetime) -> str:
@@ -245,13 +231,15 @@ def invitation_deliver(*, invitation_id: int, token: uuid.UUID, now: dt.datetime
             mine.update(skipped_at=now, last_error="no contact", sending_at=None)
             return False
     except Exception as exc:  # noqa: BLE001 - any provider failure is recorded and retried later
-        error = f"{type(exc).__name__}: {mask(str(exc))}"[:500]
-        logger.warning("Survey invitation %s failed (attempt %s): %s", invitation_id, invitation.attempts, error)
-        if invitation.attempts >= int(_setting("SURVEYS_INVITATION_MAX_ATTEMPTS", 5)):
-            mine.update(skipped_at=now, last_error=error, sending_at=None)
-        else:
-            backoff = dt.timedelta(minutes=min(2**invitation.attempts, 60))
-            mine.update(claimed_at=None, claim_token=None, sending_at=None, due_at=now + backoff, last_error=error)
+        outbox_failed(
+            mine=mine,
+            attempts=invitation.attempts,
+            max_attempts=int(_setting("SURVEYS_INVITATION_MAX_ATTEMPTS", 5)),
+            exc=exc,
+            now=now,
+            logger=logger,
+            label=f"Survey invitation {invitation_id}",
+        )
         return False
     if not mine.update(sent_at=timezone.now(), last_error=""):
         logger.error("Survey invitation %s was sent after its claim expired; it may have gone out twice", invitation_id)
@@ -263,3 +251,13 @@ def invitations_send_due(*, limit: int = 100, now: dt.datetime | None = None) ->
     token, ids = invitations_claim(limit=limit, now=now)
     return sum(invitation_deliver(invitation_id=pk, token=token, now=now) for pk in ids)
 
+
+def invitations_forget_contacts(*, now: dt.datetime | None = None) -> int:
+    """Clear the contact hashes of invitations older than the one-per-N-days rule needs (Ley 29733: keep the least;
+    opt-outs keep theirs, forever, as the citizen asked). Returns how many invitations were cleared."""
+    now = now or timezone.now()
+    keep = dt.timedelta(
+        days=max(_setting("SURVEYS_CONTACT_INTERVAL_DAYS", 30), _setting("SURVEYS_INVITATION_EXPIRY_DAYS", 7))
+    )
+    old = Invitation.objects.filter(created_at__lt=now - keep).exclude(email_hash="", phone_hash="")
+    return old.update(email_hash="", phone_hash="")

@@ -171,3 +171,16 @@ class FailingBackend(sms.BaseSmsBackend):
 @pytest.fixture(autouse=True)
 def _no_delay(settings):
     settings.SURVEYS_INVITATION_DELAY_MINUTES = 60
+
+
+def test_contact_hashes_are_forgotten_once_the_interval_rule_no_longer_needs_them(floor, surveys, settings):
+    from surveys import tasks
+
+    settings.SURVEYS_CONTACT_INTERVAL_DAYS = 30
+    invitation = invitation_create(attention_id=_served(floor).pk, now=at(10, 10))
+    with time_machine.travel(at(10, 10) + dt.timedelta(days=29), tick=False):
+        assert tasks.invitations_forget_contacts.delay().get() == 0
+    with time_machine.travel(at(10, 10) + dt.timedelta(days=31), tick=False):
+        assert tasks.invitations_forget_contacts.delay().get() == 1
+    invitation.refresh_from_db()
+    assert invitation.email_hash == "" and invitation.phone_hash == ""

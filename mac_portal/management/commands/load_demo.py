@@ -67,4 +67,4 @@ class Command(BaseCommand):
         for center, address in demo_tablets_load():
             self.stdout.write(f"  {center.name:<28} {address}")
         if created := demo_responses_load():
-            self.stdout.write(f"{created} demo survey responses loaded (four weeks): see /admin/surveys/resultsscreen/.")
+            self.stdout.write(f"{created} demo survey responses (four weeks): see /admin/surveys/resultsscreen/.")
