@@ -6,6 +6,7 @@ a POST), show no contact data, and answer refusals with their own status and a k
 """
 
 import hmac
+import re
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -106,7 +107,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
 def thanks(request: HttpRequest) -> HttpResponse:
     """After answering; on a counter's tablet it goes back to the tablet's page after a few seconds."""
     slug = request.GET.get("centro", "")
-    back = reverse("surveys:tablet", kwargs={"slug": slug}) if slug.replace("-", "").isalnum() else ""
+    back = reverse("surveys:tablet", kwargs={"slug": slug}) if re.fullmatch(r"[-\w]{1,80}", slug, re.ASCII) else ""
     return render(request, "surveys/thanks.html", {"back": back})
 
 

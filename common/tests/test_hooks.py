@@ -1,4 +1,4 @@
-"""Page hooks: snippets of the receivers, in order; a failing receiver is logged and left out, never breaking the page."""
+"""Page hooks: the receivers' snippets, in order; a failing receiver is logged and left out (the page still works)."""
 
 from django.dispatch import Signal
 

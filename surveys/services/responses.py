@@ -67,6 +67,8 @@ def response_submit(
         comment = (comment or "").strip()
         if len(comment) > 1000:
             errors["comment"] = [_("Please keep the comment under 1000 characters.")]
+        elif "\x00" in comment:
+            errors["comment"] = [_("The comment contains characters that cannot be stored. Please type it again.")]
         if errors:
             raise InvalidAnswers(field_errors=errors)
         response = Response.objects.create(

@@ -148,3 +148,16 @@ def test_two_submissions_at_once_store_one_response(floor):
         thread.join(timeout=60)
     assert sorted(outcomes) == ["refused", "refused", "refused", "stored"]
     assert Response.objects.count() == 1
+
+
+def test_odd_input_gets_a_clear_answer_never_a_500(client, invitation):
+    with time_machine.travel(at(10, 15), tick=False):
+        nul = client.post(_url(_token(invitation)), _answers(invitation) | {"comment": "hola\x00"})
+        long = client.post(_url(_token(invitation)), _answers(invitation) | {"comment": "a" * 1001})
+        odd = client.post(_url(_token(invitation)), {"q9999999999999999999_e": "x", "qq_e": "1", "q1_p": "zz"})
+    assert nul.status_code == 400 and "no se pueden guardar" in nul.content.decode()
+    assert long.status_code == 400 and "menos de 1000 caracteres" in long.content.decode()
+    assert odd.status_code == 400
+    assert client.get(reverse("surveys:thanks"), {"centro": "ñandú"}).status_code == 200
+    assert client.get(reverse("surveys:respond", kwargs={"token": "a" * 300})).status_code == 404
+    assert Response.objects.count() == 0
