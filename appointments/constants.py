@@ -7,7 +7,7 @@ from procedures.constants import Channel
 
 # Version of the personal-data consent text (Ley 29733) a booking records. Change it whenever the text that
 # the booking pages show changes, so each appointment says which text the citizen accepted.
-CONSENT_VERSION = "2026-01"
+CONSENT_VERSION = "2026-02"
 
 # Booking codes: Crockford base32 (no I, L, O, U: nothing to confuse with 1, 0 or V), 10 characters = 50 random bits.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

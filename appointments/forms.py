@@ -138,6 +138,10 @@ class CitizenForm(forms.Form):
         label=_("I allow my age band and gender to be used, anonymously, for statistics that improve the service."),
         required=False,
     )
+    survey_consent = forms.BooleanField(
+        label=_("Invite me once, after I am served, to a short satisfaction survey (optional)."),
+        required=False,
+    )
     age_band = forms.ChoiceField(
         label=_("Age band"),
         required=False,
@@ -187,6 +191,7 @@ class CitizenForm(forms.Form):
                 _note(_("Give at least one of the two.")),
                 Field("email"),
                 Field("phone"),
+                Field("survey_consent"),
             ),
             Fieldset(
                 _("Attention"),

@@ -194,6 +194,12 @@ class Appointment(models.Model):
         _("preferential attention"), max_length=12, choices=PriorityNeed.choices, default=PriorityNeed.NONE
     )
     segmentation_consent = models.BooleanField(_("consented to statistics data"), default=False)
+    survey_consent = models.BooleanField(
+        _("agreed to a satisfaction survey"),
+        default=False,
+        db_default=False,
+        help_text=_("The citizen may be invited, once, by e-mail or text message to a satisfaction survey."),
+    )
     age_band = models.CharField(_("age band"), max_length=5, choices=AgeBand.choices, blank=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     consent_version = models.CharField(_("personal data consent version"), max_length=20)

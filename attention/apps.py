@@ -7,6 +7,7 @@ class AttentionConfig(AppConfig):
     verbose_name = _("Attention")
 
     def ready(self) -> None:
+        from . import handlers  # noqa: F401 - records the virtual channel's service acts
         from .roles import register
 
         register()  # the attention permissions of the staff roles (centers.roles)

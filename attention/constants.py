@@ -58,3 +58,4 @@ class TicketMessageKind(models.TextChoices):
 class DeviceKind(models.TextChoices):
     KIOSK = "kiosk", _("Ticket kiosk")
     SCREEN = "screen", _("Waiting-room screen")
+    SURVEY = "survey", _("Survey tablet")

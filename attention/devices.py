@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from .models import DeviceToken
 from .selectors import device_active_get, device_authenticate
@@ -79,3 +79,19 @@ def device_remember(response: HttpResponse, *, device: DeviceToken) -> HttpRespo
         samesite="Lax",
     )
     return response
+
+
+def device_authorise(
+    request: HttpRequest, *, kind: str, slug: str
+) -> tuple[DeviceToken | None, HttpResponse | None]:
+    """(device, redirect) of a device page: a first visit with ?token= sets the device cookie and redirects to the
+    clean address (keeping the other query parameters); later visits are recognised by the cookie."""
+    token = request.GET.get("token", "")
+    if token:
+        device = device_authenticate(token=token, kind=kind)
+        if device is not None and device.center.slug == slug:
+            query = request.GET.copy()
+            query.pop("token")
+            redirect = HttpResponseRedirect(request.path + (f"?{query.urlencode()}" if query else ""))
+            return None, device_remember(redirect, device=device)
+    return device_for(request, kind=kind, center_slug=slug), None

@@ -362,7 +362,10 @@ class Attention(models.Model):
         blank=True,
         unique=True,
         editable=False,
-        help_text=_("For historic attentions loaded from a file: a digest of the row, so a re-import adds nothing."),
+        help_text=_(
+            "For historic attentions loaded from a file: a digest of the row, so a re-import adds nothing; for the"
+            " virtual channel's service acts: appointment:<id>:<action>, so each is recorded once."
+        ),
     )
 
     class Meta:

@@ -3,8 +3,12 @@
 `attention_finished` is sent once per finished Attention (any outcome), after the transaction commits, with
 `attention_id` (int). Receivers must be quick and never fail the sender: enqueue a Celery task with the id
 (surveys subscribes to invite the citizen to a satisfaction survey).
+
+`ticket_page` is sent while a ticket's public status page (the printed QR's) renders, with `ticket`: receivers may
+return an HTML snippet shown on it (surveys links the survey once the ticket's attention has finished).
 """
 
 from django.dispatch import Signal
 
 attention_finished = Signal()  # kwargs: attention_id
+ticket_page = Signal()  # kwargs: ticket; receivers return an HTML snippet or "" (common.hooks.page_snippets)

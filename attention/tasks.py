@@ -1,4 +1,4 @@
-"""Celery tasks of the in-person channel: thin, idempotent, retried on database errors; each imports its service
+"""Celery tasks of the attention app: thin, take IDs, idempotent, retried on database errors; each imports its service
 inside its body (services import this module to enqueue after commit). Beat (settings.CELERY_BEAT_SCHEDULE): the
 remote tickets' scan every 30 seconds."""
 
@@ -22,3 +22,12 @@ def remote_message_send(message_id: int) -> bool:
     from attention.services.remote import remote_message_send as send
 
     return send(message_id=message_id)
+
+
+@shared_task(**RETRY)
+def virtual_attention_record(appointment_id: int, action: str) -> int | None:
+    """Record a booking or cancellation as the virtual channel's Attention (once); returns its id."""
+    from attention.services import attention_record_virtual
+
+    attention = attention_record_virtual(appointment_id=appointment_id, action=action)
+    return attention.pk if attention else None

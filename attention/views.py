@@ -24,29 +24,20 @@ from django.views.decorators.http import condition, require_http_methods, requir
 from centers.models import Center
 from common.challenge import challenge_on_rush
 from common.errors import DomainError
+from common.hooks import page_snippets
 from common.http import with_error_headers
 from common.ratelimit import rate_limit
 
 from . import selectors, services
-from .constants import DeviceKind, PriorityNeed
-from .devices import device_for, device_remember
+from .constants import DeviceKind, PriorityNeed, TicketStatus
+from .devices import device_authorise, device_for, device_remember
 from .forms import KioskForm, RemoteJoinForm
 from .links import ticket_print_path, ticket_status_path, ticket_token_id
 from .models import Ticket
+from .signals import ticket_page
 
 SCREEN_ROWS = 8
 SCREEN_POLL_SECONDS = 3
-
-
-def _authorise(request: HttpRequest, *, kind: str, slug: str):
-    """(device, redirect): a first visit with ?token= sets the device cookie and redirects to the clean address."""
-    token = request.GET.get("token", "")
-    if token:
-        device = selectors.device_authenticate(token=token, kind=kind)
-        if device is not None and device.center.slug == slug:
-            return None, device_remember(HttpResponseRedirect(request.path), device=device)
-    device = device_for(request, kind=kind, center_slug=slug)
-    return device, None
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -56,7 +47,7 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     """Walk-in tickets: step 1 choose the procedure; step 2 say whether preferential attention applies."""
-    device, redirect = _authorise(request, kind=DeviceKind.KIOSK, slug=slug)
+    device, redirect = device_authorise(request, kind=DeviceKind.KIOSK, slug=slug)
     if redirect:
         return redirect
     if device is None:
@@ -133,6 +124,11 @@ def _status_render(request: HttpRequest, ticket: Ticket, *, error: DomainError |
             "estimate": selectors.ticket_estimate(ticket=ticket),
             "steps": selectors.ticket_steps(ticket=ticket),
             "error": error.message if error else "",
+            "extras": (
+                page_snippets(ticket_page, sender=Ticket, ticket=ticket)
+                if ticket.status == TicketStatus.FINISHED
+                else []
+            ),
         },
         status=error.status if error else 200,
     )
@@ -214,7 +210,7 @@ def _screen_etag(request: HttpRequest, slug: str) -> str | None:
 
 @require_http_methods(["GET"])
 def screen(request: HttpRequest, slug: str) -> HttpResponse:
-    device, redirect = _authorise(request, kind=DeviceKind.SCREEN, slug=slug)
+    device, redirect = device_authorise(request, kind=DeviceKind.SCREEN, slug=slug)
     if redirect:
         return redirect
     if device is None:

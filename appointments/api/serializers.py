@@ -110,6 +110,9 @@ class BookSerializer(serializers.Serializer):
     segmentation_consent = serializers.BooleanField(
         required=False, default=False, help_text=_("Consent to keep age band and gender for statistics only.")
     )
+    survey_consent = serializers.BooleanField(
+        required=False, default=False, help_text=_("Consent to be invited once to a satisfaction survey.")
+    )
     age_band = ServiceCheckedChoiceField(choices=AgeBand.choices, required=False, allow_blank=True, default="")
     gender = ServiceCheckedChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
     consent_version = serializers.CharField(

@@ -28,6 +28,7 @@ from ..constants import CODE_ALPHABET, CODE_LENGTH, CONSENT_VERSION, Appointment
 from ..errors import Cooldown, Duplicate, InvalidBooking, LimitReached, SlotFull, WindowClosed
 from ..formatting import lima_date
 from ..models import Appointment, DocumentQuota, Slot
+from ..signals import BOOK, CANCEL, appointment_changed_on_commit
 from .citizens import Citizen, CleanCitizen, citizen_clean
 from .notifications import notifications_plan
 from .slots import slot_claim, slot_release
@@ -172,6 +173,7 @@ def appointment_book(
                     now=now,
                 )
                 notifications_plan(appointment=appointment, kind="confirmation", now=now)
+                appointment_changed_on_commit(appointment_id=appointment.pk, action=BOOK)
             return appointment
         except IntegrityError as exc:
             # No savepoint around the insert (one round trip less per booking): a clash aborts the whole
@@ -218,6 +220,7 @@ def _appointment_insert(
         preferred_language_id=data.preferred_language_id,
         priority_need=data.priority_need,
         segmentation_consent=data.segmentation_consent,
+        survey_consent=data.survey_consent,
         age_band=data.age_band,
         gender=data.gender,
         consent_version=consent_version,
@@ -263,6 +266,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str = "", by_staff: 
             quota.last_cancelled_at = now
             quota.save(update_fields=["last_cancelled_at"])
         notifications_plan(appointment=appointment, kind="cancellation", now=now)
+        appointment_changed_on_commit(appointment_id=appointment.pk, action=CANCEL)
     return appointment
 
 

@@ -29,6 +29,7 @@ class Citizen:
     preferred_language: str = ""  # centers.Language code ("es", "qu", "ay", "lsp"…) or ""
     priority_need: str = PriorityNeed.NONE
     segmentation_consent: bool = False
+    survey_consent: bool = False
     age_band: str = ""
     gender: str = ""
 
@@ -50,6 +51,7 @@ class CleanCitizen:
     segmentation_consent: bool
     age_band: str
     gender: str
+    survey_consent: bool = False
 
 
 def citizen_clean(*, citizen: Citizen) -> CleanCitizen:
@@ -108,4 +110,5 @@ def citizen_clean(*, citizen: Citizen) -> CleanCitizen:
         segmentation_consent=bool(age_band or gender),
         age_band=age_band,
         gender=gender,
+        survey_consent=bool(citizen.survey_consent),
     )

@@ -24,11 +24,9 @@ import uuid
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
-from common.logging import mask
+from common.outbox import outbox_claim, outbox_failed
 
 from ..constants import AppointmentStatus, NotificationChannel, NotificationKind
 from ..emails import appointment_email_build, appointment_sms_text
@@ -111,24 +109,9 @@ def message_rows_claim(
     now: dt.datetime | None = None,
     lease: dt.timedelta | None = None,
 ) -> tuple[uuid.UUID, list[int]]:
-    """Claim up to `limit` due rows of a message model (or those of `ids` that are due) for this caller: not sent,
-    not skipped, and not claimed (or their claim's lease expired); SKIP LOCKED. Returns (token, ids)."""
-    now = now or timezone.now()
-    token = uuid.uuid4()
-    with transaction.atomic(durable=True):  # the claim commits on its own, before any send
-        candidates = (
-            model._default_manager.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - (lease or _lease())))
-        )
-        if ids is not None:
-            candidates = candidates.filter(pk__in=list(ids))
-        claimed = list(candidates.order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
-        if claimed:
-            model._default_manager.filter(pk__in=claimed).update(
-                claimed_at=now, claim_token=token, attempts=F("attempts") + 1
-            )
-    return token, claimed
+    """Claim up to `limit` due rows of a message model (or those of `ids` that are due) for this caller: the one rule of
+    common.outbox. Returns (token, ids)."""
+    return outbox_claim(model=model, lease=lease or _lease(), now=now or timezone.now(), limit=limit, ids=ids)
 
 
 def notifications_claim(
@@ -193,16 +176,15 @@ def notification_deliver(*, notification_id: int, token: uuid.UUID) -> bool:
                 idempotency_key=notification.message_key,
             )
     except Exception as exc:  # noqa: BLE001 - any provider failure is recorded and retried later
-        # The error class and a masked message: never the recipient's address or number (Ley 29733).
-        error = f"{type(exc).__name__}: {mask(str(exc))}"[:500]
-        logger.warning("Notification %s failed (attempt %s): %s", notification_id, notification.attempts, error)
-        max_attempts = int(getattr(settings, "APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS", 5))
-        if notification.attempts >= max_attempts:
-            mine.update(skipped_at=now, last_error=error)
-        else:
-            backoff = dt.timedelta(minutes=min(2**notification.attempts, 60))
-            # A refused message did not go out: the next attempt is not a possible duplicate.
-            mine.update(claimed_at=None, claim_token=None, sending_at=None, due_at=now + backoff, last_error=error)
+        outbox_failed(
+            mine=mine,
+            attempts=notification.attempts,
+            max_attempts=int(getattr(settings, "APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS", 5)),
+            exc=exc,
+            now=now,
+            logger=logger,
+            label=f"Notification {notification_id}",
+        )
         return False
     if not mine.update(sent_at=timezone.now(), last_error=""):
         logger.error("Notification %s was sent after its claim expired; it may have gone out twice", notification_id)

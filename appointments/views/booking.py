@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.challenge import challenge_on_rush
 from common.errors import DomainError, RateLimited
+from common.hooks import page_snippets
 from common.http import with_error_headers
 from common.ratelimit import client_network_limit_hit, rate_limit
 
@@ -31,6 +32,7 @@ from ..errors import BookingError, InvalidBooking, SlotFull, WindowClosed
 from ..forms import CitizenForm, LookupForm, ProcedureSearchForm
 from ..models import Appointment
 from ..services import Citizen
+from ..signals import confirmation_page
 from ..validators import code_display, code_normalize
 from .access import access_grant, appointment_access_required, appointment_context
 from .drafts import (
@@ -80,6 +82,8 @@ def _review_rows(form: CitizenForm) -> list[tuple[str, str]]:
         parts = [str(AgeBand(data["age_band"]).label)] if data["age_band"] else []
         parts += [str(Gender(data["gender"]).label)] if data["gender"] else []
         rows.append((_("Statistics (optional)"), ", ".join(parts)))
+    if data.get("survey_consent"):
+        rows.append((_("Satisfaction survey"), _("Invite me once after I am served")))
     rows.append((_("Personal data terms"), _("Accepted (version %(version)s)") % {"version": CONSENT_VERSION}))
     return rows
 
@@ -287,5 +291,6 @@ def _locked_render(request: HttpRequest, code: str) -> HttpResponse:
 def booking_confirmation(request: HttpRequest, appointment: Appointment) -> HttpResponse:
     context = appointment_context(appointment) | {
         "qr_svg": mark_safe(documents.appointment_qr_svg(appointment=appointment, scale=5)),
+        "extras": page_snippets(confirmation_page, sender=Appointment, appointment=appointment),
     }
     return render(request, "appointments/booking/confirmation.html", context)

@@ -107,7 +107,7 @@ class DeviceTokenAdmin(CenterScopedAdmin):
         obj.pk = device.pk
         obj.token_hash = device.token_hash
         obj.created_at = device.created_at
-        path = "/kiosko/" if device.kind == "kiosk" else "/pantalla/"
+        path = {"kiosk": "/kiosko/", "survey": "/encuesta/centro/"}.get(device.kind, "/pantalla/")
         self.message_user(
             request,
             _("Open %(url)s on the device once to authorise it. The token is not shown again.")

@@ -28,8 +28,10 @@ from .remote import (
     ticket_join_remote,
 )
 from .tickets import queue_for_procedure, ticket_check_in_appointment, ticket_issue
+from .virtual import attention_record_virtual, virtual_attention_key, virtual_service_point
 
 __all__ = [
+    "attention_record_virtual",
     "attention_finish",
     "attention_record",
     "attention_start",
@@ -59,4 +61,6 @@ __all__ = [
     "ticket_recall",
     "ticket_transfer",
     "visit_issue",
+    "virtual_attention_key",
+    "virtual_service_point",
 ]

@@ -192,6 +192,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "appointments.tasks.appointments_purge_personal_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    "surveys-send-due-invitations": {
+        "task": "surveys.tasks.invitations_send_due",
+        "schedule": env.float("SURVEYS_INVITATION_SCAN_SECONDS", default=60.0),
+    },
+    "surveys-forget-contacts": {
+        "task": "surveys.tasks.invitations_forget_contacts",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 
@@ -237,6 +245,7 @@ RATE_LIMITS = {
     # Remote tickets (/fila/<center>/): joins per address and per network.
     "remote_join": (env.int("ATTENTION_REMOTE_JOIN_RATE_LIMIT", default=10), 3600),
     "remote_join_network": (60, 3600),
+    "survey": (env.int("SURVEYS_RESPONSE_RATE_LIMIT", default=30), 600),
 }
 # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted (0: use REMOTE_ADDR).
 # Unset: none (a deploy check asks production to say it). X-Forwarded-For is trusted only from TRUSTED_PROXY_NETWORKS
@@ -268,6 +277,20 @@ ATTENTION_REMOTE_OPENS_BEFORE_MINUTES = env.int("ATTENTION_REMOTE_OPENS_BEFORE_M
 ATTENTION_REMOTE_CLOSES_BEFORE_MINUTES = env.int("ATTENTION_REMOTE_CLOSES_BEFORE_MINUTES", default=60)
 # ...and get one SMS / e-mail when this many people (or fewer) are ahead of them.
 ATTENTION_REMOTE_NEAR_AHEAD = env.int("ATTENTION_REMOTE_NEAR_AHEAD", default=3)
+# The virtual channel's service point (a Center slug) where bookings and cancellations are recorded as attentions;
+# empty: the first active center of the virtual channel.
+ATTENTION_VIRTUAL_CENTER = env("ATTENTION_VIRTUAL_CENTER", default="")
+
+# Satisfaction surveys (issue 10): invitations after an attention, sent once by the beat (surveys/services).
+SURVEYS_SAMPLING_SHARE = env.float("SURVEYS_SAMPLING_SHARE", default=1.0)  # default share invited (per center: admin)
+SURVEYS_INVITATION_DELAY_MINUTES = env.int("SURVEYS_INVITATION_DELAY_MINUTES", default=60)
+SURVEYS_INVITATION_EXPIRY_DAYS = env.int("SURVEYS_INVITATION_EXPIRY_DAYS", default=7)
+SURVEYS_CONTACT_INTERVAL_DAYS = env.int("SURVEYS_CONTACT_INTERVAL_DAYS", default=30)  # one invitation per contact
+SURVEYS_INVITATION_MAX_ATTEMPTS = env.int("SURVEYS_INVITATION_MAX_ATTEMPTS", default=5)
+SURVEYS_INVITATION_LEASE_SECONDS = env.int("SURVEYS_INVITATION_LEASE_SECONDS", default=600)
+SURVEYS_TABLET_WINDOW_MINUTES = env.int("SURVEYS_TABLET_WINDOW_MINUTES", default=10)
+# Key of the contacts' keyed hashes (opt-outs, the N-days rule); empty: SECRET_KEY. Keep it when rotating SECRET_KEY.
+SURVEYS_CONTACT_HASH_KEY = env("SURVEYS_CONTACT_HASH_KEY", default="")
 
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")

@@ -84,7 +84,7 @@ def test_a_citizen_books_through_every_step_without_javascript(
     html = page.content.decode()
     assert page.status_code == 200
     assert "Sus datos" in html and "Paso 5 de 6" in html
-    assert "Leer las condiciones de tratamiento de datos personales (versión 2026-01)" in html
+    assert "Leer las condiciones de tratamiento de datos personales (versión 2026-02)" in html
     assert "Ley 29733" in html and "D.S. 016-2024-JUS" in html
     data_form = form_to(page, DETAILS_URL)
     assert data_form.method == "post"
@@ -103,7 +103,7 @@ def test_a_citizen_books_through_every_step_without_javascript(
     assert "Revise su cita antes de reservarla" in html
     for text in ["Duplicado de DNI", "Centro MAC Lima Norte", "Martes 1 de diciembre de 2026", "08:30", "S/ 5.40",
                  "DNI 10117410", "Rosa María Quispe Mamani", "rosa@example.pe", "987 654 321", "Quechua",
-                 "Aceptadas (versión 2026-01)"]:  # fmt: skip
+                 "Aceptadas (versión 2026-02)"]:  # fmt: skip
         assert text in html, text
     assert Appointment.objects.count() == 0
 

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 from mac_portal.demo.attention import DEMO_PASSWORD, demo_devices_load, demo_morning_load, demo_staff_load
 from mac_portal.demo.calls import demo_calls_load
 from mac_portal.demo.loader import demo_load
+from mac_portal.demo.surveys import demo_responses_load, demo_tablets_load
+from surveys.services import survey_defaults_create
 
 
 class Command(BaseCommand):
@@ -36,7 +38,10 @@ class Command(BaseCommand):
             "Aegis, Google Authenticator…), type the app's code and keep the backup codes. Lost phone: "
             "`manage.py staff_otp_reset <username>`."
         )
+        surveys = survey_defaults_create()
+        self.stdout.write(f"Satisfaction surveys: {len(surveys)} channel surveys created (edit them in the admin).")
         self.attention_demo()
+        self.surveys_demo()
 
     def attention_demo(self) -> None:
         """Demo staff, devices, a morning at Lima Norte and calls on the phone line: known passwords, so only with
@@ -59,3 +64,13 @@ class Command(BaseCommand):
         if calls:
             self.stdout.write(f"{calls} calls of today logged on the phone line (telefonico.operador).")
         self.stdout.write("Remote tickets (citizens join from a phone): /fila/<center>/, e.g. /fila/mac-lima-norte/")
+
+    def surveys_demo(self) -> None:
+        """Survey tablets and four weeks of answers (fabricated attentions): only with DEBUG on."""
+        if not settings.DEBUG:
+            return
+        self.stdout.write("Demo survey tablets (open once on the tablet, then choose its counter):")
+        for center, address in demo_tablets_load():
+            self.stdout.write(f"  {center.name:<28} {address}")
+        if created := demo_responses_load():
+            self.stdout.write(f"{created} demo survey responses (four weeks): see /admin/surveys/resultsscreen/.")
