@@ -20,6 +20,7 @@ urlpatterns = [
     path("centros/", include("centers.urls")),
     path("citas/", include("appointments.urls")),
     path("", include("attention.urls")),
+    path("reportes/", include("reports.urls")),
     path("api/v1/", include("mac_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's configuration as a script file (?script): no inline script (CSP); the page

@@ -254,6 +254,9 @@ ATTENTION_LANGUAGE_MAX_WAIT_MINUTES = env.int("ATTENTION_LANGUAGE_MAX_WAIT_MINUT
 # Times a called ticket must be called again before the agent may mark it as a no-show.
 ATTENTION_NO_SHOW_RECALLS = env.int("ATTENTION_NO_SHOW_RECALLS", default=2)
 
+# Reports: figures of segments (age band, gender, language, preferential attention) under this count are not shown.
+REPORTS_MIN_CELL_SIZE = env.int("REPORTS_MIN_CELL_SIZE", default=10)
+
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
