@@ -36,11 +36,11 @@ def bar_chart(*, table: Table, rows: list[dict], labelled_by: str) -> SafeString
         parts.append(
             format_html(
                 '<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>'
-                '<rect x="{}" y="{}" width="{:.1f}" height="{}" fill="{}"></rect>'
-                '<text x="{:.1f}" y="{}" font-size="12">{}</text>',
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
+                '<text x="{}" y="{}" font-size="12">{}</text>',
                 label_width - 6, y + 14, label[:42],
-                label_width, y + 2, length, height - 6, colour,
-                label_width + length + 4, y + 14, display(row[chart.value], kinds.get(chart.value, "int")),
+                label_width, y + 2, f"{length:.1f}", height - 6, colour,
+                f"{label_width + length + 4:.1f}", y + 14, display(row[chart.value], kinds.get(chart.value, "int")),
             )
         )  # fmt: skip
     total_height = len(bars) * height + 8

@@ -135,7 +135,7 @@ def table_get(slug: str) -> Table:
 
 ALL = ("entity_id", "procedure_id", "channel", "intent", *ind.SEGMENT_FILTERS)
 _WAIT_COLUMNS = (
-    Column("served", _("Attended"), INT),
+    Column("served", _("Attentions served"), INT),
     Column("wait_mean", _("Mean wait (min)"), DECIMAL),
     Column("wait_median", _("Median wait (min)"), DECIMAL),
     Column("wait_p90", _("90th percentile wait (min)"), DECIMAL),
