@@ -83,3 +83,11 @@ class ReportFilterForm(forms.Form):
             preferential_reason=data.get("preferential_reason") or None,
             granularity=data.get("granularity") or "month",
         )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, comma-separated, with the header row."))
+    skip_invalid = forms.BooleanField(
+        label=_("Import the valid rows even if some are invalid"), required=False,
+        help_text=_("Otherwise a file with any invalid row imports nothing."),
+    )  # fmt: skip
