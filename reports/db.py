@@ -1,9 +1,7 @@
-"""Where reports read: the `replica` database when DATABASE_REPLICA_URL configures one, else the primary."""
+"""Where reports read: settings.REPORTS_DATABASE (`replica` when DATABASE_REPLICA_URL configures one)."""
 
 from django.conf import settings
 
-REPLICA = "replica"
-
 
 def reports_db() -> str:
-    return REPLICA if REPLICA in settings.DATABASES else "default"
+    return settings.REPORTS_DATABASE
