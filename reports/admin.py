@@ -62,9 +62,13 @@ class ReportImportAdmin(admin.ModelAdmin):
                 messages.success(
                     request,
                     _("%(rows)d rows: %(imported)d imported, %(duplicates)d already there, %(rejected)d rejected.")
-                    % {"rows": result.rows, "imported": result.imported, "duplicates": result.duplicates,
-                       "rejected": result.rejected},
-                )  # fmt: skip
+                    % {
+                        "rows": result.rows,
+                        "imported": result.imported,
+                        "duplicates": result.duplicates,
+                        "rejected": result.rejected,
+                    },
+                )
                 if not result.rejected:
                     return HttpResponseRedirect(request.path)
                 context["errors"], context["total"] = result.errors, result.rejected

@@ -38,18 +38,29 @@ def bar_chart(*, table: Table, rows: list[dict], labelled_by: str) -> SafeString
                 '<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
                 '<text x="{}" y="{}" font-size="12">{}</text>',
-                label_width - 6, y + 14, label[:42],
-                label_width, y + 2, f"{length:.1f}", height - 6, colour,
-                f"{label_width + length + 4:.1f}", y + 14, display(row[chart.value], kinds.get(chart.value, "int")),
+                label_width - 6,
+                y + 14,
+                label[:42],
+                label_width,
+                y + 2,
+                f"{length:.1f}",
+                height - 6,
+                colour,
+                f"{label_width + length + 4:.1f}",
+                y + 14,
+                display(row[chart.value], kinds.get(chart.value, "int")),
             )
-        )  # fmt: skip
+        )
     total_height = len(bars) * height + 8
     return format_html(
         '<svg class="report-chart" role="img" aria-labelledby="{}" viewBox="0 0 {} {}" width="100%" '
         'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, sans-serif">'
         "{}</svg>",
-        labelled_by, label_width + bar_width + 90, total_height, mark_safe("".join(parts)),
-    )  # fmt: skip
+        labelled_by,
+        label_width + bar_width + 90,
+        total_height,
+        mark_safe("".join(parts)),
+    )
 
 
 __all__ = ["bar_chart", "escape"]

@@ -105,9 +105,21 @@ def _minutes(start, end) -> str:
 
 
 ATTENTION_HEADERS = (
-    "pseudonym", "center_code", "entity", "procedure_code", "channel", "intent", "service_day", "issued_at",
-    "called_at", "started_at", "finished_at", "wait_minutes", "service_minutes", "outcome",
-)  # fmt: skip
+    "pseudonym",
+    "center_code",
+    "entity",
+    "procedure_code",
+    "channel",
+    "intent",
+    "service_day",
+    "issued_at",
+    "called_at",
+    "started_at",
+    "finished_at",
+    "wait_minutes",
+    "service_minutes",
+    "outcome",
+)
 
 
 def attentions_queryset(filters: ReportFilters):
@@ -127,26 +139,60 @@ def attentions_queryset(filters: ReportFilters):
         .filter(q)
         .order_by()
         .values_list(
-            "pk", "center__code", "procedure__entity__acronym", "procedure__code", "channel", "intent",
-            "service_day", "issued_at", "called_at", "started_at", "finished_at", "outcome",
+            "pk",
+            "center__code",
+            "procedure__entity__acronym",
+            "procedure__code",
+            "channel",
+            "intent",
+            "service_day",
+            "issued_at",
+            "called_at",
+            "started_at",
+            "finished_at",
+            "outcome",
         )
-    )  # fmt: skip
+    )
 
 
 def attentions_csv(*, filters: ReportFilters) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";")
     yield BOM + writer.writerow(ATTENTION_HEADERS)
     batch: list[str] = []
-    for pk, center, entity, procedure, channel, intent, day, issued, called, started, finished, outcome in (
-        attentions_queryset(filters).iterator(chunk_size=2000)
-    ):
+    for (
+        pk,
+        center,
+        entity,
+        procedure,
+        channel,
+        intent,
+        day,
+        issued,
+        called,
+        started,
+        finished,
+        outcome,
+    ) in attentions_queryset(filters).iterator(chunk_size=2000):
         batch.append(
-            writer.writerow([
-                _pseudonym(pk), center, entity, procedure, channel, intent, day.isoformat(), _local(issued),
-                _local(called), _local(started), _local(finished), _minutes(issued, called),
-                _minutes(started or called, finished), outcome,
-            ])
-        )  # fmt: skip
+            writer.writerow(
+                [
+                    _pseudonym(pk),
+                    center,
+                    entity,
+                    procedure,
+                    channel,
+                    intent,
+                    day.isoformat(),
+                    _local(issued),
+                    _local(called),
+                    _local(started),
+                    _local(finished),
+                    _minutes(issued, called),
+                    _minutes(started or called, finished),
+                    outcome,
+                ]
+            )
+        )
         if len(batch) >= 500:
             yield "".join(batch)
             batch = []

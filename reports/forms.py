@@ -25,8 +25,12 @@ def _blank(choices) -> list:
 class ReportFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-    center = forms.ModelChoiceField(label=_("Center"), queryset=Center.objects.none(), required=False, empty_label=_("All"))
-    entity = forms.ModelChoiceField(label=_("Entity"), queryset=Entity.objects.order_by("name"), required=False, empty_label=_("All"))
+    center = forms.ModelChoiceField(
+        label=_("Center"), queryset=Center.objects.none(), required=False, empty_label=_("All")
+    )
+    entity = forms.ModelChoiceField(
+        label=_("Entity"), queryset=Entity.objects.order_by("name"), required=False, empty_label=_("All")
+    )
     procedure = forms.ModelChoiceField(
         label=_("Procedure"), queryset=Procedure.objects.order_by("name"), required=False, empty_label=_("All")
     )
@@ -50,7 +54,9 @@ class ReportFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.center_ids = center_ids
         self.fields["center"].queryset = Center.objects.filter(pk__in=center_ids).order_by("name")
-        languages = [(0, _("Spanish"))] + [(lang.pk, lang.name) for lang in Language.objects.exclude(code="es").order_by("name")]
+        languages = [(0, _("Spanish"))] + [
+            (lang.pk, lang.name) for lang in Language.objects.exclude(code="es").order_by("name")
+        ]
         self.fields["language"].choices = _blank(languages)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -88,6 +94,7 @@ class ReportFilterForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, comma-separated, with the header row."))
     skip_invalid = forms.BooleanField(
-        label=_("Import the valid rows even if some are invalid"), required=False,
+        label=_("Import the valid rows even if some are invalid"),
+        required=False,
         help_text=_("Otherwise a file with any invalid row imports nothing."),
-    )  # fmt: skip
+    )

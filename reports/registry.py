@@ -83,7 +83,7 @@ def suppress(rows: list[dict], *, count: str, numbers: list[str]) -> list[dict]:
     out = []
     for row in rows:
         if row.get(count) is not None and row[count] < minimum:
-            row = {**row, **{key: None for key in numbers}, "suppressed": True}
+            row = {**row, **dict.fromkeys(numbers), "suppressed": True}
         out.append(row)
     return out
 
@@ -146,61 +146,147 @@ _WAIT_COLUMNS = (
     Column("service_within", _("Service within standard"), PERCENT),
 )
 
-register(Table(
-    slug="centers", title=_("MAC centers: entities, services, in-person attentions and companies formed"),
-    selector=ind.centers_table,
-    columns=(Column("center", _("Center")), Column("entities", _("Entities"), INT), Column("services", _("Services"), INT),
-             Column("attentions", _("In-person attentions"), INT), Column("companies", _("Companies formed"), INT)),
-    chart=Chart(label="center", value="attentions"),
-    description=_("Entities and services are those with at least one in-person attention in the period."),
-))  # fmt: skip
-register(Table(
-    slug="over-time", title=_("Attentions over time"), selector=ind.attentions_over_time, filters=(*ALL, "granularity"),
-    columns=(Column("period", _("Period"), DATE), Column("center", _("Center")), Column("attentions", _("Attentions"), INT)),
-    chart=Chart(label="period", value="attentions", series="center"), count="attentions",
-))  # fmt: skip
-register(Table(
-    slug="entities", title=_("Attentions per entity"), selector=ind.attentions_by_entity, filters=ALL,
-    columns=(Column("entity", _("Entity")), Column("attentions", _("Attentions"), INT), Column("share", _("Share"), PERCENT)),
-    chart=Chart(label="entity", value="attentions"), count="attentions",
-))  # fmt: skip
-register(Table(
-    slug="procedures", title=_("Attentions per procedure"), selector=ind.attentions_by_procedure, filters=ALL,
-    columns=(Column("procedure", _("Procedure")), Column("entity", _("Entity")), Column("attentions", _("Attentions"), INT),
-             Column("share", _("Share"), PERCENT)),
-    count="attentions",
-))  # fmt: skip
-register(Table(
-    slug="channels", title=_("Attentions per channel"), selector=ind.attentions_by_channel, filters=ALL,
-    columns=(Column("channel", _("Channel")), Column("attentions", _("Attentions"), INT), Column("share", _("Share"), PERCENT)),
-    chart=Chart(label="channel", value="attentions"), count="attentions",
-))  # fmt: skip
-register(Table(
-    slug="companies", title=_("Companies formed"), selector=ind.companies_formed,
-    filters=("entity_id", "procedure_id", "channel", "granularity"),
-    columns=(Column("period", _("Period"), DATE), Column("center", _("Center")), Column("companies", _("Companies formed"), INT)),
-    chart=Chart(label="period", value="companies", series="center"),
-))  # fmt: skip
-register(Table(
-    slug="waits-procedure", title=_("Waits and service times per procedure"), selector=ind.waits_by_procedure,
-    filters=ALL, columns=(Column("procedure", _("Procedure")), Column("entity", _("Entity")), *_WAIT_COLUMNS),
-    chart=Chart(label="procedure", value="wait_median"), count="served",
-))  # fmt: skip
-register(Table(
-    slug="waits-center", title=_("Waits and service times per center"), selector=ind.waits_by_center,
-    filters=ALL, columns=(Column("center", _("Center")), *_WAIT_COLUMNS),
-    chart=Chart(label="center", value="wait_median"), count="served",
-))  # fmt: skip
-register(Table(
-    slug="appointments", title=_("Appointments: online and phone-booked"), selector=ind.appointments_by_center,
-    filters=("entity_id", "procedure_id", "channel"),
-    columns=(Column("center", _("Center")), Column("channel", _("Booked through")), Column("booked", _("Booked"), INT),
-             Column("cancelled", _("Cancelled"), INT), Column("no_show", _("No-shows"), INT),
-             Column("no_show_rate", _("No-show rate"), PERCENT), Column("lead_days", _("Mean lead time (days)"), DECIMAL)),
-))  # fmt: skip
-register(Table(
-    slug="segments", title=_("Attentions per segment (consented data, aggregates only)"),
-    selector=ind.attentions_by_segment, filters=ALL,
-    columns=(Column("dimension", _("Segment")), Column("value", _("Value")), Column("attentions", _("Attentions"), INT)),
-    count="attentions", segment_table=True,
-))  # fmt: skip
+register(
+    Table(
+        slug="centers",
+        title=_("MAC centers: entities, services, in-person attentions and companies formed"),
+        selector=ind.centers_table,
+        columns=(
+            Column("center", _("Center")),
+            Column("entities", _("Entities"), INT),
+            Column("services", _("Services"), INT),
+            Column("attentions", _("In-person attentions"), INT),
+            Column("companies", _("Companies formed"), INT),
+        ),
+        chart=Chart(label="center", value="attentions"),
+        description=_("Entities and services are those with at least one in-person attention in the period."),
+    )
+)
+register(
+    Table(
+        slug="over-time",
+        title=_("Attentions over time"),
+        selector=ind.attentions_over_time,
+        filters=(*ALL, "granularity"),
+        columns=(
+            Column("period", _("Period"), DATE),
+            Column("center", _("Center")),
+            Column("attentions", _("Attentions"), INT),
+        ),
+        chart=Chart(label="period", value="attentions", series="center"),
+        count="attentions",
+    )
+)
+register(
+    Table(
+        slug="entities",
+        title=_("Attentions per entity"),
+        selector=ind.attentions_by_entity,
+        filters=ALL,
+        columns=(
+            Column("entity", _("Entity")),
+            Column("attentions", _("Attentions"), INT),
+            Column("share", _("Share"), PERCENT),
+        ),
+        chart=Chart(label="entity", value="attentions"),
+        count="attentions",
+    )
+)
+register(
+    Table(
+        slug="procedures",
+        title=_("Attentions per procedure"),
+        selector=ind.attentions_by_procedure,
+        filters=ALL,
+        columns=(
+            Column("procedure", _("Procedure")),
+            Column("entity", _("Entity")),
+            Column("attentions", _("Attentions"), INT),
+            Column("share", _("Share"), PERCENT),
+        ),
+        count="attentions",
+    )
+)
+register(
+    Table(
+        slug="channels",
+        title=_("Attentions per channel"),
+        selector=ind.attentions_by_channel,
+        filters=ALL,
+        columns=(
+            Column("channel", _("Channel")),
+            Column("attentions", _("Attentions"), INT),
+            Column("share", _("Share"), PERCENT),
+        ),
+        chart=Chart(label="channel", value="attentions"),
+        count="attentions",
+    )
+)
+register(
+    Table(
+        slug="companies",
+        title=_("Companies formed"),
+        selector=ind.companies_formed,
+        filters=("entity_id", "procedure_id", "channel", "granularity"),
+        columns=(
+            Column("period", _("Period"), DATE),
+            Column("center", _("Center")),
+            Column("companies", _("Companies formed"), INT),
+        ),
+        chart=Chart(label="period", value="companies", series="center"),
+    )
+)
+register(
+    Table(
+        slug="waits-procedure",
+        title=_("Waits and service times per procedure"),
+        selector=ind.waits_by_procedure,
+        filters=ALL,
+        columns=(Column("procedure", _("Procedure")), Column("entity", _("Entity")), *_WAIT_COLUMNS),
+        chart=Chart(label="procedure", value="wait_median"),
+        count="served",
+    )
+)
+register(
+    Table(
+        slug="waits-center",
+        title=_("Waits and service times per center"),
+        selector=ind.waits_by_center,
+        filters=ALL,
+        columns=(Column("center", _("Center")), *_WAIT_COLUMNS),
+        chart=Chart(label="center", value="wait_median"),
+        count="served",
+    )
+)
+register(
+    Table(
+        slug="appointments",
+        title=_("Appointments: online and phone-booked"),
+        selector=ind.appointments_by_center,
+        filters=("entity_id", "procedure_id", "channel"),
+        columns=(
+            Column("center", _("Center")),
+            Column("channel", _("Booked through")),
+            Column("booked", _("Booked"), INT),
+            Column("cancelled", _("Cancelled"), INT),
+            Column("no_show", _("No-shows"), INT),
+            Column("no_show_rate", _("No-show rate"), PERCENT),
+            Column("lead_days", _("Mean lead time (days)"), DECIMAL),
+        ),
+    )
+)
+register(
+    Table(
+        slug="segments",
+        title=_("Attentions per segment (consented data, aggregates only)"),
+        selector=ind.attentions_by_segment,
+        filters=ALL,
+        columns=(
+            Column("dimension", _("Segment")),
+            Column("value", _("Value")),
+            Column("attentions", _("Attentions"), INT),
+        ),
+        count="attentions",
+        segment_table=True,
+    )
+)

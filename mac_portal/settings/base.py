@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "appointments.tasks.appointments_purge_personal_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Reports: the daily summary of yesterday and today (volume tables; see reports.services.summary).
+    "reports-refresh-daily-counts": {
+        "task": "reports.tasks.daily_counts_refresh_recent",
+        "schedule": env.float("REPORTS_SUMMARY_REFRESH_SECONDS", default=600.0),
+    },
 }
 
 

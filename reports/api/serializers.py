@@ -11,7 +11,9 @@ class ColumnSerializer(serializers.Serializer):
 class TableInfoSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
-    filters = serializers.ListField(child=serializers.CharField(), help_text=_("Filters it honours besides the period and center."))
+    filters = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Filters it honours besides the period and center.")
+    )
     columns = ColumnSerializer(many=True)
 
 

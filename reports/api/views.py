@@ -44,7 +44,7 @@ def _info(table: Table) -> dict:
     return {
         "slug": table.slug,
         "title": str(table.title),
-        "filters": [name for name in table.filters],
+        "filters": list(table.filters),
         "columns": [{"key": c.key, "header": str(c.header), "kind": c.kind} for c in table.columns],
     }
 
@@ -80,7 +80,9 @@ class TableDataView(ReportsAPIView):
     @extend_schema(
         summary=_("One indicator table for a period and filters"),
         parameters=[
-            OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description=_("The table, e.g. centers.")),
+            OpenApiParameter(
+                "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description=_("The table, e.g. centers.")
+            ),
             *FILTER_PARAMETERS,
         ],
         responses={

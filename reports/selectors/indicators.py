@@ -11,7 +11,7 @@ database (`reports.db.reports_db`: the replica when there is one).
 import datetime as dt
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 
 from attention.constants import Channel, CitizenIntent, Outcome
 
@@ -34,8 +34,8 @@ __all__ = [
 
 GRANULARITIES = ("day", "week", "month", "year")
 SEGMENT_FILTERS = ("age_band", "gender", "language_id", "preferential_reason")
-_WAIT = "EXTRACT(EPOCH FROM a.called_at - a.issued_at) / 60.0"
-_SERVICE = "EXTRACT(EPOCH FROM a.finished_at - COALESCE(a.started_at, a.called_at)) / 60.0"
+_WAIT = "date_part('epoch', a.called_at - a.issued_at) / 60.0"  # double precision: sorts far faster than numeric
+_SERVICE = "date_part('epoch', a.finished_at - COALESCE(a.started_at, a.called_at)) / 60.0"
 
 
 def _where(
@@ -77,8 +77,26 @@ def _where(
     return " AND ".join(clauses), params
 
 
-def _fetch(sql: str, params: list[Any]) -> list[dict]:
-    with connections[reports_db()].cursor() as cursor:
+def _source(filters: dict[str, Any]) -> tuple[str, str, str]:
+    """(FROM clause, count, companies) over the daily summary when no segment filter is set (it has no segment
+    columns), else over the attentions themselves. Both expose service_day, center_id, procedure_id, channel and
+    intent as `a`; joins give `p` (procedure), `e` (entity), `c` (center)."""
+    joins = (
+        "JOIN procedures_procedure p ON p.id = a.procedure_id JOIN procedures_entity e ON e.id = p.entity_id "
+        "JOIN centers_center c ON c.id = a.center_id"
+    )
+    if any(filters.get(name) not in (None, "") for name in SEGMENT_FILTERS):
+        company, resolved = CitizenIntent.COMPANY.value, Outcome.RESOLVED.value
+        companies = f"COUNT(*) FILTER (WHERE a.intent = '{company}' AND a.outcome = '{resolved}')"
+        return f"FROM attention_attention a {joins}", "COUNT(*)", companies
+    return f"FROM reports_dailycount a {joins}", "SUM(a.attentions)", "SUM(a.companies)"
+
+
+def _fetch(sql: str, params: list[Any], *, work_mem: str = "") -> list[dict]:
+    alias = reports_db()
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        if work_mem:  # this statement's sorts (percentiles) in memory; SET LOCAL ends with the transaction
+            cursor.execute("SET LOCAL work_mem = %s", [work_mem])
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -102,15 +120,14 @@ def centers_table(*, start: dt.date, end: dt.date, center_ids: list[int] | None 
                COALESCE(t.attentions, 0) AS attentions, COALESCE(t.companies, 0) AS companies
         FROM centers_center c LEFT JOIN (
             SELECT a.center_id, COUNT(DISTINCT p.entity_id) AS entities, COUNT(DISTINCT a.procedure_id) AS services,
-                   COUNT(*) AS attentions,
-                   COUNT(*) FILTER (WHERE a.intent = %s AND a.outcome = %s) AS companies
-            FROM attention_attention a JOIN procedures_procedure p ON p.id = a.procedure_id
+                   SUM(a.attentions) AS attentions, SUM(a.companies) AS companies
+            FROM reports_dailycount a JOIN procedures_procedure p ON p.id = a.procedure_id
             WHERE {where} GROUP BY a.center_id
         ) t ON t.center_id = c.id
         {centers_where}
         ORDER BY c.name
         """,
-        [CitizenIntent.COMPANY.value, Outcome.RESOLVED.value, *params, *centers_params],
+        [*params, *centers_params],
     )
 
 
@@ -119,10 +136,11 @@ def attentions_over_time(*, granularity: str = "month", **filters: Any) -> list[
     if granularity not in GRANULARITIES:
         granularity = "month"
     where, params = _where(**filters)
+    source, count, _companies = _source(filters)
     return _fetch(
         f"""
-        SELECT date_trunc(%s, a.service_day)::date AS period, c.name AS center, COUNT(*) AS attentions
-        {_FROM} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2
+        SELECT date_trunc(%s, a.service_day)::date AS period, c.name AS center, {count} AS attentions
+        {source} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2
         """,
         [granularity, *params],
     )
@@ -130,11 +148,12 @@ def attentions_over_time(*, granularity: str = "month", **filters: Any) -> list[
 
 def _volume(*, key_sql: str, label: str, filters: dict[str, Any]) -> list[dict]:
     where, params = _where(**filters)
+    source, count, _companies = _source(filters)
     return _fetch(
         f"""
-        SELECT {key_sql} AS {label}, COUNT(*) AS attentions,
-               COUNT(*) * 1.0 / NULLIF(SUM(COUNT(*)) OVER (), 0) AS share
-        {_FROM} WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1
+        SELECT {key_sql} AS {label}, {count} AS attentions,
+               {count} * 1.0 / NULLIF(SUM({count}) OVER (), 0) AS share
+        {source} WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1
         """,
         params,
     )
@@ -146,11 +165,12 @@ def attentions_by_entity(**filters: Any) -> list[dict]:
 
 def attentions_by_procedure(**filters: Any) -> list[dict]:
     where, params = _where(**filters)
+    source, count, _companies = _source(filters)
     return _fetch(
         f"""
-        SELECT p.name AS procedure, e.acronym AS entity, COUNT(*) AS attentions,
-               COUNT(*) * 1.0 / NULLIF(SUM(COUNT(*)) OVER (), 0) AS share
-        {_FROM} WHERE {where} GROUP BY p.id, p.name, e.acronym ORDER BY 3 DESC, 1
+        SELECT p.name AS procedure, e.acronym AS entity, {count} AS attentions,
+               {count} * 1.0 / NULLIF(SUM({count}) OVER (), 0) AS share
+        {source} WHERE {where} GROUP BY p.id, p.name, e.acronym ORDER BY 3 DESC, 1
         """,
         params,
     )
@@ -182,55 +202,84 @@ def attentions_by_segment(**filters: Any) -> list[dict]:
     from django.utils.translation import gettext as _
 
     names = {"age_band": _("Age band"), "gender": _("Gender"), "preferential_reason": _("Preferential attention")}
-    labels = {"age_band": dict(AgeBand.choices), "gender": dict(Gender.choices), "preferential_reason": dict(PriorityNeed.choices)}
+    labels = {
+        "age_band": dict(AgeBand.choices),
+        "gender": dict(Gender.choices),
+        "preferential_reason": dict(PriorityNeed.choices),
+    }
     return [
-        {"dimension": names[row["dimension"]], "value": str(labels[row["dimension"]].get(row["value"], row["value"])),
-         "attentions": row["attentions"]}
+        {
+            "dimension": names[row["dimension"]],
+            "value": str(labels[row["dimension"]].get(row["value"], row["value"])),
+            "attentions": row["attentions"],
+        }
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def companies_formed(*, granularity: str = "month", **filters: Any) -> list[dict]:
     """Companies formed (company-formation intent, outcome resolved) per period and center."""
     if granularity not in GRANULARITIES:
         granularity = "month"
-    filters = {**filters, "intent": CitizenIntent.COMPANY.value}
     where, params = _where(**filters)
+    source, _count, companies = _source(filters)
     return _fetch(
         f"""
-        SELECT date_trunc(%s, a.service_day)::date AS period, c.name AS center, COUNT(*) AS companies
-        {_FROM} WHERE {where} AND a.outcome = %s GROUP BY 1, 2 ORDER BY 1, 2
+        SELECT date_trunc(%s, a.service_day)::date AS period, c.name AS center, {companies} AS companies
+        {source} WHERE {where} GROUP BY 1, 2 HAVING {companies} > 0 ORDER BY 1, 2
         """,
-        [granularity, *params, Outcome.RESOLVED.value],
+        [granularity, *params],
     )
 
 
-def _waits(*, group_sql: str, select_sql: str, filters: dict[str, Any]) -> list[dict]:
+def _waits(*, group: str, names_sql: str, select_sql: str, filters: dict[str, Any]) -> list[dict]:
+    """Aggregated over narrow rows (group id, wait, service, standards in double precision) first, names joined
+    after: sorting millions of wide joined rows for the percentiles is what makes this slow otherwise. The group id
+    is `+ 0` so the planner does not walk the center or procedure index in order (random heap reads) to group."""
     where, params = _where(**filters)
     return _fetch(
         f"""
-        SELECT {select_sql}, COUNT(*) AS served,
-               AVG({_WAIT}) AS wait_mean,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY {_WAIT}) AS wait_median,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY {_WAIT}) AS wait_p90,
-               AVG(CASE WHEN {_WAIT} <= p.sla_max_wait_minutes THEN 1.0 ELSE 0.0 END) AS wait_within,
-               AVG({_SERVICE}) AS service_mean,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY {_SERVICE}) AS service_median,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY {_SERVICE}) AS service_p90,
-               AVG(CASE WHEN {_SERVICE} <= p.sla_max_service_minutes THEN 1.0 ELSE 0.0 END) AS service_within
-        {_FROM} WHERE {where} AND a.called_at IS NOT NULL AND a.finished_at IS NOT NULL
-        GROUP BY {group_sql} ORDER BY 1
+        SELECT {select_sql}, s.served, s.wait_mean, s.wait_median, s.wait_p90, s.wait_within, s.service_mean,
+               s.service_median, s.service_p90, s.service_within
+        FROM (
+            SELECT g, COUNT(*) AS served, AVG(w) AS wait_mean,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY w) AS wait_median,
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY w) AS wait_p90,
+                   AVG(CASE WHEN w <= w_std THEN 1.0 ELSE 0.0 END) AS wait_within,
+                   AVG(sv) AS service_mean,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY sv) AS service_median,
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY sv) AS service_p90,
+                   AVG(CASE WHEN sv <= sv_std THEN 1.0 ELSE 0.0 END) AS service_within
+            FROM (
+                SELECT {group} + 0 AS g, {_WAIT} AS w, {_SERVICE} AS sv,
+                       p.sla_max_wait_minutes AS w_std, p.sla_max_service_minutes AS sv_std
+                FROM attention_attention a JOIN procedures_procedure p ON p.id = a.procedure_id
+                WHERE {where} AND a.called_at IS NOT NULL AND a.finished_at IS NOT NULL
+            ) rows GROUP BY g
+        ) s {names_sql}
+        ORDER BY 1
         """,
         params,
+        work_mem="256MB",
     )
 
 
 def waits_by_procedure(**filters: Any) -> list[dict]:
-    return _waits(group_sql="p.id, p.name, e.acronym", select_sql="p.name AS procedure, e.acronym AS entity", filters=filters)
+    return _waits(
+        group="a.procedure_id",
+        names_sql="JOIN procedures_procedure p ON p.id = s.g JOIN procedures_entity e ON e.id = p.entity_id",
+        select_sql="p.name AS procedure, e.acronym AS entity",
+        filters=filters,
+    )
 
 
 def waits_by_center(**filters: Any) -> list[dict]:
-    return _waits(group_sql="c.id, c.name", select_sql="c.name AS center", filters=filters)
+    return _waits(
+        group="a.center_id",
+        names_sql="JOIN centers_center c ON c.id = s.g",
+        select_sql="c.name AS center",
+        filters=filters,
+    )
 
 
 def appointments_by_center(
@@ -270,8 +319,13 @@ def appointments_by_center(
         JOIN procedures_procedure p ON p.id = ap.procedure_id JOIN centers_center c ON c.id = ap.center_id
         WHERE {" AND ".join(clauses)} GROUP BY 1, 2 ORDER BY 1, 2
         """,
-        [AppointmentStatus.CANCELLED.value, AppointmentStatus.NO_SHOW.value, AppointmentStatus.NO_SHOW.value,
-         AppointmentStatus.CANCELLED.value, *params],
-    )  # fmt: skip
+        [
+            AppointmentStatus.CANCELLED.value,
+            AppointmentStatus.NO_SHOW.value,
+            AppointmentStatus.NO_SHOW.value,
+            AppointmentStatus.CANCELLED.value,
+            *params,
+        ],
+    )
     labels = dict(BookingChannel.choices)
     return [{**row, "channel": str(labels.get(row["channel"], row["channel"]))} for row in rows]

@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import connections, transaction
@@ -24,6 +24,7 @@ from centers.selectors import national_holiday
 from procedures.models import Procedure
 
 from ..errors import InvalidInput
+from .summary import daily_counts_refresh
 
 __all__ = ["SEED_2016", "GenerationResult", "attentions_generate"]
 
@@ -50,12 +51,22 @@ _PREFERENTIAL = [
     (PriorityNeed.DISABILITY.value, 20),
     (PriorityNeed.CHILD.value, 10),
 ]
-_AGE_BANDS = [("", 600), (AgeBand.FROM_18.value, 110), (AgeBand.FROM_30.value, 140), (AgeBand.FROM_45.value, 100),
-              (AgeBand.FROM_60.value, 45), (AgeBand.UNDER_18.value, 5)]  # fmt: skip
+_AGE_BANDS = [
+    ("", 600),
+    (AgeBand.FROM_18.value, 110),
+    (AgeBand.FROM_30.value, 140),
+    (AgeBand.FROM_45.value, 100),
+    (AgeBand.FROM_60.value, 45),
+    (AgeBand.UNDER_18.value, 5),
+]
 _GENDERS = {"": 0, Gender.FEMALE.value: 52, Gender.MALE.value: 47, Gender.OTHER.value: 1}
 # Outcomes of the attentions that are not companies formed (per thousand).
-_OUTCOMES = [(Outcome.RESOLVED.value, 870), (Outcome.NOT_RESOLVED.value, 60), (Outcome.REFERRED.value, 40),
-             (Outcome.ABANDONED.value, 30)]  # fmt: skip
+_OUTCOMES = [
+    (Outcome.RESOLVED.value, 870),
+    (Outcome.NOT_RESOLVED.value, 60),
+    (Outcome.REFERRED.value, 40),
+    (Outcome.ABANDONED.value, 30),
+]
 
 
 @dataclass
@@ -65,7 +76,7 @@ class GenerationResult:
     companies: int
 
 
-def _cumulative(weights: list[float]) -> list[float]:
+def _cumulative(weights: Sequence[float]) -> list[float]:
     total = 0.0
     out = []
     for weight in weights:
@@ -108,6 +119,7 @@ def _procedures_for(center: Center, *, using: str) -> tuple[list[Procedure], lis
 
 def _popularity(procedures: list[Procedure], rng: random.Random) -> list[float]:
     """Zipf-like shares, the seed's most demanded services (fee payment, police and criminal records) first."""
+
     def demand(procedure: Procedure) -> int:
         name = procedure.name.lower()
         return 0 if "tasa" in name else 1 if "antecedentes" in name else 2
@@ -118,9 +130,15 @@ def _popularity(procedures: list[Procedure], rng: random.Random) -> list[float]:
 
 
 def _generate_center(
-    *, center: Center, year: int, attentions: int, companies: int, rng: random.Random, using: str,
+    *,
+    center: Center,
+    year: int,
+    attentions: int,
+    companies: int,
+    rng: random.Random,
+    using: str,
     progress: Callable[[str], None] | None,
-) -> None:  # fmt: skip
+) -> None:
     company_procedures, others = _procedures_for(center, using=using)
     if companies and not company_procedures:
         raise InvalidInput(f"No company-formation procedure exists to form companies at {center.code}.")
@@ -205,16 +223,20 @@ def attentions_generate(
     centers = {c.code: c for c in Center.objects.using(using).filter(code__in=list(targets))}
     missing = sorted(set(targets) - set(centers))
     if missing:
-        raise InvalidInput(
-            f"Unknown centers {', '.join(missing)}: load the catalog first (manage.py load_demo)."
-        )
+        raise InvalidInput(f"Unknown centers {', '.join(missing)}: load the catalog first (manage.py load_demo).")
     rng = random.Random(seed * 10_000 + year)
     results = []
     for code, (attentions, companies) in targets.items():
         attentions, companies = round(attentions * scale), round(companies * scale)
         _generate_center(
-            center=centers[code], year=year, attentions=attentions, companies=companies, rng=rng, using=using,
+            center=centers[code],
+            year=year,
+            attentions=attentions,
+            companies=companies,
+            rng=rng,
+            using=using,
             progress=progress,
-        )  # fmt: skip
+        )
         results.append(GenerationResult(center_code=code, attentions=attentions, companies=companies))
+    daily_counts_refresh(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), using=using)
     return results

@@ -27,6 +27,7 @@ from centers.models import Center
 from procedures.models import Procedure
 
 from ..errors import ImportRejected
+from .summary import daily_counts_refresh
 
 __all__ = ["COLUMNS", "OUTCOMES", "ImportResult", "attentions_import"]
 
@@ -68,7 +69,9 @@ def _parse_time(value: str, name: str, *, required: bool) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise _RowError(_("%(column)s is not an ISO 8601 date and time: “%(value)s”.") % {"column": name, "value": value[:40]}) from None
+        raise _RowError(
+            _("%(column)s is not an ISO 8601 date and time: “%(value)s”.") % {"column": name, "value": value[:40]}
+        ) from None
     if moment.tzinfo is None:
         raise _RowError(_("%(column)s has no UTC offset (e.g. -05:00).") % {"column": name})
     return moment.astimezone(dt.UTC)
@@ -78,14 +81,19 @@ class _Validator:
     def __init__(self, *, using: str) -> None:
         self.centers = dict(Center.objects.using(using).values_list("code", "pk"))
         self.procedures = {
-            code: (pk, intent) for code, pk, intent in Procedure.objects.using(using).values_list("code", "pk", "intent")
+            code: (pk, intent)
+            for code, pk, intent in Procedure.objects.using(using).values_list("code", "pk", "intent")
         }
 
     def row(self, values: list[str]) -> str:
         """One COPY line (text format) for a valid row, else _RowError."""
         if len(values) != len(COLUMNS):
-            raise _RowError(_("Expected %(expected)d columns, found %(found)d.") % {"expected": len(COLUMNS), "found": len(values)})
-        center_code, procedure_code, channel, issued, called, started, finished, outcome_text = (v.strip() for v in values)
+            raise _RowError(
+                _("Expected %(expected)d columns, found %(found)d.") % {"expected": len(COLUMNS), "found": len(values)}
+            )
+        center_code, procedure_code, channel, issued, called, started, finished, outcome_text = (
+            v.strip() for v in values
+        )
         center_id = self.centers.get(center_code)
         if center_id is None:
             raise _RowError(_("Unknown center code “%(code)s”.") % {"code": center_code[:40]})
@@ -93,11 +101,14 @@ class _Validator:
         if procedure is None:
             raise _RowError(_("Unknown procedure code “%(code)s”.") % {"code": procedure_code[:40]})
         if channel not in CHANNELS:
-            raise _RowError(_("Unknown channel “%(value)s” (presencial, telefonico or virtual).") % {"value": channel[:20]})
+            raise _RowError(
+                _("Unknown channel “%(value)s” (presencial, telefonico or virtual).") % {"value": channel[:20]}
+            )
         outcome = OUTCOMES.get(outcome_text)
         if outcome is None:
             raise _RowError(
-                _("Unknown outcome “%(value)s” (resuelto, no_resuelto, derivado or abandono).") % {"value": outcome_text[:20]}
+                _("Unknown outcome “%(value)s” (resuelto, no_resuelto, derivado or abandono).")
+                % {"value": outcome_text[:20]}
             )
         required = outcome != Outcome.ABANDONED
         issued_at = _parse_time(issued, "issued_at", required=True)
@@ -193,4 +204,9 @@ def _load(*, staged: IO[str], using: str) -> int:
             f"SELECT {_STAGE_COLUMNS}, 'none', '', '', '' FROM reports_import_stage "
             "ON CONFLICT (import_key) DO NOTHING"
         )
-        return cursor.rowcount
+        imported = cursor.rowcount
+        cursor.execute("SELECT MIN(service_day), MAX(service_day) FROM reports_import_stage")
+        first, last = cursor.fetchone()
+        if imported and first is not None:
+            daily_counts_refresh(start=first, end=last, using=using)
+        return imported

@@ -5,7 +5,7 @@ from centers.constants import StaffRole
 from centers.tests.factories import staff_user_create
 from conftest import verified_client
 
-from .utils import attention_create, lima
+from .utils import attention_create, lima, summary_refresh
 
 YEAR = {"start": "2016-01-01", "end": "2016-12-31"}
 
@@ -15,6 +15,7 @@ def data(world):
     attention_create(center=world.north, procedure=world.dni, issued=lima(2016, 3, 1, 9), wait=10)
     attention_create(center=world.north, procedure=world.company, issued=lima(2016, 5, 1, 10), wait=5)
     attention_create(center=world.callao, procedure=world.record, issued=lima(2016, 7, 2, 10), wait=12)
+    summary_refresh()
     return world
 
 
@@ -32,8 +33,12 @@ def test_list_and_table_for_an_analyst(data):
     assert body["columns"][3] == {"key": "attentions", "header": "Atenciones presenciales", "kind": "int"}
     rows = {row["center"]: row for row in body["rows"]}
     assert rows["Centro MAC Lima Norte"] == {
-        "center": "Centro MAC Lima Norte", "entities": 2, "services": 2, "attentions": 2, "companies": 1,
-    }  # fmt: skip
+        "center": "Centro MAC Lima Norte",
+        "entities": 2,
+        "services": 2,
+        "attentions": 2,
+        "companies": 1,
+    }
     share = client.get("/api/v1/reports/entities/", YEAR).json()["rows"][0]["share"]
     assert share == pytest.approx(1 / 3, abs=1e-4)
 

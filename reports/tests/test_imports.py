@@ -91,3 +91,18 @@ def test_command_reports_lines_and_skip_invalid_writes_rejects_file(world, tmp_p
     call_command("import_attentions", str(path), "--skip-invalid", stdout=out)
     assert "3 imported" in out.getvalue()
     assert (tmp_path / "historic.csv.rejects.csv").read_text(encoding="utf-8").count("\n") == 7
+
+
+def test_import_refreshes_the_daily_summary(world):
+    from reports.models import DailyCount
+
+    attentions_import(source=io.StringIO(HEADER + GOOD))
+    rows = {
+        (r.service_day.isoformat(), r.center_id, r.channel): (r.attentions, r.companies)
+        for r in DailyCount.objects.all()
+    }
+    assert rows == {
+        ("2016-12-31", world.north.pk, "presencial"): (1, 0),
+        ("2016-03-01", world.callao.pk, "presencial"): (1, 1),
+        ("2016-03-01", world.callao.pk, "telefonico"): (1, 0),
+    }

@@ -11,7 +11,7 @@ from reports.exports import attentions_queryset
 from reports.registry import TABLES
 from reports.selectors import ReportFilters
 
-from .utils import attention_create, lima
+from .utils import attention_create, lima, summary_refresh
 
 pytestmark = pytest.mark.django_db(databases=["default", "replica"])
 
@@ -28,10 +28,16 @@ def test_reports_read_the_replica(world, settings):
     _copy_catalog(world)
     for day in (1, 2):
         Attention.objects.using("replica").create(
-            center_id=world.callao.pk, procedure_id=world.record.pk, service_day=dt.date(2016, 4, day),
-            issued_at=lima(2016, 4, day, 9), called_at=lima(2016, 4, day, 9, 5), finished_at=lima(2016, 4, day, 9, 9),
+            center_id=world.callao.pk,
+            procedure_id=world.record.pk,
+            service_day=dt.date(2016, 4, day),
+            issued_at=lima(2016, 4, day, 9),
+            called_at=lima(2016, 4, day, 9, 5),
+            finished_at=lima(2016, 4, day, 9, 9),
             outcome="resolved",
-        )  # fmt: skip
+        )
+    summary_refresh()
+    summary_refresh(using="replica")
     filters = ReportFilters(start=dt.date(2016, 1, 1), end=dt.date(2016, 12, 31))
     primary = {row["center"]: row["attentions"] for row in TABLES["centers"].rows(filters)}
     assert primary == {"Centro MAC Callao": 0, "Centro MAC Lima Norte": 1}

@@ -11,7 +11,7 @@ from centers.constants import StaffRole
 from centers.tests.factories import staff_user_create
 from conftest import verified_client
 
-from .utils import attention_create, lima
+from .utils import attention_create, lima, summary_refresh
 
 YEAR = "start=2016-01-01&end=2016-12-31"
 
@@ -21,6 +21,7 @@ def data(world):
     attention_create(center=world.north, procedure=world.dni, issued=lima(2016, 3, 1, 9), wait=10, service=5)
     attention_create(center=world.north, procedure=world.company, issued=lima(2016, 5, 1, 10), wait=5)
     attention_create(center=world.callao, procedure=world.record, issued=lima(2016, 7, 2, 10), wait=12)
+    summary_refresh()
     return world
 
 
@@ -90,7 +91,9 @@ def test_csv_export_has_spanish_headers_and_numbers(data):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == ["Entidad", "Atenciones", "Participación (%)"]
-    assert sorted(rows[1:]) == sorted([["RENIEC", "1", "33,33"], ["SUNARP", "1", "33,33"], ["Poder Judicial", "1", "33,33"]])
+    assert sorted(rows[1:]) == sorted(
+        [["RENIEC", "1", "33,33"], ["SUNARP", "1", "33,33"], ["Poder Judicial", "1", "33,33"]]
+    )
 
 
 def test_xlsx_export_opens_with_headers_and_number_formats(data):

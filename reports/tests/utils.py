@@ -4,14 +4,13 @@ company formation), and a helper writing attentions with exact times."""
 import datetime as dt
 from dataclasses import dataclass
 
+from appointments.tests.factories import lima
 from attention.constants import Channel, CitizenIntent, Outcome
 from attention.models import Attention
 from centers.models import Center
 from centers.tests.factories import CenterFactory
 from procedures.models import Procedure
 from procedures.tests.factories import EntityFactory, ProcedureFactory
-
-from appointments.tests.factories import lima
 
 
 @dataclass
@@ -30,13 +29,24 @@ def world_create() -> ReportWorld:
     return ReportWorld(
         north=CenterFactory(name="Centro MAC Lima Norte", code="MAC-LIMA-NORTE", slug="mac-lima-norte"),
         callao=CenterFactory(name="Centro MAC Callao", code="MAC-CALLAO", slug="mac-callao"),
-        dni=ProcedureFactory(entity=reniec, code="RENIEC-001", name="Duplicado de DNI", sla_max_wait_minutes=30,
-                             sla_max_service_minutes=20),
-        record=ProcedureFactory(entity=judiciary, code="PJ-001", name="Certificado de antecedentes penales",
-                                sla_max_wait_minutes=10, sla_max_service_minutes=20),
-        company=ProcedureFactory(entity=sunarp, code="SUNARP-010", name="Constitución de empresa",
-                                 intent=CitizenIntent.COMPANY),
-    )  # fmt: skip
+        dni=ProcedureFactory(
+            entity=reniec,
+            code="RENIEC-001",
+            name="Duplicado de DNI",
+            sla_max_wait_minutes=30,
+            sla_max_service_minutes=20,
+        ),
+        record=ProcedureFactory(
+            entity=judiciary,
+            code="PJ-001",
+            name="Certificado de antecedentes penales",
+            sla_max_wait_minutes=10,
+            sla_max_service_minutes=20,
+        ),
+        company=ProcedureFactory(
+            entity=sunarp, code="SUNARP-010", name="Constitución de empresa", intent=CitizenIntent.COMPANY
+        ),
+    )
 
 
 def attention_create(
@@ -69,4 +79,11 @@ def attention_create(
     )
 
 
-__all__ = ["ReportWorld", "attention_create", "lima", "world_create"]
+def summary_refresh(using: str = "default") -> None:
+    """What the beat, the import and the generator do: the daily summary of the test's years."""
+    from reports.services import daily_counts_refresh
+
+    daily_counts_refresh(start=dt.date(2015, 1, 1), end=dt.date(2027, 12, 31), using=using)
+
+
+__all__ = ["ReportWorld", "attention_create", "lima", "summary_refresh", "world_create"]

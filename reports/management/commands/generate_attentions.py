@@ -24,10 +24,15 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             results = attentions_generate(
-                year=year, scale=scale, seed=seed, progress=lambda text: self.stderr.write(text) if options["verbosity"] > 1 else None
+                year=year,
+                scale=scale,
+                seed=seed,
+                progress=lambda text: self.stderr.write(text) if options["verbosity"] > 1 else None,
             )
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         for result in results:
-            self.stdout.write(f"{result.center_code}: {result.attentions:,} attentions, {result.companies:,} companies formed")
+            self.stdout.write(
+                f"{result.center_code}: {result.attentions:,} attentions, {result.companies:,} companies formed"
+            )
         self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
