@@ -101,7 +101,7 @@ def child(args: list[str]) -> None:
     import datetime as dt
 
     from centers.models import Center
-    from reports.exports import attentions_csv, attentions_queryset
+    from reports.exports import attentions_csv, attentions_sql
     from reports.registry import TABLES
     from reports.selectors import ReportFilters
 
@@ -125,7 +125,7 @@ def child(args: list[str]) -> None:
     if mode == "sql":
         from django.db import connection
 
-        sql, params = attentions_queryset(filters).query.sql_with_params()
+        sql, params = attentions_sql(filters)
         with connection.cursor() as cursor:
             print(json.dumps({"sql": cursor.mogrify(sql, params).decode()}))
         return

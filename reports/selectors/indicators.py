@@ -19,6 +19,7 @@ from ..db import reports_db
 
 __all__ = [
     "GRANULARITIES",
+    "where_clause",
     "SEGMENT_FILTERS",
     "appointments_by_center",
     "attentions_by_channel",
@@ -38,7 +39,7 @@ _WAIT = "date_part('epoch', a.called_at - a.issued_at) / 60.0"  # double precisi
 _SERVICE = "date_part('epoch', a.finished_at - COALESCE(a.started_at, a.called_at)) / 60.0"
 
 
-def _where(
+def where_clause(
     *,
     start: dt.date,
     end: dt.date,
@@ -111,7 +112,7 @@ _FROM = (
 def centers_table(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) -> list[dict]:
     """The seed's table for any period: per in-person center, the entities and services (procedures) attended,
     the in-person attentions and the companies formed (company-formation intent, resolved)."""
-    where, params = _where(start=start, end=end, center_ids=center_ids, channel=Channel.IN_PERSON)
+    where, params = where_clause(start=start, end=end, center_ids=center_ids, channel=Channel.IN_PERSON)
     centers_where = "WHERE c.channel = %s" + (" AND c.id = ANY(%s)" if center_ids is not None else "")
     centers_params: list[Any] = [Channel.IN_PERSON.value] + ([list(center_ids)] if center_ids is not None else [])
     return _fetch(
@@ -135,7 +136,7 @@ def attentions_over_time(*, granularity: str = "month", **filters: Any) -> list[
     """Attentions per period (day, week from Monday, month, year) and center."""
     if granularity not in GRANULARITIES:
         granularity = "month"
-    where, params = _where(**filters)
+    where, params = where_clause(**filters)
     source, count, _companies = _source(filters)
     return _fetch(
         f"""
@@ -147,7 +148,7 @@ def attentions_over_time(*, granularity: str = "month", **filters: Any) -> list[
 
 
 def _volume(*, key_sql: str, label: str, filters: dict[str, Any]) -> list[dict]:
-    where, params = _where(**filters)
+    where, params = where_clause(**filters)
     source, count, _companies = _source(filters)
     return _fetch(
         f"""
@@ -164,7 +165,7 @@ def attentions_by_entity(**filters: Any) -> list[dict]:
 
 
 def attentions_by_procedure(**filters: Any) -> list[dict]:
-    where, params = _where(**filters)
+    where, params = where_clause(**filters)
     source, count, _companies = _source(filters)
     return _fetch(
         f"""
@@ -186,7 +187,7 @@ def attentions_by_segment(**filters: Any) -> list[dict]:
     """Attentions per consented segment value (age band, gender, preferential attention); aggregates only."""
     from attention.constants import AgeBand, Gender, PriorityNeed
 
-    where, params = _where(**filters)
+    where, params = where_clause(**filters)
     rows = _fetch(
         f"""
         SELECT 'age_band' AS dimension, a.age_band AS value, COUNT(*) AS attentions {_FROM}
@@ -221,7 +222,7 @@ def companies_formed(*, granularity: str = "month", **filters: Any) -> list[dict
     """Companies formed (company-formation intent, outcome resolved) per period and center."""
     if granularity not in GRANULARITIES:
         granularity = "month"
-    where, params = _where(**filters)
+    where, params = where_clause(**filters)
     source, _count, companies = _source(filters)
     return _fetch(
         f"""
@@ -236,7 +237,7 @@ def _waits(*, group: str, names_sql: str, select_sql: str, filters: dict[str, An
     """Aggregated over narrow rows (group id, wait, service, standards in double precision) first, names joined
     after: sorting millions of wide joined rows for the percentiles is what makes this slow otherwise. The group id
     is `+ 0` so the planner does not walk the center or procedure index in order (random heap reads) to group."""
-    where, params = _where(**filters)
+    where, params = where_clause(**filters)
     return _fetch(
         f"""
         SELECT {select_sql}, s.served, s.wait_mean, s.wait_median, s.wait_p90, s.wait_within, s.service_mean,
