@@ -140,4 +140,38 @@ def attentions_export(request: HttpRequest, center_ids: list[int]) -> HttpRespon
     return response
 
 
-__all__ = ["attentions_export", "export", "index", "_"]
+def _bulletin_center(center_ids: list[int], slug: str, year: int):
+    from django.http import Http404
+
+    from centers.models import Center
+
+    center = Center.objects.filter(slug=slug, pk__in=center_ids).first()
+    if center is None or not 2000 <= year <= 2100:
+        raise Http404  # unknown, or another center's: the same answer
+    return center
+
+
+@_guarded
+def bulletin(request: HttpRequest, center_ids: list[int], center: str, year: int) -> HttpResponse:
+    """The yearly bulletin of a center, printable."""
+    from .bulletin import bulletin_context
+
+    place = _bulletin_center(center_ids, center, year)
+    context = bulletin_context(center=place, year=year)
+    context["pdf_url"] = reverse("reports:bulletin_pdf", args=[place.slug, year])
+    return render(request, "reports/bulletin.html", context)
+
+
+@_guarded
+def bulletin_pdf(request: HttpRequest, center_ids: list[int], center: str, year: int) -> HttpResponse:
+    """The same bulletin as a PDF (WeasyPrint, fonts embedded)."""
+    from .bulletin import bulletin_context
+    from .bulletin import bulletin_pdf as draw
+
+    place = _bulletin_center(center_ids, center, year)
+    response = HttpResponse(draw(context=bulletin_context(center=place, year=year)), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="boletin_{place.slug}_{year}.pdf"'
+    return response
+
+
+__all__ = ["attentions_export", "bulletin", "bulletin_pdf", "export", "index", "_"]
