@@ -85,15 +85,32 @@ def index(request: HttpRequest, center_ids: list[int]) -> HttpResponse:
                 }
             )
         attentions_link = f"{reverse('reports:attentions_csv')}?{query}"
+        bulletins = _bulletin_links(center_ids, filters.end.year)
     else:
         status = 400
         attentions_link = ""
+        bulletins = []
     return render(
         request,
         "reports/index.html",
-        {"form": form, "sections": sections, "attentions_link": attentions_link, "min_cell": _min_cell()},
+        {
+            "form": form,
+            "sections": sections,
+            "attentions_link": attentions_link,
+            "bulletins": bulletins,
+            "bulletin_year": form.cleaned_data["end"].year if form.is_valid() else None,
+            "min_cell": _min_cell(),
+        },
         status=status,
     )
+
+
+def _bulletin_links(center_ids: list[int], year: int) -> list[tuple[str, str]]:
+    from centers.constants import Channel
+    from centers.models import Center
+
+    centers = Center.objects.filter(pk__in=center_ids, channel=Channel.IN_PERSON).order_by("name")
+    return [(center.name, reverse("reports:bulletin", args=[center.slug, year])) for center in centers]
 
 
 def _min_cell() -> int:
