@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from centers.admin import ReadOnlyAdminMixin
+
 from .errors import ImportRejected
 from .forms import ImportForm
 from .models import Report
@@ -18,21 +20,14 @@ from .services import COLUMNS, attentions_import
 
 
 @admin.register(Report)
-class ReportImportAdmin(admin.ModelAdmin):
+class ReportImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A form, not a table: visible to holders of `reports.import_attentions`."""
+
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_active and request.user.has_perm(IMPORT)
 
     def has_module_permission(self, request) -> bool:
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_model_perms(self, request):
         return {"view": self.has_view_permission(request)}

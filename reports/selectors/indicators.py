@@ -132,19 +132,25 @@ def centers_table(*, start: dt.date, end: dt.date, center_ids: list[int] | None 
     )
 
 
-def attentions_over_time(*, granularity: str = "month", **filters: Any) -> list[dict]:
-    """Attentions per period (day, week from Monday, month, year) and center."""
+def _per_period(*, granularity: str, value: str, label: str, filters: dict[str, Any]) -> list[dict]:
+    """`value` ("count" or "companies") per period (day, week from Monday, month, year) and center."""
     if granularity not in GRANULARITIES:
         granularity = "month"
     where, params = where_clause(**filters)
-    source, count, _companies = _source(filters)
+    source, count, companies = _source(filters)
+    expression = count if value == "count" else companies
     return _fetch(
         f"""
-        SELECT date_trunc(%s, a.service_day)::date AS period, c.name AS center, {count} AS attentions
-        {source} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2
+        SELECT date_trunc(%s, a.service_day)::date AS period, c.name AS center, {expression} AS {label}
+        {source} WHERE {where} GROUP BY 1, 2 HAVING {expression} > 0 ORDER BY 1, 2
         """,
         [granularity, *params],
     )
+
+
+def attentions_over_time(*, granularity: str = "month", **filters: Any) -> list[dict]:
+    """Attentions per period and center."""
+    return _per_period(granularity=granularity, value="count", label="attentions", filters=filters)
 
 
 def _volume(*, key_sql: str, label: str, filters: dict[str, Any]) -> list[dict]:
@@ -220,17 +226,7 @@ def attentions_by_segment(**filters: Any) -> list[dict]:
 
 def companies_formed(*, granularity: str = "month", **filters: Any) -> list[dict]:
     """Companies formed (company-formation intent, outcome resolved) per period and center."""
-    if granularity not in GRANULARITIES:
-        granularity = "month"
-    where, params = where_clause(**filters)
-    source, _count, companies = _source(filters)
-    return _fetch(
-        f"""
-        SELECT date_trunc(%s, a.service_day)::date AS period, c.name AS center, {companies} AS companies
-        {source} WHERE {where} GROUP BY 1, 2 HAVING {companies} > 0 ORDER BY 1, 2
-        """,
-        [granularity, *params],
-    )
+    return _per_period(granularity=granularity, value="companies", label="companies", filters=filters)
 
 
 def _waits(*, group: str, names_sql: str, select_sql: str, filters: dict[str, Any]) -> list[dict]:
