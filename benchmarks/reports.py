@@ -121,7 +121,8 @@ def child(args: list[str]) -> None:
         )
         return
     north = Center.objects.get(code="MAC-LIMA-NORTE")
-    filters = ReportFilters(start=year.start, end=year.end, center_ids=[north.pk])
+    end = dt.date(2016, 1, 31) if mode == "export-month" else year.end
+    filters = ReportFilters(start=year.start, end=end, center_ids=[north.pk])
     if mode == "sql":
         from django.db import connection
 
@@ -173,6 +174,13 @@ def main() -> None:
                     f"   {row['center']:<28} {int(row['attentions']):>10,} attentions "
                     f"{int(row['companies']):>6,} companies"
                 )
+    month, month_rss = run_child("export-month")
+    results["export_one_month"] = {
+        "seconds": round(month["seconds"], 2),
+        "rows": month["rows"],
+        "peak_rss_mib": round(month_rss / 1024, 1),
+    }
+    print(f"CSV export Lima Norte January 2016: {month['rows']:,} rows, peak RSS {month_rss / 1024:.0f} MiB")
     export, export_rss = run_child("export")
     sql = run_child("sql")[0]["sql"]
     copy_seconds, copy_rss = psql_copy(sql)

@@ -16,6 +16,7 @@ file and e-mails a link: streaming needs no file storage holding personal data a
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -64,7 +65,7 @@ def table_csv(*, table: Table, filters: ReportFilters) -> Iterator[str]:
 
 def table_xlsx(*, table: Table, filters: ReportFilters) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(table.title)[:31].replace(":", " "))
+    sheet = workbook.create_sheet(title=re.sub(r"[\\/*?:\[\]]", " ", str(table.title))[:31])
     bold = Font(bold=True)
 
     def header(text: str) -> WriteOnlyCell:

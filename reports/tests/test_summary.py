@@ -1,6 +1,7 @@
 import datetime as dt
 
 import time_machine
+from django.conf import settings
 
 from reports.models import DailyCount
 from reports.tasks import daily_counts_refresh_recent
@@ -19,3 +20,11 @@ def test_beat_task_refreshes_yesterday_and_today_in_lima(world):
         assert daily_counts_refresh_recent.delay().get() == 2
     days = sorted(DailyCount.objects.values_list("service_day", "attentions"))
     assert days == [(dt.date(2026, 12, 30), 1), (dt.date(2026, 12, 31), 1)]
+
+
+def test_the_beat_schedules_the_refresh():
+    from reports import tasks
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "reports.tasks.daily_counts_refresh_recent" in scheduled
+    assert callable(tasks.daily_counts_refresh_recent.delay)
