@@ -81,9 +81,7 @@ def device_remember(response: HttpResponse, *, device: DeviceToken) -> HttpRespo
     return response
 
 
-def device_authorise(
-    request: HttpRequest, *, kind: str, slug: str
-) -> tuple[DeviceToken | None, HttpResponse | None]:
+def device_authorise(request: HttpRequest, *, kind: str, slug: str) -> tuple[DeviceToken | None, HttpResponse | None]:
     """(device, redirect) of a device page: a first visit with ?token= sets the device cookie and redirects to the
     clean address (keeping the other query parameters); later visits are recognised by the cookie."""
     token = request.GET.get("token", "")

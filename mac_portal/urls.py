@@ -21,6 +21,7 @@ urlpatterns = [
     path("citas/", include("appointments.urls")),
     path("encuesta/", include("surveys.urls")),
     path("", include("attention.urls")),
+    path("reportes/", include("reports.urls")),
     path("api/v1/", include("mac_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's configuration as a script file (?script): no inline script (CSP); the page

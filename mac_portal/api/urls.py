@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("centers.api.urls")),
     path("", include("appointments.api.urls")),
     path("", include("attention.api.urls")),
+    path("", include("reports.api.urls")),
 ]

@@ -96,6 +96,12 @@ TEMPLATES = [
 # Database: the embedded default is a SQLite file; production and tests use PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A PostgreSQL read replica for the reports (streaming replication of the primary): set, reports read from it.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
+DATABASE_ROUTERS = ["reports.routers.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out login before any password is checked.
@@ -200,6 +206,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "surveys.tasks.invitations_forget_contacts",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Reports: the daily summary of yesterday and today (volume tables; see reports.services.summary).
+    "reports-refresh-daily-counts": {
+        "task": "reports.tasks.daily_counts_refresh_recent",
+        "schedule": env.float("REPORTS_SUMMARY_REFRESH_SECONDS", default=600.0),
+    },
 }
 
 
@@ -291,6 +302,9 @@ SURVEYS_INVITATION_LEASE_SECONDS = env.int("SURVEYS_INVITATION_LEASE_SECONDS", d
 SURVEYS_TABLET_WINDOW_MINUTES = env.int("SURVEYS_TABLET_WINDOW_MINUTES", default=10)
 # Key of the contacts' keyed hashes (opt-outs, the N-days rule); empty: SECRET_KEY. Keep it when rotating SECRET_KEY.
 SURVEYS_CONTACT_HASH_KEY = env("SURVEYS_CONTACT_HASH_KEY", default="")
+
+# Reports: figures of segments (age band, gender, language, preferential attention) under this count are not shown.
+REPORTS_MIN_CELL_SIZE = env.int("REPORTS_MIN_CELL_SIZE", default=10)
 
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")

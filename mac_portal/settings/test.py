@@ -4,6 +4,14 @@ from .base import *  # noqa: F403
 from .base import env
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/mac_portal")}
+# A second database on the same server stands in for the reports' read replica: test_<name>_replica, created only
+# for the tests that ask for it (they point REPORTS_DATABASE at it). Reports read the primary otherwise; outside
+# tests (makemigrations --check) the alias names the primary itself, which exists.
+DATABASES["replica"] = {
+    **DATABASES["default"],
+    "TEST": {"NAME": f"test_{DATABASES['default']['NAME']}_replica"},
+}
+REPORTS_DATABASE = "default"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CELERY_TASK_ALWAYS_EAGER = True

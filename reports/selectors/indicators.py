@@ -1,0 +1,328 @@
+"""The indicators: one SQL aggregate per table, over the Attention records (and the appointments).
+
+Every selector takes the period (`start`, `end`: Lima calendar days, both included; an attention belongs to the
+day its ticket was issued in Lima, its `service_day`), `center_ids` (None: every center) and the other filters it
+honours, all keyword-only and optional, and returns a list of plain dicts. Waits run from issue to call, service
+times from start (or call) to finish, in minutes; abandoned attentions have neither. "Within the standard" compares
+them with the procedure's ANS (`sla_max_wait_minutes`, `sla_max_service_minutes`). They read the reports
+database (`reports.db.reports_db`: the replica when there is one).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db import connections, transaction
+
+from attention.constants import Channel, CitizenIntent, Outcome
+
+from ..db import reports_db
+
+__all__ = [
+    "GRANULARITIES",
+    "where_clause",
+    "SEGMENT_FILTERS",
+    "appointments_by_center",
+    "attentions_by_channel",
+    "attentions_by_entity",
+    "attentions_by_procedure",
+    "attentions_by_segment",
+    "attentions_over_time",
+    "centers_table",
+    "companies_formed",
+    "waits_by_center",
+    "waits_by_procedure",
+]
+
+GRANULARITIES = ("day", "week", "month", "year")
+SEGMENT_FILTERS = ("age_band", "gender", "language_id", "preferential_reason")
+_WAIT = "date_part('epoch', a.called_at - a.issued_at) / 60.0"  # double precision: sorts far faster than numeric
+_SERVICE = "date_part('epoch', a.finished_at - COALESCE(a.started_at, a.called_at)) / 60.0"
+
+
+def where_clause(
+    *,
+    start: dt.date,
+    end: dt.date,
+    center_ids: list[int] | None = None,
+    entity_id: int | None = None,
+    procedure_id: int | None = None,
+    channel: str | None = None,
+    intent: str | None = None,
+    age_band: str | None = None,
+    gender: str | None = None,
+    language_id: int | None = None,
+    preferential_reason: str | None = None,
+) -> tuple[str, list[Any]]:
+    clauses = ["a.service_day >= %s", "a.service_day <= %s"]
+    params: list[Any] = [start, end]
+    optional = {
+        "a.center_id = ANY(%s)": list(center_ids) if center_ids is not None else None,
+        "p.entity_id = %s": entity_id,
+        "a.procedure_id = %s": procedure_id,
+        "a.channel = %s": channel,
+        "a.intent = %s": intent,
+        "a.age_band = %s": age_band,
+        "a.gender = %s": gender,
+        "a.preferential_reason = %s": preferential_reason,
+    }
+    for clause, value in optional.items():
+        if value is not None and value != "":
+            clauses.append(clause)
+            params.append(value)
+    if language_id is not None:
+        if language_id == 0:  # Spanish: no language need recorded
+            clauses.append("a.language_id IS NULL")
+        else:
+            clauses.append("a.language_id = %s")
+            params.append(language_id)
+    return " AND ".join(clauses), params
+
+
+def _source(filters: dict[str, Any]) -> tuple[str, str, str]:
+    """(FROM clause, count, companies) over the daily summary when no segment filter is set (it has no segment
+    columns), else over the attentions themselves. Both expose service_day, center_id, procedure_id, channel and
+    intent as `a`; joins give `p` (procedure), `e` (entity), `c` (center)."""
+    joins = (
+        "JOIN procedures_procedure p ON p.id = a.procedure_id JOIN procedures_entity e ON e.id = p.entity_id "
+        "JOIN centers_center c ON c.id = a.center_id"
+    )
+    if any(filters.get(name) not in (None, "") for name in SEGMENT_FILTERS):
+        company, resolved = CitizenIntent.COMPANY.value, Outcome.RESOLVED.value
+        companies = f"COUNT(*) FILTER (WHERE a.intent = '{company}' AND a.outcome = '{resolved}')"
+        return f"FROM attention_attention a {joins}", "COUNT(*)", companies
+    return f"FROM reports_dailycount a {joins}", "SUM(a.attentions)", "SUM(a.companies)"
+
+
+def _fetch(sql: str, params: list[Any], *, work_mem: str = "") -> list[dict]:
+    alias = reports_db()
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        if work_mem:  # this statement's sorts (percentiles) in memory; SET LOCAL ends with the transaction
+            cursor.execute("SET LOCAL work_mem = %s", [work_mem])
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+_FROM = (
+    "FROM attention_attention a JOIN procedures_procedure p ON p.id = a.procedure_id "
+    "JOIN procedures_entity e ON e.id = p.entity_id JOIN centers_center c ON c.id = a.center_id"
+)
+
+
+def centers_table(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) -> list[dict]:
+    """The seed's table for any period: per in-person center, the entities and services (procedures) attended,
+    the in-person attentions and the companies formed (company-formation intent, resolved)."""
+    where, params = where_clause(start=start, end=end, center_ids=center_ids, channel=Channel.IN_PERSON)
+    centers_where = "WHERE c.channel = %s" + (" AND c.id = ANY(%s)" if center_ids is not None else "")
+    centers_params: list[Any] = [Channel.IN_PERSON.value] + ([list(center_ids)] if center_ids is not None else [])
+    return _fetch(
+        f"""
+        SELECT c.name AS center, COALESCE(t.entities, 0) AS entities, COALESCE(t.services, 0) AS services,
+               COALESCE(t.attentions, 0) AS attentions, COALESCE(t.companies, 0) AS companies
+        FROM centers_center c LEFT JOIN (
+            SELECT a.center_id, COUNT(DISTINCT p.entity_id) AS entities, COUNT(DISTINCT a.procedure_id) AS services,
+                   SUM(a.attentions) AS attentions, SUM(a.companies) AS companies
+            FROM reports_dailycount a JOIN procedures_procedure p ON p.id = a.procedure_id
+            WHERE {where} GROUP BY a.center_id
+        ) t ON t.center_id = c.id
+        {centers_where}
+        ORDER BY c.name
+        """,
+        [*params, *centers_params],
+    )
+
+
+def _per_period(*, granularity: str, value: str, label: str, filters: dict[str, Any]) -> list[dict]:
+    """`value` ("count" or "companies") per period (day, week from Monday, month, year) and center."""
+    if granularity not in GRANULARITIES:
+        granularity = "month"
+    where, params = where_clause(**filters)
+    source, count, companies = _source(filters)
+    expression = count if value == "count" else companies
+    return _fetch(
+        f"""
+        SELECT date_trunc(%s, a.service_day)::date AS period, c.name AS center, {expression} AS {label}
+        {source} WHERE {where} GROUP BY 1, 2 HAVING {expression} > 0 ORDER BY 1, 2
+        """,
+        [granularity, *params],
+    )
+
+
+def attentions_over_time(*, granularity: str = "month", **filters: Any) -> list[dict]:
+    """Attentions per period and center."""
+    return _per_period(granularity=granularity, value="count", label="attentions", filters=filters)
+
+
+def _volume(*, key_sql: str, label: str, filters: dict[str, Any]) -> list[dict]:
+    where, params = where_clause(**filters)
+    source, count, _companies = _source(filters)
+    return _fetch(
+        f"""
+        SELECT {key_sql} AS {label}, {count} AS attentions,
+               {count} * 1.0 / NULLIF(SUM({count}) OVER (), 0) AS share
+        {source} WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1
+        """,
+        params,
+    )
+
+
+def attentions_by_entity(**filters: Any) -> list[dict]:
+    return _volume(key_sql="e.name", label="entity", filters=filters)
+
+
+def attentions_by_procedure(**filters: Any) -> list[dict]:
+    where, params = where_clause(**filters)
+    source, count, _companies = _source(filters)
+    return _fetch(
+        f"""
+        SELECT p.name AS procedure, e.acronym AS entity, {count} AS attentions,
+               {count} * 1.0 / NULLIF(SUM({count}) OVER (), 0) AS share
+        {source} WHERE {where} GROUP BY p.id, p.name, e.acronym ORDER BY 3 DESC, 1
+        """,
+        params,
+    )
+
+
+def attentions_by_channel(**filters: Any) -> list[dict]:
+    rows = _volume(key_sql="a.channel", label="channel", filters=filters)
+    labels = dict(Channel.choices)
+    return [{**row, "channel": str(labels.get(row["channel"], row["channel"]))} for row in rows]
+
+
+def attentions_by_segment(**filters: Any) -> list[dict]:
+    """Attentions per consented segment value (age band, gender, preferential attention); aggregates only."""
+    from attention.constants import AgeBand, Gender, PriorityNeed
+
+    where, params = where_clause(**filters)
+    rows = _fetch(
+        f"""
+        SELECT 'age_band' AS dimension, a.age_band AS value, COUNT(*) AS attentions {_FROM}
+        WHERE {where} AND a.age_band <> '' GROUP BY 2
+        UNION ALL
+        SELECT 'gender', a.gender, COUNT(*) {_FROM} WHERE {where} AND a.gender <> '' GROUP BY 2
+        UNION ALL
+        SELECT 'preferential_reason', a.preferential_reason, COUNT(*) {_FROM} WHERE {where} GROUP BY 2
+        ORDER BY 1, 2
+        """,
+        params * 3,
+    )
+    from django.utils.translation import gettext as _
+
+    names = {"age_band": _("Age band"), "gender": _("Gender"), "preferential_reason": _("Preferential attention")}
+    labels = {
+        "age_band": dict(AgeBand.choices),
+        "gender": dict(Gender.choices),
+        "preferential_reason": dict(PriorityNeed.choices),
+    }
+    return [
+        {
+            "dimension": names[row["dimension"]],
+            "value": str(labels[row["dimension"]].get(row["value"], row["value"])),
+            "attentions": row["attentions"],
+        }
+        for row in rows
+    ]
+
+
+def companies_formed(*, granularity: str = "month", **filters: Any) -> list[dict]:
+    """Companies formed (company-formation intent, outcome resolved) per period and center."""
+    return _per_period(granularity=granularity, value="companies", label="companies", filters=filters)
+
+
+def _waits(*, group: str, names_sql: str, select_sql: str, filters: dict[str, Any]) -> list[dict]:
+    """Aggregated over narrow rows (group id, wait, service, standards in double precision) first, names joined
+    after: sorting millions of wide joined rows for the percentiles is what makes this slow otherwise. The group id
+    is `+ 0` so the planner does not walk the center or procedure index in order (random heap reads) to group."""
+    where, params = where_clause(**filters)
+    return _fetch(
+        f"""
+        SELECT {select_sql}, s.served, s.wait_mean, s.wait_median, s.wait_p90, s.wait_within, s.service_mean,
+               s.service_median, s.service_p90, s.service_within
+        FROM (
+            SELECT g, COUNT(*) AS served, AVG(w) AS wait_mean,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY w) AS wait_median,
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY w) AS wait_p90,
+                   AVG(CASE WHEN w <= w_std THEN 1.0 ELSE 0.0 END) AS wait_within,
+                   AVG(sv) AS service_mean,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY sv) AS service_median,
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY sv) AS service_p90,
+                   AVG(CASE WHEN sv <= sv_std THEN 1.0 ELSE 0.0 END) AS service_within
+            FROM (
+                SELECT {group} + 0 AS g, {_WAIT} AS w, {_SERVICE} AS sv,
+                       p.sla_max_wait_minutes AS w_std, p.sla_max_service_minutes AS sv_std
+                FROM attention_attention a JOIN procedures_procedure p ON p.id = a.procedure_id
+                WHERE {where} AND a.called_at IS NOT NULL AND a.finished_at IS NOT NULL
+            ) rows GROUP BY g
+        ) s {names_sql}
+        ORDER BY 1
+        """,
+        params,
+        work_mem="256MB",
+    )
+
+
+def waits_by_procedure(**filters: Any) -> list[dict]:
+    return _waits(
+        group="a.procedure_id",
+        names_sql="JOIN procedures_procedure p ON p.id = s.g JOIN procedures_entity e ON e.id = p.entity_id",
+        select_sql="p.name AS procedure, e.acronym AS entity",
+        filters=filters,
+    )
+
+
+def waits_by_center(**filters: Any) -> list[dict]:
+    return _waits(
+        group="a.center_id",
+        names_sql="JOIN centers_center c ON c.id = s.g",
+        select_sql="c.name AS center",
+        filters=filters,
+    )
+
+
+def appointments_by_center(
+    *,
+    start: dt.date,
+    end: dt.date,
+    center_ids: list[int] | None = None,
+    entity_id: int | None = None,
+    procedure_id: int | None = None,
+    channel: str | None = None,
+) -> list[dict]:
+    """Appointments whose time falls in the period (Lima days), per center and booking channel (online or by
+    phone): booked, cancelled, no-shows, the no-show rate (of those not cancelled) and the mean lead time (days
+    from booking to the appointment's time)."""
+    from appointments.constants import AppointmentStatus, BookingChannel
+
+    clauses = ["(s.starts_at AT TIME ZONE 'America/Lima')::date BETWEEN %s AND %s"]
+    params: list[Any] = [start, end]
+    for clause, value in {
+        "ap.center_id = ANY(%s)": list(center_ids) if center_ids is not None else None,
+        "p.entity_id = %s": entity_id,
+        "ap.procedure_id = %s": procedure_id,
+        "ap.channel = %s": channel,
+    }.items():
+        if value is not None and value != "":
+            clauses.append(clause)
+            params.append(value)
+    rows = _fetch(
+        f"""
+        SELECT c.name AS center, ap.channel AS channel, COUNT(*) AS booked,
+               COUNT(*) FILTER (WHERE ap.status = %s) AS cancelled,
+               COUNT(*) FILTER (WHERE ap.status = %s) AS no_show,
+               COUNT(*) FILTER (WHERE ap.status = %s) * 1.0
+                   / NULLIF(COUNT(*) FILTER (WHERE ap.status <> %s), 0) AS no_show_rate,
+               AVG(EXTRACT(EPOCH FROM s.starts_at - ap.created_at) / 86400.0) AS lead_days
+        FROM appointments_appointment ap JOIN appointments_slot s ON s.id = ap.slot_id
+        JOIN procedures_procedure p ON p.id = ap.procedure_id JOIN centers_center c ON c.id = ap.center_id
+        WHERE {" AND ".join(clauses)} GROUP BY 1, 2 ORDER BY 1, 2
+        """,
+        [
+            AppointmentStatus.CANCELLED.value,
+            AppointmentStatus.NO_SHOW.value,
+            AppointmentStatus.NO_SHOW.value,
+            AppointmentStatus.CANCELLED.value,
+            *params,
+        ],
+    )
+    labels = dict(BookingChannel.choices)
+    return [{**row, "channel": str(labels.get(row["channel"], row["channel"]))} for row in rows]

@@ -1,0 +1,40 @@
+"""The daily summary (reports.DailyCount) kept current: recomputed for a range of days from the Attention records.
+
+Who refreshes it: the import and the generator for the days they wrote (same transaction), the beat every
+REPORTS_SUMMARY_REFRESH_SECONDS for yesterday and today in Lima (so today's volumes lag at most that long:
+attentions are written by the in-person, phone and other channels without the reports app in their path), and
+`manage.py refresh_report_counts --start … --end …` after any other change to past days. Recomputing a day is a
+DELETE and an INSERT … SELECT … GROUP BY of that day's rows: idempotent, and cheap (an index on service_day).
+"""
+
+import datetime as dt
+
+from django.db import connections, transaction
+from django.utils import timezone
+
+from attention.constants import CitizenIntent, Outcome
+
+__all__ = ["daily_counts_refresh", "daily_counts_refresh_recent"]
+
+
+def daily_counts_refresh(*, start: dt.date, end: dt.date, using: str = "default") -> int:
+    """Recompute the summary rows of the days start..end (included); returns the rows written."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute("DELETE FROM reports_dailycount WHERE service_day BETWEEN %s AND %s", [start, end])
+        cursor.execute(
+            """
+            INSERT INTO reports_dailycount
+                (service_day, center_id, procedure_id, channel, intent, attentions, companies)
+            SELECT service_day, center_id, procedure_id, channel, intent, COUNT(*),
+                   COUNT(*) FILTER (WHERE intent = %s AND outcome = %s)
+            FROM attention_attention WHERE service_day BETWEEN %s AND %s
+            GROUP BY service_day, center_id, procedure_id, channel, intent
+            """,
+            [CitizenIntent.COMPANY.value, Outcome.RESOLVED.value, start, end],
+        )
+        return cursor.rowcount
+
+
+def daily_counts_refresh_recent() -> int:
+    today = timezone.localdate()
+    return daily_counts_refresh(start=today - dt.timedelta(days=1), end=today)
