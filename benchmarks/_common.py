@@ -31,6 +31,11 @@ RESULTS_DIR = ROOT / "benchmarks" / "results"
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
+def load_average() -> str:
+    """The machine's load average (1, 5, 15 minutes): printed beside every figure, which it colours."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def django_env(*, database_url: str, static_root: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment of the benchmark settings: production settings on loopback, no TLS redirect, DEBUG off."""
     env = {

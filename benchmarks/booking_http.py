@@ -42,6 +42,7 @@ from benchmarks._common import (  # noqa: E402
     django_env,
     fetch,
     free_port,
+    load_average,
     save_results,
     scratch_database,
     temporary_directory,
@@ -316,7 +317,9 @@ def main(argv: list[str] | None = None) -> int:
                     except OSError:
                         pass
                     time.sleep(0.2)
+                load_before = load_average()
                 http_result = run_http(base=base, data=data, clients=args.clients, seconds=args.seconds)
+                load_after_http = load_average()
             finally:
                 server.terminate()
                 server.wait(timeout=30)
@@ -356,7 +359,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  TPS               {pgbench['tps']:>10}   (failed: {pgbench['failed']})")
     verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
     print(f"\nratio bookings/s ÷ pgbench TPS = {ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict})")
-    path = save_results("booking-http", {"http": http_result, "checks": checks, "pgbench": pgbench, "ratio": ratio})
+    p95_verdict = "met" if http_result["p95_ms"] < TARGET_P95_MS else "NOT met"
+    print(f"p95 per booking = {http_result['p95_ms']} ms   target < {TARGET_P95_MS} ms   ({p95_verdict})")
+    load = {"before": load_before, "after_http": load_after_http, "after_pgbench": load_average()}
+    print(
+        f"load average (1, 5, 15 min) before: {load['before']}, after the HTTP run: {load['after_http']}, "
+        f"after pgbench: {load['after_pgbench']} on {os.cpu_count()} CPUs"
+    )
+    results = {"http": http_result, "checks": checks, "pgbench": pgbench, "ratio": ratio, "load_average": load}
+    path = save_results("booking-http", results)
     print(f"saved {path.relative_to(ROOT)}")
     if checks["overbooked_places"] or checks["slots_over_capacity"] or checks["counter_mismatches"]:
         print("OVER-BOOKING DETECTED", file=sys.stderr)
