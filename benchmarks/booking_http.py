@@ -267,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16, help="HTTP booking clients (default 16)")
     parser.add_argument("--pgbench-clients", type=int, default=50, help="pgbench clients (default 50)")
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (16 threads each)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker (default 16; 1: sync)")
     parser.add_argument("--database", default=DATABASE)
     args = parser.parse_args(argv)
 
@@ -300,8 +301,8 @@ def main(argv: list[str] | None = None) -> int:
             "mac_portal.wsgi:application",
             f"--bind=127.0.0.1:{port}",
             f"--workers={args.workers}",
-            "--worker-class=gthread",
-            "--threads=16",
+            "--worker-class=gthread" if args.threads > 1 else "--worker-class=sync",
+            f"--threads={args.threads}",
             "--keep-alive=30",
             "--error-logfile=-",
             "--log-level=warning",
@@ -342,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = http_result["bookings_per_second"] / pgbench["tps"] if pgbench["tps"] else 0.0
     errors = {k: v for k, v in http_result["outcomes"].items() if k not in ("ok", "slot_full")}
     print(
-        f"\nBooking over HTTP — gunicorn {args.workers}×16 threads, {http_result['clients']} clients, "
+        f"\nBooking over HTTP — gunicorn {args.workers}×{args.threads} threads, {http_result['clients']} clients, "
         f"{http_result['seconds']} s"
     )
     print(f"  bookings/s        {http_result['bookings_per_second']:>10}   ({http_result['bookings']} bookings)")

@@ -1,6 +1,7 @@
 """common.prepared: a hot ORM read compiled once, run with each call's values, gives what the ORM gives."""
 
 import pytest
+
 from centers.models import Center
 from centers.tests.factories import CenterFactory
 from common.prepared import instance, prepare
