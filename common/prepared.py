@@ -21,7 +21,8 @@ from django.db.models import Model, QuerySet
 
 __all__ = ["Prepared", "instance", "prepare"]
 
-_INT_BASE = -7_319_000_000_000_000  # never an id, a count or a constant of a query
+# Never an id, a count or a constant; inside a 32-bit column's range (Django drops lookups with out-of-range values).
+_INT_BASE = -2_147_000_000
 _MOMENT_BASE = dt.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC)
 _DAY_BASE = dt.date(1901, 2, 3)
 
