@@ -24,7 +24,7 @@ from django.utils import timezone
 from centers.constants import Channel
 from centers.models import Center, Language, Offering
 from centers.selectors import offerings_bookable
-from common.prepared import Prepared, instance, prepare
+from common.prepared import Prepared, attnames, instance, prepare
 from procedures.models import Entity, Procedure, Requirement
 from procedures.selectors import procedure_search
 
@@ -202,10 +202,6 @@ def centers_for_procedure(*, procedure_id: int, now: dt.datetime | None = None) 
     return sorted(options, key=lambda option: (option.next_free_at is None, option.next_free_at or far))
 
 
-def _concrete_attnames(model) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
 @functools.cache
 def _center_for_procedure_sql() -> Prepared:
     return prepare(
@@ -213,7 +209,7 @@ def _center_for_procedure_sql() -> Prepared:
             offerings_bookable(procedure=procedure_id)
             .filter(center__channel=Channel.IN_PERSON, center__slug=slug)
             .order_by("pk")
-            .values_list(*(f"center__{name}" for name in _concrete_attnames(Center)))[:1]
+            .values_list(*(f"center__{name}" for name in attnames(Center)))[:1]
         ),
         procedure_id=int,
         slug=str,
@@ -226,7 +222,7 @@ def center_for_procedure(*, procedure_id: int, slug: str) -> CenterOption | None
     rows = _center_for_procedure_sql().rows(procedure_id=procedure_id, slug=slug)
     if not rows:
         return None
-    center = instance(Center, dict(zip(_concrete_attnames(Center), rows[0], strict=True)))
+    center = instance(Center, dict(zip(attnames(Center), rows[0], strict=True)))
     return CenterOption(center=center, next_free_at=None)
 
 
@@ -346,9 +342,7 @@ def _procedure_for_booking_sql() -> Prepared:
         lambda slug: (
             Procedure.objects.filter(is_active=True, slug=slug)
             .order_by("pk")
-            .values_list(*_concrete_attnames(Procedure), *(f"entity__{name}" for name in _concrete_attnames(Entity)))[
-                :1
-            ]
+            .values_list(*attnames(Procedure), *(f"entity__{name}" for name in attnames(Entity)))[:1]
         ),
         slug=str,
     )
@@ -360,9 +354,9 @@ def procedure_for_booking(*, slug: str) -> Procedure | None:
     rows = _procedure_for_booking_sql().rows(slug=slug)
     if not rows:
         return None
-    names = _concrete_attnames(Procedure)
+    names = attnames(Procedure)
     procedure = instance(Procedure, dict(zip(names, rows[0][: len(names)], strict=True)))
-    procedure.entity = instance(Entity, dict(zip(_concrete_attnames(Entity), rows[0][len(names) :], strict=True)))
+    procedure.entity = instance(Entity, dict(zip(attnames(Entity), rows[0][len(names) :], strict=True)))
     return procedure
 
 

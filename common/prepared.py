@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Model, QuerySet
 
-__all__ = ["Prepared", "instance", "prepare"]
+__all__ = ["Prepared", "attnames", "instance", "prepare"]
 
 # Never an id, a count or a constant; inside a 32-bit column's range (Django drops lookups with out-of-range values).
 _INT_BASE = -2_147_000_000
@@ -91,3 +91,8 @@ def instance(model: type[Model], values: dict[str, Any]) -> Any:
     given are deferred, so reading one loads it rather than giving a default."""
     names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
     return model.from_db(model._default_manager.db, names, [values[name] for name in names])
+
+
+def attnames(model: type[Model]) -> list[str]:
+    """The model's concrete columns by attname, in the order `instance` and values_list(*attnames) agree on."""
+    return [field.attname for field in model._meta.concrete_fields]
