@@ -43,6 +43,7 @@ from benchmarks._common import (  # noqa: E402
     fetch,
     free_port,
     load_average,
+    process_cpu_ms,
     save_results,
     scratch_database,
     temporary_directory,
@@ -319,8 +320,15 @@ def main(argv: list[str] | None = None) -> int:
                         pass
                     time.sleep(0.2)
                 load_before = load_average()
+                server_cpu_before = process_cpu_ms(server.pid, children=True)
                 http_result = run_http(base=base, data=data, clients=args.clients, seconds=args.seconds)
+                server_cpu = process_cpu_ms(server.pid, children=True)
                 load_after_http = load_average()
+                if server_cpu is not None and server_cpu_before is not None and http_result["attempts"]:
+                    # Includes the warm-up bookings' share of nothing: measured around the timed run only.
+                    http_result["gunicorn_cpu_ms_per_attempt"] = round(
+                        (server_cpu - server_cpu_before) / http_result["attempts"], 2
+                    )
             finally:
                 server.terminate()
                 server.wait(timeout=30)
@@ -352,6 +360,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{http_result['p99_ms']}   target p95 < {TARGET_P95_MS} ms"
     )
     print(f"  outcomes          {http_result['outcomes']}   errors: {sum(errors.values())}")
+    print(
+        f"  gunicorn CPU per attempt (both requests, all workers) {http_result.get('gunicorn_cpu_ms_per_attempt')} ms"
+    )
     print(
         f"  over-bookings     {checks['overbooked_places']} places (slots over capacity: "
         f"{checks['slots_over_capacity']}, counter mismatches: {checks['counter_mismatches']})"

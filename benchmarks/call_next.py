@@ -37,7 +37,7 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
 
-from benchmarks._common import load_average, save_results, scratch_database  # noqa: E402
+from benchmarks._common import load_average, process_cpu_ms, save_results, scratch_database  # noqa: E402
 
 DATABASE = "mac_bench_queue"
 TARGET_P95_RATIO = 5
@@ -109,6 +109,13 @@ def setup_data(*, counters: int, tickets: int) -> list[int]:
     return sessions
 
 
+def _cpu_spent(before: tuple[float, float | None], backend: int) -> tuple[float, float | None]:
+    """(this process's CPU ms, its PostgreSQL backend's CPU ms, None when not readable) since `before`."""
+    after = process_cpu_ms(backend)
+    server = after - before[1] if after is not None and before[1] is not None else None
+    return (time.process_time() - before[0]) * 1000, server
+
+
 def service_counter(session_id: int, barrier, results) -> None:
     from django.db import connection
 
@@ -116,7 +123,11 @@ def service_counter(session_id: int, barrier, results) -> None:
     from attention.services import attention_finish, ticket_call_next
 
     session = CounterSession.objects.select_related("counter").get(pk=session_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     barrier.wait()
+    cpu_before = (time.process_time(), process_cpu_ms(backend))
     called: list[int] = []
     latencies: list[float] = []
     while True:
@@ -127,8 +138,9 @@ def service_counter(session_id: int, barrier, results) -> None:
             break
         called.append(ticket.pk)
         attention_finish(ticket=ticket, session=session, outcome="resolved")
+    cpu = _cpu_spent(cpu_before, backend)
     connection.close()
-    results.put((called, latencies[:-1] or latencies))
+    results.put((called, latencies[:-1] or latencies, cpu))
 
 
 def bare_counter(index: int, database_url: str, barrier, results) -> None:
@@ -137,7 +149,9 @@ def bare_counter(index: int, database_url: str, barrier, results) -> None:
     connection = psycopg2.connect(database_url)
     called: list[int] = []
     latencies: list[float] = []
+    backend = connection.get_backend_pid()
     barrier.wait()
+    cpu_before = (time.process_time(), process_cpu_ms(backend))
     while True:
         started = time.perf_counter()
         with connection, connection.cursor() as cursor:
@@ -157,8 +171,9 @@ def bare_counter(index: int, database_url: str, barrier, results) -> None:
         # Driven as the service is: the counter then finishes the citizen (a second transaction, not timed).
         with connection, connection.cursor() as cursor:
             cursor.execute("UPDATE bench_queue SET status = 'finished' WHERE id = %s", [row[0]])
+    cpu = _cpu_spent(cpu_before, backend)
     connection.close()
-    results.put((called, latencies[:-1] or latencies))
+    results.put((called, latencies[:-1] or latencies, cpu))
 
 
 def run(target, args_per_worker: list[tuple]) -> dict:
@@ -174,8 +189,10 @@ def run(target, args_per_worker: list[tuple]) -> dict:
     elapsed = time.perf_counter() - started
     for worker in workers:
         worker.join(timeout=60)
-    called = [pk for ids, _latencies in collected for pk in ids]
-    latencies = sorted(latency for _ids, values in collected for latency in values)
+    called = [pk for ids, _latencies, _cpu in collected for pk in ids]
+    latencies = sorted(latency for _ids, values, _cpu in collected for latency in values)
+    client_cpu = sum(cpu[0] for _ids, _values, cpu in collected)
+    server_cpu = [cpu[1] for _ids, _values, cpu in collected]
     quantiles = statistics.quantiles(latencies, n=100)
     return {
         "calls": len(called),
@@ -185,6 +202,9 @@ def run(target, args_per_worker: list[tuple]) -> dict:
         "p95_ms": round(quantiles[94] * 1000, 2),
         "p99_ms": round(quantiles[98] * 1000, 2),
         "duplicates": sum(times - 1 for times in Counter(called).values() if times > 1),
+        # Per call, the finish included: less sensitive to the machine's load than the latencies.
+        "client_cpu_ms_per_call": round(client_cpu / max(len(called), 1), 2),
+        "server_cpu_ms_per_call": (round(sum(server_cpu) / max(len(called), 1), 2) if None not in server_cpu else None),
     }
 
 
@@ -236,6 +256,13 @@ def main() -> None:
             f"{name:28}{result['calls']:>7}{result['calls_per_second']:>10}{result['p50_ms']:>9}"
             f"{result['p95_ms']:>9}{result['p99_ms']:>9}{result['duplicates']:>7}{result['left_waiting']:>6}"
         )
+    print(
+        "CPU per call (with its finish), client / PostgreSQL backend ms: "
+        + ";  ".join(
+            f"{name} {result['client_cpu_ms_per_call']} / {result['server_cpu_ms_per_call']}"
+            for name, result in [("service", service), ("bare", bare)]
+        )
+    )
     verdict = "met" if ratio is not None and ratio <= TARGET_P95_RATIO else "NOT met"
     print(f"p95 ratio service / bare: {ratio}×   target ≤ {TARGET_P95_RATIO}×   ({verdict})")
     load = {"before": load_before, "after": load_average()}
