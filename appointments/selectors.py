@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+import functools
 import hmac
 from dataclasses import dataclass
 
@@ -23,7 +24,8 @@ from django.utils import timezone
 from centers.constants import Channel
 from centers.models import Center, Language, Offering
 from centers.selectors import offerings_bookable
-from procedures.models import Procedure, Requirement
+from common.prepared import Prepared, attnames, instance, prepare
+from procedures.models import Entity, Procedure, Requirement
 from procedures.selectors import procedure_search
 
 from .constants import AppointmentStatus, DocumentType
@@ -121,6 +123,24 @@ class SlotOption:
     free: int
 
 
+@functools.cache
+def _slots_of_day_sql() -> Prepared:
+    """slots_of_day's query, compiled once (it runs on every step after the day, and on the booking's data POST)."""
+    return prepare(
+        lambda procedure_id, center_id, start, end, now: (
+            bookable_slots(procedure_id=procedure_id, now=now)
+            .filter(center_id=center_id, starts_at__gte=start, starts_at__lt=end)
+            .order_by("starts_at", "pk")
+            .values_list("pk", "starts_at", "ends_at", "capacity", "booked")
+        ),
+        procedure_id=int,
+        center_id=int,
+        start=dt.datetime,
+        end=dt.datetime,
+        now=dt.datetime,
+    )
+
+
 def slots_of_day(
     *, procedure_id: int, center_id: int, day: dt.date, now: dt.datetime | None = None
 ) -> list[SlotOption]:
@@ -129,12 +149,12 @@ def slots_of_day(
     When two schedules of the center serve the procedure at the same time, the time appears once:
     its places are added up and `slot_id` is the slot with most room.
     """
-    slots = (
-        bookable_slots(procedure_id=procedure_id, now=now)
-        .filter(center_id=center_id, starts_at__gte=_day_start(day))
-        .filter(starts_at__lt=_day_start(day + dt.timedelta(days=1)))
-        .order_by("starts_at", "pk")
-        .values_list("pk", "starts_at", "ends_at", "capacity", "booked")
+    slots = _slots_of_day_sql().rows(
+        procedure_id=procedure_id,
+        center_id=center_id,
+        start=_day_start(day),
+        end=_day_start(day + dt.timedelta(days=1)),
+        now=now or timezone.now(),
     )
     options: dict[dt.datetime, SlotOption] = {}
     for pk, starts_at, ends_at, capacity, booked in slots:
@@ -182,16 +202,28 @@ def centers_for_procedure(*, procedure_id: int, now: dt.datetime | None = None) 
     return sorted(options, key=lambda option: (option.next_free_at is None, option.next_free_at or far))
 
 
+@functools.cache
+def _center_for_procedure_sql() -> Prepared:
+    return prepare(
+        lambda procedure_id, slug: (
+            offerings_bookable(procedure=procedure_id)
+            .filter(center__channel=Channel.IN_PERSON, center__slug=slug)
+            .order_by("pk")
+            .values_list(*(f"center__{name}" for name in attnames(Center)))[:1]
+        ),
+        procedure_id=int,
+        slug=str,
+    )
+
+
 def center_for_procedure(*, procedure_id: int, slug: str) -> CenterOption | None:
     """The in-person center with this slug if it takes appointments for the procedure, without its next free time
-    (one query; centers_for_procedure computes that for every center)."""
-    offering = (
-        offerings_bookable(procedure=procedure_id)
-        .filter(center__channel=Channel.IN_PERSON, center__slug=slug)
-        .select_related("center")
-        .first()
-    )
-    return CenterOption(center=offering.center, next_free_at=None) if offering else None
+    (one query, compiled once; centers_for_procedure computes that for every center)."""
+    rows = _center_for_procedure_sql().rows(procedure_id=procedure_id, slug=slug)
+    if not rows:
+        return None
+    center = instance(Center, dict(zip(attnames(Center), rows[0], strict=True)))
+    return CenterOption(center=center, next_free_at=None)
 
 
 def _appointment_detail_queryset() -> QuerySet[Appointment]:
@@ -304,9 +336,28 @@ def walk_in_procedure_list(*, query: str, limit: int = 2) -> list[Procedure]:
     return list(procedure_search(queryset=queryset, query=query)[:limit])
 
 
+@functools.cache
+def _procedure_for_booking_sql() -> Prepared:
+    return prepare(
+        lambda slug: (
+            Procedure.objects.filter(is_active=True, slug=slug)
+            .order_by("pk")
+            .values_list(*attnames(Procedure), *(f"entity__{name}" for name in attnames(Entity)))[:1]
+        ),
+        slug=str,
+    )
+
+
 def procedure_for_booking(*, slug: str) -> Procedure | None:
-    """The active procedure with this slug (any appointment policy: the page explains walk-in ones), or None."""
-    return Procedure.objects.filter(is_active=True, slug=slug).select_related("entity").first()
+    """The active procedure with this slug (any appointment policy: the page explains walk-in ones), with its
+    entity, or None (one query, compiled once: every booking step reads it)."""
+    rows = _procedure_for_booking_sql().rows(slug=slug)
+    if not rows:
+        return None
+    names = attnames(Procedure)
+    procedure = instance(Procedure, dict(zip(names, rows[0][: len(names)], strict=True)))
+    procedure.entity = instance(Entity, dict(zip(attnames(Entity), rows[0][len(names) :], strict=True)))
+    return procedure
 
 
 def bookable_until(*, procedure_id: int, center_id: int, now: dt.datetime | None = None) -> dt.date | None:

@@ -31,6 +31,26 @@ RESULTS_DIR = ROOT / "benchmarks" / "results"
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
+def load_average() -> str:
+    """The machine's load average (1, 5, 15 minutes): printed beside every figure, which it colours."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def process_cpu_ms(pid: int, *, children: bool = False) -> float | None:
+    """CPU time (user + system, ms) a process has used so far, with its children's when asked (Linux /proc; None
+    elsewhere). Load-independent enough to compare runs on a busy machine, unlike wall-clock figures."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+        if children:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                for child in (task / "children").read_text().split():
+                    total += process_cpu_ms(int(child), children=True) or 0.0
+        return total
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def django_env(*, database_url: str, static_root: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment of the benchmark settings: production settings on loopback, no TLS redirect, DEBUG off."""
     env = {

@@ -42,6 +42,8 @@ from benchmarks._common import (  # noqa: E402
     django_env,
     fetch,
     free_port,
+    load_average,
+    process_cpu_ms,
     save_results,
     scratch_database,
     temporary_directory,
@@ -266,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16, help="HTTP booking clients (default 16)")
     parser.add_argument("--pgbench-clients", type=int, default=50, help="pgbench clients (default 50)")
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (16 threads each)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker (default 16; 1: sync)")
     parser.add_argument("--database", default=DATABASE)
     args = parser.parse_args(argv)
 
@@ -299,8 +302,8 @@ def main(argv: list[str] | None = None) -> int:
             "mac_portal.wsgi:application",
             f"--bind=127.0.0.1:{port}",
             f"--workers={args.workers}",
-            "--worker-class=gthread",
-            "--threads=16",
+            "--worker-class=gthread" if args.threads > 1 else "--worker-class=sync",
+            f"--threads={args.threads}",
             "--keep-alive=30",
             "--error-logfile=-",
             "--log-level=warning",
@@ -316,7 +319,16 @@ def main(argv: list[str] | None = None) -> int:
                     except OSError:
                         pass
                     time.sleep(0.2)
+                load_before = load_average()
+                server_cpu_before = process_cpu_ms(server.pid, children=True)
                 http_result = run_http(base=base, data=data, clients=args.clients, seconds=args.seconds)
+                server_cpu = process_cpu_ms(server.pid, children=True)
+                load_after_http = load_average()
+                if server_cpu is not None and server_cpu_before is not None and http_result["attempts"]:
+                    # Includes the warm-up bookings' share of nothing: measured around the timed run only.
+                    http_result["gunicorn_cpu_ms_per_attempt"] = round(
+                        (server_cpu - server_cpu_before) / http_result["attempts"], 2
+                    )
             finally:
                 server.terminate()
                 server.wait(timeout=30)
@@ -339,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = http_result["bookings_per_second"] / pgbench["tps"] if pgbench["tps"] else 0.0
     errors = {k: v for k, v in http_result["outcomes"].items() if k not in ("ok", "slot_full")}
     print(
-        f"\nBooking over HTTP — gunicorn {args.workers}×16 threads, {http_result['clients']} clients, "
+        f"\nBooking over HTTP — gunicorn {args.workers}×{args.threads} threads, {http_result['clients']} clients, "
         f"{http_result['seconds']} s"
     )
     print(f"  bookings/s        {http_result['bookings_per_second']:>10}   ({http_result['bookings']} bookings)")
@@ -349,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"  outcomes          {http_result['outcomes']}   errors: {sum(errors.values())}")
     print(
+        f"  gunicorn CPU per attempt (both requests, all workers) {http_result.get('gunicorn_cpu_ms_per_attempt')} ms"
+    )
+    print(
         f"  over-bookings     {checks['overbooked_places']} places (slots over capacity: "
         f"{checks['slots_over_capacity']}, counter mismatches: {checks['counter_mismatches']})"
     )
@@ -356,7 +371,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  TPS               {pgbench['tps']:>10}   (failed: {pgbench['failed']})")
     verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
     print(f"\nratio bookings/s ÷ pgbench TPS = {ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict})")
-    path = save_results("booking-http", {"http": http_result, "checks": checks, "pgbench": pgbench, "ratio": ratio})
+    p95_verdict = "met" if http_result["p95_ms"] < TARGET_P95_MS else "NOT met"
+    print(f"p95 per booking = {http_result['p95_ms']} ms   target < {TARGET_P95_MS} ms   ({p95_verdict})")
+    load = {"before": load_before, "after_http": load_after_http, "after_pgbench": load_average()}
+    print(
+        f"load average (1, 5, 15 min) before: {load['before']}, after the HTTP run: {load['after_http']}, "
+        f"after pgbench: {load['after_pgbench']} on {os.cpu_count()} CPUs"
+    )
+    results = {"http": http_result, "checks": checks, "pgbench": pgbench, "ratio": ratio, "load_average": load}
+    path = save_results("booking-http", results)
     print(f"saved {path.relative_to(ROOT)}")
     if checks["overbooked_places"] or checks["slots_over_capacity"] or checks["counter_mismatches"]:
         print("OVER-BOOKING DETECTED", file=sys.stderr)

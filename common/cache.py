@@ -7,6 +7,7 @@ counted (`fallback_count()`, shown by /healthz). After a failure the shared cach
 ones, never absent — and nothing a citizen does fails because Redis is down.
 """
 
+import functools
 import logging
 import threading
 import time
@@ -61,14 +62,14 @@ class ResilientCache:
         if time.monotonic() < _state["skip_until"]:
             with _lock:
                 _state["failures"] += 1
-            return getattr(_local, operation)(*args, **kwargs)
+            return _operation(_local, operation)(*args, **kwargs)
         try:
-            return getattr(cache, operation)(*args, **kwargs)
+            return _operation(cache, operation)(*args, **kwargs)
         except ValueError:
             raise  # incr of a missing key: a normal answer, not a failure
         except Exception as exc:  # noqa: BLE001 - any failure of the shared cache (connection, timeout, protocol)
             _failed(operation, exc)
-            return getattr(_local, operation)(*args, **kwargs)
+            return _operation(_local, operation)(*args, **kwargs)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self._call("get", key, default)
@@ -87,6 +88,32 @@ class ResilientCache:
 
     def delete(self, key: str) -> None:
         self._call("delete", key)
+
+    def windows_count(self, items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
+        """Rate-limit windows: for each (current key, previous key, timeout), add one to the current count (created
+        with the timeout) and read the previous; [(current, previous)]. One round trip with common.redis_cache."""
+        return self._call("windows_count", items)
+
+
+def _windows_count(backend: Any, items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
+    """windows_count for a backend without it (the local fallback, LocMemCache in development)."""
+    counts = []
+    for current_key, previous_key, timeout in items:
+        backend.add(current_key, 0, timeout=timeout)
+        try:
+            current = backend.incr(current_key)
+        except ValueError:  # expired between add and incr: this attempt opens the window
+            backend.add(current_key, 1, timeout=timeout)
+            current = 1
+        counts.append((current, int(backend.get(previous_key) or 0)))
+    return counts
+
+
+def _operation(backend: Any, operation: str) -> Any:
+    method = getattr(backend, operation, None)
+    if method is None and operation == "windows_count":
+        return functools.partial(_windows_count, backend)
+    return method
 
 
 resilient_cache = ResilientCache()

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .cache import resilient_cache
 from .errors import DomainError
-from .ratelimit import client_address, client_network, sliding_count
+from .ratelimit import client_address, client_network, sliding_count, sliding_counts_add
 
 __all__ = [
     "ChallengeRequired",
@@ -66,11 +66,18 @@ def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def challenge_pressure_add(request) -> None:
-    """Count one booking attempt for the adaptive thresholds (the client's network, and everyone)."""
+def challenge_pressure_add(request) -> bool:
+    """Count one booking attempt for the adaptive thresholds (the client's network, and everyone), in one round
+    trip; returns whether the challenge is now required (what `challenge_is_required` would answer right after)."""
     network = client_network(client_address(request))
-    sliding_count(scope="challenge_network", key=network, add=True)
-    sliding_count(scope="challenge_global", key="all", add=True)
+    network_count, global_count = sliding_counts_add([("challenge_network", network), ("challenge_global", "all")])
+    return _over_thresholds(network_count, global_count)
+
+
+def _over_thresholds(network_count: float, global_count: float) -> bool:
+    return network_count >= _setting("CHALLENGE_NETWORK_THRESHOLD", 6) or global_count >= _setting(
+        "CHALLENGE_GLOBAL_THRESHOLD", 300
+    )
 
 
 def challenge_is_required(request) -> bool:
@@ -160,13 +167,11 @@ def challenge_on_rush(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method == "POST":
-            challenge_pressure_add(request)
-            if challenge_is_required(request):
-                payload, token = request.POST.get("altcha", ""), request.POST.get("espera", "")
-                if not challenge_passed(payload=payload, wait_token=token):
-                    tried = bool(payload or token)
-                    return challenge_render(request, error=str(_TRY_AGAIN) if tried else "")
+        if request.method == "POST" and challenge_pressure_add(request):
+            payload, token = request.POST.get("altcha", ""), request.POST.get("espera", "")
+            if not challenge_passed(payload=payload, wait_token=token):
+                tried = bool(payload or token)
+                return challenge_render(request, error=str(_TRY_AGAIN) if tried else "")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -23,6 +23,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -143,28 +144,60 @@ def _retry_after(*, limit: int, window: int, previous: int, current: int, elapse
     return max(math.ceil(window - elapsed + after), 1)
 
 
-def _count(scope: str, key: str, *, add: bool) -> tuple[float, int, int, int, int, float]:
-    limit, window = _limit(scope)
+@dataclass(frozen=True)
+class _Counted:
+    scope: str
+    key: str
+    limit: int
+    window: int
+    previous: int
+    current: int
+    elapsed: float
+
+    @property
+    def estimate(self) -> float:
+        return self.previous * (1 - self.elapsed / self.window) + self.current
+
+    def retry_after(self) -> int:
+        return _retry_after(
+            limit=self.limit, window=self.window, previous=self.previous, current=self.current, elapsed=self.elapsed
+        )
+
+
+def _count_many(attempts: list[tuple[str, str]]) -> list[_Counted]:
+    """Count one attempt for each (scope, key), all in one round trip to the shared cache."""
     now = time.time()
-    current_key, previous_key, elapsed = _keys(scope, key, now, window)
+    items, shapes = [], []
+    for scope, key in attempts:
+        limit, window = _limit(scope)
+        current_key, previous_key, elapsed = _keys(scope, key, now, window)
+        items.append((current_key, previous_key, 2 * window + 1))
+        shapes.append((scope, key, limit, window, elapsed))
+    counts = resilient_cache.windows_count(items)
+    return [
+        _Counted(scope, key, limit, window, previous, current, elapsed)
+        for (scope, key, limit, window, elapsed), (current, previous) in zip(shapes, counts, strict=True)
+    ]
+
+
+def _count(scope: str, key: str, *, add: bool) -> _Counted:
     if add:
-        resilient_cache.add(current_key, 0, timeout=2 * window + 1)
-        try:
-            current = resilient_cache.incr(current_key)
-        except ValueError:  # expired between add and incr: this attempt opens the window
-            resilient_cache.add(current_key, 1, timeout=2 * window + 1)
-            current = 1
-        previous = int(resilient_cache.get(previous_key) or 0)
-    else:
-        counts = resilient_cache.get_many([current_key, previous_key])
-        current, previous = int(counts.get(current_key) or 0), int(counts.get(previous_key) or 0)
-    estimate = previous * (1 - elapsed / window) + current
-    return estimate, limit, window, previous, current, elapsed
+        return _count_many([(scope, key)])[0]
+    limit, window = _limit(scope)
+    current_key, previous_key, elapsed = _keys(scope, key, time.time(), window)
+    counts = resilient_cache.get_many([current_key, previous_key])
+    current, previous = int(counts.get(current_key) or 0), int(counts.get(previous_key) or 0)
+    return _Counted(scope, key, limit, window, previous, current, elapsed)
 
 
 def sliding_count(*, scope: str, key: str, add: bool = False) -> float:
     """The sliding-window estimate of `scope` for `key` (after counting one more attempt when `add`)."""
-    return _count(scope, key, add=add)[0]
+    return _count(scope, key, add=add).estimate
+
+
+def sliding_counts_add(attempts: list[tuple[str, str]]) -> list[float]:
+    """Count one attempt for each (scope, key) in one round trip; their sliding-window estimates after it."""
+    return [counted.estimate for counted in _count_many(attempts)]
 
 
 def _uncount(scope: str, key: str, window: int) -> None:
@@ -173,24 +206,31 @@ def _uncount(scope: str, key: str, window: int) -> None:
         resilient_cache.incr(current_key, -1)
 
 
+def rate_limits_hit(attempts: list[tuple[str, str]]) -> None:
+    """Count one attempt for each (scope, key), in one round trip; raise RateLimited (with retry_after) for the
+    first whose sliding window then holds more than its limit. A refused attempt takes no place (retrying later is
+    not punished): its count and those of the scopes after it are given back, as if they had been counted in turn
+    and the first refusal had stopped the rest."""
+    counted = _count_many(attempts)
+    for index, one in enumerate(counted):
+        if one.estimate > one.limit:
+            for later in counted[index:]:
+                _uncount(later.scope, later.key, later.window)
+            refused = _Counted(one.scope, one.key, one.limit, one.window, one.previous, one.current - 1, one.elapsed)
+            raise RateLimited(retry_after=refused.retry_after())
+
+
 def rate_limit_hit(*, scope: str, key: str) -> None:
     """Count one attempt of `scope` by `key`; raise RateLimited (with retry_after) when the sliding window holds
     more than the limit."""
-    estimate, limit, window, previous, current, elapsed = _count(scope, key, add=True)
-    if estimate > limit:
-        _uncount(scope, key, window)  # a refused attempt takes no place: retrying later is not punished
-        current -= 1
-        raise RateLimited(
-            retry_after=_retry_after(limit=limit, window=window, previous=previous, current=current, elapsed=elapsed)
-        )
+    rate_limits_hit([(scope, key)])
 
 
 def failures_check(*, scope: str, key: str) -> None:
     """Raise CodeLocked when `key` already has `limit` recorded failures in the sliding window (nothing counted)."""
-    estimate, limit, window, previous, current, elapsed = _count(scope, key, add=False)
-    if estimate >= limit:
-        retry = _retry_after(limit=limit, window=window, previous=previous, current=current, elapsed=elapsed)
-        raise CodeLocked(retry_after=retry)
+    counted = _count(scope, key, add=False)
+    if counted.estimate >= counted.limit:
+        raise CodeLocked(retry_after=counted.retry_after())
 
 
 def failure_record(*, scope: str, key: str) -> None:
@@ -199,11 +239,13 @@ def failure_record(*, scope: str, key: str) -> None:
 
 
 def client_limits_hit(request: HttpRequest, scope: str) -> None:
-    """Count one attempt of `scope` for the client's address and, when `scope`_network is configured, its network."""
+    """Count one attempt of `scope` for the client's address and, when `scope`_network is configured, its network
+    (one round trip)."""
     address = client_address(request)
-    rate_limit_hit(scope=scope, key=address)
+    attempts = [(scope, address)]
     if _has_limit(f"{scope}_network"):
-        rate_limit_hit(scope=f"{scope}_network", key=client_network(address))
+        attempts.append((f"{scope}_network", client_network(address)))
+    rate_limits_hit(attempts)
 
 
 def client_network_limit_hit(request: HttpRequest, scope: str, *parts: object) -> None:

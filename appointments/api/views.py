@@ -19,7 +19,6 @@ from common.api.schema import error_response
 from common.challenge import (
     ChallengeRequired,
     challenge_create,
-    challenge_is_required,
     challenge_passed,
     challenge_pressure_add,
 )
@@ -137,8 +136,7 @@ class BookView(BookingAPIView):
     )
     def post(self, request: Request) -> Response:
         data = self.valid_data(BookSerializer, request.data)
-        challenge_pressure_add(request)
-        if challenge_is_required(request) and not challenge_passed(payload=data["altcha"]):
+        if challenge_pressure_add(request) and not challenge_passed(payload=data["altcha"]):
             raise ChallengeRequired()
         # Anti-hoarding: how many places of one center-day one network may take.
         if place := selectors.slot_center_day(slot_id=data["slot"]):

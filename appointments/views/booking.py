@@ -37,7 +37,6 @@ from ..validators import code_display, code_normalize
 from .access import access_grant, appointment_access_required, appointment_context
 from .drafts import (
     Draft,
-    draft_booked,
     draft_in_flight,
     draft_latest,
     draft_load,
@@ -45,6 +44,7 @@ from .drafts import (
     draft_mark_booked,
     draft_save,
     draft_unlock,
+    draft_with_outcome,
 )
 from .wizard import BookingPath, booking_links, path_resolve, step_context, steps_of, wizard_render
 
@@ -169,10 +169,10 @@ def _to_confirmation(request: HttpRequest, booked: tuple[int, str]) -> HttpRespo
 def booking_review(request: HttpRequest, token: str) -> HttpResponse:
     """Step 6, the review of a draft (a GET: reload and Back are harmless). Once the draft has booked, its
     confirmation; while another request of this browser is booking it, a page that refreshes until it knows."""
-    draft = draft_load(request, token)
+    draft, booked = draft_with_outcome(request, token)
     if draft is None:
         return _draft_gone(request)
-    if (booked := draft_booked(token)) is not None:
+    if booked is not None:
         return _to_confirmation(request, booked)
     if draft_in_flight(token):
         return render(request, "appointments/booking/pending.html", {"review_url": _review_url(draft)}, status=202)
@@ -224,10 +224,10 @@ def booking_book(request: HttpRequest) -> HttpResponse:
     The same draft posted again, or at the same time, never books twice: see drafts.py.
     """
     token = request.POST.get("borrador", "")
-    draft = draft_load(request, token)
+    draft, booked = draft_with_outcome(request, token)
     if draft is None:
         return _draft_gone(request)
-    if (booked := draft_booked(token)) is not None:
+    if booked is not None:
         return _to_confirmation(request, booked)
     if not draft_lock(token):
         return HttpResponseRedirect(_review_url(draft), status=303)

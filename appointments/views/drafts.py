@@ -84,6 +84,16 @@ def draft_load(request: HttpRequest, token: str) -> Draft | None:
     return draft if isinstance(draft, Draft) else None
 
 
+def draft_with_outcome(request: HttpRequest, token: str) -> tuple[Draft | None, tuple[int, str] | None]:
+    """The draft (as draft_load) and, in the same round trip, (appointment id, code) of the booking it made, if any."""
+    if not _is_mine(request, token):
+        return None, None
+    data_key, booked_key = _key(token), _key(token, "booked")
+    found = cache.get_many([data_key, booked_key])
+    draft, booked = found.get(data_key), found.get(booked_key)
+    return (draft if isinstance(draft, Draft) else None), (tuple(booked) if booked else None)  # type: ignore[return-value]
+
+
 def draft_latest(request: HttpRequest) -> Draft | None:
     """This browser's most recent draft that has not booked yet (its data fills the form when the citizen goes
     back), or None."""
@@ -95,12 +105,6 @@ def draft_latest(request: HttpRequest) -> Draft | None:
     if not isinstance(draft, Draft) or cache.get(f"{DRAFT_PREFIX}booked:{latest}"):
         return None
     return draft
-
-
-def draft_booked(token: str) -> tuple[int, str] | None:
-    """(appointment id, code) of the booking this draft made, if it made one."""
-    booked = cache.get(_key(token, "booked")) if token_valid(token) else None
-    return tuple(booked) if booked else None  # type: ignore[return-value]
 
 
 def draft_mark_booked(token: str, *, appointment_id: int, code: str) -> None:

@@ -21,6 +21,7 @@ calling at the same instant always get different tickets.
 
 import contextlib
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +34,7 @@ from appointments.errors import BookingError
 from appointments.models import Appointment
 from appointments.services import appointment_complete
 from centers.models import Counter
+from common.prepared import Prepared, attnames, instance, prepare
 from procedures.models import Procedure, Requirement
 
 from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, Outcome, TicketStatus
@@ -105,12 +107,43 @@ def ticket_call_next(*, session: CounterSession, now: dt.datetime | None = None)
     return ticket
 
 
+@functools.cache
+def _ticket_lock_sql() -> Prepared:
+    return prepare(
+        lambda pk: Ticket.objects.select_for_update().filter(pk=pk).order_by().values_list(*attnames(Ticket)),
+        pk=int,
+    )
+
+
+@functools.cache
+def _open_attention_lock_sql() -> Prepared:
+    return prepare(
+        lambda ticket_id: (
+            Attention.objects.select_for_update()
+            .filter(ticket_id=ticket_id, finished_at__isnull=True)
+            .order_by()
+            .values_list(*attnames(Attention))[:2]
+        ),
+        ticket_id=int,
+    )
+
+
+def _locked_one(model, rows: list[tuple]):
+    """The one row of a lock's SELECT as an instance (as .get() would: DoesNotExist, MultipleObjectsReturned)."""
+    if not rows:
+        raise model.DoesNotExist()
+    if len(rows) > 1:
+        raise model.MultipleObjectsReturned()
+    return instance(model, dict(zip(attnames(model), rows[0], strict=True)))
+
+
 def _ticket_lock(*, ticket: Ticket, session: CounterSession, statuses) -> tuple[Ticket, Attention]:
-    """The ticket and its open attention, locked; the ticket must be at this session's counter in `statuses`."""
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    """The ticket and its open attention, locked; the ticket must be at this session's counter in `statuses`.
+    (Both SELECT … FOR UPDATE compiled once: common.prepared; every counter action runs them.)"""
+    ticket = _locked_one(Ticket, _ticket_lock_sql().rows(pk=ticket.pk))
     if ticket.counter_id != session.counter_id or ticket.status not in statuses:
         raise TicketStateConflict()
-    attention = Attention.objects.select_for_update().get(ticket=ticket, finished_at__isnull=True)
+    attention = _locked_one(Attention, _open_attention_lock_sql().rows(ticket_id=ticket.pk))
     return ticket, attention
 
 

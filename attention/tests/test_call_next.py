@@ -143,3 +143,16 @@ def test_the_call_query_compiled_once_follows_each_moment(floor, session):
     assert walk_in(floor, 0, hour=10).service_day == appointment.service_day
     with transaction.atomic():  # another day: nothing of today's queue
         assert next_ticket_lock(counter=counter, agent_id=agent_id, now=at(10).replace(day=2)) is None
+
+
+def test_a_call_and_a_finish_cost_four_statements_each(floor, session, django_assert_num_queries):
+    """Pinned (benchmarks/README.md, call_next.py): the session locked with its in-progress check, the first of the
+    first CANDIDATES eligible tickets locked, the ticket's UPDATE, the attention's INSERT; then the ticket and its
+    attention locked, both updated. Plus SAVEPOINT and RELEASE here (BEGIN and COMMIT in production)."""
+    first = walk_in(floor, 1)
+    walk_in(floor, 2)
+    with django_assert_num_queries(6):
+        called = ticket_call_next(session=session, now=at(10))
+    assert called.pk == first.pk
+    with django_assert_num_queries(6):
+        attention_finish(ticket=called, session=session, outcome="resolved", now=at(10, 5))

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 
 from appointments.tests.conftest import NOW
 from appointments.tests.factories import ScheduleFactory, appointment_create, slot_create
@@ -130,3 +130,39 @@ def test_kiosks_issuing_at_once_get_distinct_numbers_and_one_queue_per_entity(fl
     assert len(prefixes) == 2 and Queue.objects.filter(center=floor.center).count() == 2
     for prefix in prefixes:
         assert sorted(code for code in codes if code.startswith(prefix)) == [f"{prefix}-{n:03d}" for n in range(1, 13)]
+
+
+def test_when_every_candidate_is_locked_the_full_rule_still_finds_the_next_ticket(floor, monkeypatch):
+    """next_ticket_lock first looks among the first CANDIDATES eligible tickets; when other counters hold every one
+    of them (locked, not yet called), the full query still gives the next ticket in the rule's order."""
+    from ..selectors import eligibility
+
+    monkeypatch.setattr(eligibility, "CANDIDATES", 2)
+    session = session_open(
+        counter=CounterFactory(center=floor.center, entity=floor.dni.entity, label="F-01", procedures=[floor.dni])
+    )
+    tickets = [ticket_create(center=floor.center, procedure=floor.dni, at=at(9, minute)) for minute in range(4)]
+    locked, release = threading.Event(), threading.Event()
+
+    def other_counters_hold_the_first_two() -> None:
+        try:
+            with transaction.atomic():
+                list(Ticket.objects.select_for_update().filter(pk__in=[tickets[0].pk, tickets[1].pk]))
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=other_counters_hold_the_first_two)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        with transaction.atomic():
+            found = eligibility.next_ticket_lock(counter=session.counter, agent_id=session.agent_id, now=at(10))
+        assert found is not None and found.pk == tickets[2].pk
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    with transaction.atomic():  # released: the first in the rule's order again
+        found = eligibility.next_ticket_lock(counter=session.counter, agent_id=session.agent_id, now=at(10))
+    assert found.pk == tickets[0].pk

@@ -19,7 +19,7 @@ from common.ratelimit import (
     failures_check,
     rate_limit_hit,
 )
-from common.tests.utils import DEAD_REDIS_CACHES
+from common.tests.utils import DEAD_REDIS_CACHES, new_address
 
 START = 1_800_000_000  # the start of a 60-second (and of a 3600-second) window
 
@@ -152,3 +152,41 @@ def test_after_a_failure_the_shared_cache_is_skipped_for_a_while(settings, addre
     for _i in range(5):
         rate_limit_hit(scope="book", key=address)
     assert len(calls) <= 1  # one timeout paid, then the local fallback directly
+
+
+def test_an_address_and_its_network_are_counted_in_one_round_trip(settings, address, monkeypatch):
+    """The settings' Redis backend counts several windows in one MULTI/EXEC (common.redis_cache)."""
+    import redis.client
+
+    round_trips = []
+    original = redis.client.Pipeline.execute
+
+    def counted(self, *args, **kwargs):
+        round_trips.append(len(self.command_stack))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counted)
+    monkeypatch.setattr(redis.client.Redis, "execute_command", lambda *args, **kwargs: pytest.fail("a lone command"))
+    settings.RATE_LIMITS = {"book": (2, 3600), "book_network": (100, 3600)}
+    request = RequestFactory().post("/", REMOTE_ADDR=address)
+    client_limits_hit(request, "book")
+    client_limits_hit(request, "book")
+    assert round_trips == [6, 6]  # per window: SET NX, INCR, GET of the previous one
+
+
+def test_a_refused_address_gives_back_its_network_count_too(settings):
+    """Counted together, refused as if in turn: over the address limit, neither count keeps the attempt; over the
+    network limit only, the address keeps it (as when they were counted one after the other)."""
+    network_peer = new_address()
+    settings.RATE_LIMITS = {"book": (1, 3600), "book_network": (3, 3600)}
+    first = RequestFactory().post("/", REMOTE_ADDR=network_peer)
+    client_limits_hit(first, "book")
+    with pytest.raises(RateLimited):
+        client_limits_hit(first, "book")  # address over: the network's count is given back
+    peer = network_peer.rsplit(".", 1)[0] + "." + str((int(network_peer.rsplit(".", 1)[1]) + 1) % 256)
+    client_limits_hit(RequestFactory().post("/", REMOTE_ADDR=peer), "book")  # the network's 2nd, not 3rd
+    third = network_peer.rsplit(".", 1)[0] + "." + str((int(network_peer.rsplit(".", 1)[1]) + 2) % 256)
+    client_limits_hit(RequestFactory().post("/", REMOTE_ADDR=third), "book")  # its 3rd
+    fourth = network_peer.rsplit(".", 1)[0] + "." + str((int(network_peer.rsplit(".", 1)[1]) + 3) % 256)
+    with pytest.raises(RateLimited):
+        client_limits_hit(RequestFactory().post("/", REMOTE_ADDR=fourth), "book")  # the network is full

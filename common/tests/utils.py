@@ -12,7 +12,7 @@ def new_address() -> str:
 # A Redis cache on a port where nothing listens (with short timeouts): what the application sees when Redis is down.
 DEAD_REDIS_CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "common.redis_cache.RedisCache",  # the settings' backend
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }

@@ -1,0 +1,32 @@
+"""The statements a booking costs over HTTP, pinned (benchmarks/README.md, "booking over HTTP"): the data step's POST
+and the final POST of a browser that already has a session, as in a booking rush. Each statement is a round trip;
+a new one here needs a reason."""
+
+import pytest
+
+from appointments.models import Appointment
+from appointments.tests.pages import BOOK_URL, CITIZEN_INPUT, DETAILS_URL, details_page, form_to, review_page
+from appointments.tests.utils import slot_at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_booking_over_http_costs_seventeen_statements(client, schedule, procedure, center, django_assert_num_queries):
+    review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0))  # the browser's session exists
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    data_form = form_to(details_page(client, procedure, center, slot), DETAILS_URL)
+
+    # Procedure, center, the day's times (each compiled once: common.prepared), the languages offered, the one
+    # chosen (Quechua), the session's UPDATE (one statement, no transaction around it).
+    with django_assert_num_queries(6):
+        posted = data_form.submit(client, **CITIZEN_INPUT)
+    assert posted.status_code == 303
+    review_form = form_to(client.get(posted["Location"]), BOOK_URL)
+
+    # The language (Quechua was chosen), the slot with its checks; then the transaction (SAVEPOINT and RELEASE
+    # here, BEGIN and COMMIT in production): quota upsert, active appointments, slot claim, insert, notification
+    # rows, the due rows; the session's grant (one UPDATE).
+    with django_assert_num_queries(11):
+        booked = review_form.submit(client, button="Confirmar y reservar")
+    assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
+    assert Appointment.objects.get(slot=slot).document_number == CITIZEN_INPUT["document_number"]
