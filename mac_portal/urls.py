@@ -19,6 +19,7 @@ urlpatterns = [
     path("tramites/", include((catalog_urlpatterns, "procedures"))),
     path("centros/", include("centers.urls")),
     path("citas/", include("appointments.urls")),
+    path("reclamos/", include("complaints.urls")),
     path("", include("attention.urls")),
     path("api/v1/", include("mac_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -186,6 +186,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "appointments.tasks.appointments_purge_personal_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Complaints book: acknowledgements and answers are message rows too; the scan sends what a lost task left.
+    "complaints-send-due-messages": {
+        "task": "complaints.tasks.complaint_messages_send_due",
+        "schedule": env.float("APPOINTMENTS_NOTIFICATION_SCAN_SECONDS", default=60.0),
+    },
 }
 
 
@@ -228,6 +233,8 @@ APPOINTMENTS_RETENTION_DAYS = env.int("APPOINTMENTS_RETENTION_DAYS", default=180
 RATE_LIMITS = {
     "book": (env.int("APPOINTMENTS_BOOK_RATE_LIMIT", default=20), 3600),
     "lookup": (env.int("APPOINTMENTS_LOOKUP_RATE_LIMIT", default=30), 600),
+    "complaint": (env.int("COMPLAINTS_FILE_RATE_LIMIT", default=10), 3600),
+    "complaint_network": (60, 3600),
 }
 # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted (0: use REMOTE_ADDR).
 # Unset: none (a deploy check asks production to say it). X-Forwarded-For is trusted only from TRUSTED_PROXY_NETWORKS
@@ -253,6 +260,13 @@ ATTENTION_AGEING_MINUTES = env.int("ATTENTION_AGEING_MINUTES", default=30)
 ATTENTION_LANGUAGE_MAX_WAIT_MINUTES = env.int("ATTENTION_LANGUAGE_MAX_WAIT_MINUTES", default=20)
 # Times a called ticket must be called again before the agent may mark it as a no-show.
 ATTENTION_NO_SHOW_RECALLS = env.int("ATTENTION_NO_SHOW_RECALLS", default=2)
+
+# Complaints book (issue 10, D.S. 007-2020-PCM): the answer deadline in working days (weekends, national holidays and
+# the service point's closures excluded); attachments (PDF, JPG, PNG by content) up to this size, stored in a
+# directory no web server serves.
+COMPLAINTS_ANSWER_WORKING_DAYS = env.int("COMPLAINTS_ANSWER_WORKING_DAYS", default=30)
+COMPLAINTS_ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024  # the proxy takes bodies up to 3 MB (deploy/nginx.conf)
+COMPLAINTS_ATTACHMENTS_DIR = env("COMPLAINTS_ATTACHMENTS_DIR", default=str(BASE_DIR / "var" / "complaints"))
 
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")
