@@ -1,4 +1,3 @@
-
 import pytest
 import time_machine
 
@@ -70,5 +69,3 @@ def complaint_input(center, entity):
         return ComplaintInput(**values)
 
     return build
-
-

@@ -172,7 +172,11 @@ def test_entity_must_serve_at_the_service_point(complaint_input):
 
 @pytest.mark.parametrize(
     ("content", "name", "kind", "extension"),
-    [(PDF, "constancia.pdf", "application/pdf", "pdf"), (PNG, "foto.png", "image/png", "png"), (JPEG, "foto.JPG", "image/jpeg", "jpg")],
+    [
+        (PDF, "constancia.pdf", "application/pdf", "pdf"),
+        (PNG, "foto.png", "image/png", "png"),
+        (JPEG, "foto.JPG", "image/jpeg", "jpg"),
+    ],
 )
 def test_accepted_attachments_are_stored_under_a_random_name(settings, complaint_input, content, name, kind, extension):
     upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
@@ -202,7 +206,9 @@ def test_attachments_are_recognised_by_content_not_by_name(settings, complaint_i
         services.complaint_file(data=complaint_input(), upload=upload)
     assert "PDF" in caught.value.field_errors["attachment"][0]
     assert not Complaint.objects.exists()
-    assert not os.path.exists(settings.COMPLAINTS_ATTACHMENTS_DIR) or not os.listdir(settings.COMPLAINTS_ATTACHMENTS_DIR)
+    assert not os.path.exists(settings.COMPLAINTS_ATTACHMENTS_DIR) or not os.listdir(
+        settings.COMPLAINTS_ATTACHMENTS_DIR
+    )
 
 
 def test_attachment_size_is_limited(settings, complaint_input):
@@ -231,7 +237,9 @@ def test_a_refused_filing_leaves_no_file(settings, complaint_input):
     upload = SimpleUploadedFile("constancia.pdf", PDF, content_type="application/pdf")
     with pytest.raises(InvalidComplaint):
         services.complaint_file(data=complaint_input(full_name=""), upload=upload)
-    assert not os.path.exists(settings.COMPLAINTS_ATTACHMENTS_DIR) or not os.listdir(settings.COMPLAINTS_ATTACHMENTS_DIR)
+    assert not os.path.exists(settings.COMPLAINTS_ATTACHMENTS_DIR) or not os.listdir(
+        settings.COMPLAINTS_ATTACHMENTS_DIR
+    )
 
 
 def test_authenticate_by_code_and_document_and_lock(complaint_input):
@@ -239,7 +247,9 @@ def test_authenticate_by_code_and_document_and_lock(complaint_input):
     from complaints.errors import ComplaintNotFound
 
     complaint = services.complaint_file(data=complaint_input())
-    assert services.complaint_authenticate(code=complaint.code_display.lower(), document_number="10117410-2") == complaint
+    assert (
+        services.complaint_authenticate(code=complaint.code_display.lower(), document_number="10117410-2") == complaint
+    )
     for _attempt in range(5):
         with pytest.raises(ComplaintNotFound):
             services.complaint_authenticate(code=complaint.code, document_number="44556677")
