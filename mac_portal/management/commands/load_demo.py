@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from mac_portal.demo.attention import DEMO_PASSWORD, demo_devices_load, demo_morning_load, demo_staff_load
+from mac_portal.demo.complaints import demo_complaints_load
 from mac_portal.demo.loader import demo_load
 
 
@@ -53,3 +54,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {center.name:<28} {kind:<7} {address}")
         if issued:
             self.stdout.write(f"A morning of {issued} tickets loaded at Centro MAC Lima Norte.")
+        if complaints := demo_complaints_load():
+            self.stdout.write(
+                f"{complaints} demo complaints filed at Centro MAC Lima Norte (some answered, one past its deadline): "
+                "/admin/complaints/complaint/ as lima-norte.supervisor."
+            )
