@@ -39,11 +39,11 @@ class AttachmentStorage(FileSystemStorage):
     """Private files: the directory is read from settings on each use (tests point it elsewhere); no URL."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return str(settings.COMPLAINTS_ATTACHMENTS_DIR)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:

@@ -103,8 +103,8 @@ def complaints_by_category(*, start: dt.date, end: dt.date, center_ids: Collecti
     # The Lima date of the answer against the last day to answer.
     on_time = answered & Q(answered_on__lte=F("due_on"))
     queryset = queryset.annotate(answered_on=TruncDate("answered_at", tzinfo=timezone.get_default_timezone()))
-    rows = {
-        row["category"]: row
+    rows: dict[str, dict] = {
+        row["category"]: dict(row)
         for row in queryset.values("category").annotate(
             filed=Count("pk"),
             answered=Count("pk", filter=answered),
