@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from appointments.constants import DocumentType
+from appointments.forms import LookupForm as AppointmentLookupForm
 from appointments.validators import code_normalize
 
 from . import selectors, services
@@ -202,34 +203,18 @@ class ComplaintForm(forms.Form):
                 self.add_error(field, message)
 
 
-class LookupForm(forms.Form):
-    """The status of a complaint: its tracking code and the document number it was filed with."""
-
-    code = forms.CharField(
-        label=_("Tracking code"),
-        max_length=30,
-        help_text=_("10 letters and digits, for example 7KQ4M-2XH9P. It is in your acknowledgement."),
-        error_messages={"required": _("Enter your tracking code."), **_too_long()},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
-    )
-    document_number = forms.CharField(
-        label=_("Document number"),
-        max_length=30,
-        help_text=_("The one you gave when filing the complaint."),
-        error_messages={"required": _("Enter your document number."), **_too_long()},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+class LookupForm(AppointmentLookupForm):
+    """The status of a complaint: its tracking code and the document number it was filed with (the appointment
+    look-up form, with the complaint's words)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Field("code", css_class="form-control-lg"),
-            Field("document_number", css_class="form-control-lg"),
-            Div(StrictButton(_("See the status"), type="submit", css_class="btn btn-primary btn-lg"), css_class="mb-3"),
-        )
+        code, document = self.fields["code"], self.fields["document_number"]
+        code.label = _("Tracking code")
+        code.help_text = _("10 letters and digits, for example 7KQ4M-2XH9P. It is in your acknowledgement.")
+        code.error_messages["required"] = _("Enter your tracking code.")
+        document.help_text = _("The one you gave when filing the complaint.")
+        self.helper.layout[-1][0].content = _("See the status")
 
     def clean_code(self) -> str:
         code = code_normalize(self.cleaned_data["code"])

@@ -2,18 +2,15 @@
 the complaint indicators (complaints_by_category, read by reports). Never writes, never sees a request."""
 
 import datetime as dt
-import hmac
 from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from appointments.constants import DocumentType
 from appointments.formatting import lima_date
-from appointments.validators import code_normalize, document_number_normalize
+from appointments.validators import code_normalize, document_number_matches
 from centers.models import Center, Offering
 from procedures.models import Entity
 
@@ -38,14 +35,12 @@ def complaint_lookup(*, code: str, document_number: str) -> Complaint | None:
     """The complaint with this code if the document number matches it, else None — the same answer, and the same
     work (one query, one constant-time comparison), whether the code exists or not."""
     complaint = Complaint.objects.select_related("entity", "center").filter(code=code_normalize(code) or "-").first()
-    document_type = complaint.document_type if complaint else DocumentType.DNI
-    stored = complaint.document_number if complaint else "\x00" * 8
-    try:
-        given = document_number_normalize(document_type=document_type, number=document_number or "")
-    except ValidationError:
-        given = ""
-    matches = hmac.compare_digest(given.encode(), stored.encode())
-    return complaint if complaint is not None and matches else None
+    matches = document_number_matches(
+        document_type=complaint.document_type if complaint else None,
+        stored=complaint.document_number if complaint else None,
+        given=document_number,
+    )
+    return complaint if matches else None
 
 
 def complaint_is_overdue(*, complaint: Complaint, today: dt.date | None = None) -> bool:
