@@ -26,7 +26,8 @@ def test_the_beat_schedule_runs_the_three_scans():
         "appointments.tasks.slots_extend",
     } <= scheduled
     for name in scheduled:
-        assert name.rsplit(".", 1)[1] in dir(tasks)
+        if name.startswith("appointments."):  # other apps' scans: tests/test_setup_contract.py checks them all
+            assert name.rsplit(".", 1)[1] in dir(tasks)
 
 
 def test_tasks_are_idempotent_and_tolerate_missing_rows(frozen, procedure):
