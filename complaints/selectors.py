@@ -18,6 +18,7 @@ from .constants import ComplaintCategory, ComplaintStatus
 from .models import Complaint
 
 __all__ = [
+    "complaint_by_code",
     "complaint_is_overdue",
     "complaint_lookup",
     "complaints_by_category",
@@ -41,6 +42,12 @@ def complaint_lookup(*, code: str, document_number: str) -> Complaint | None:
         given=document_number,
     )
     return complaint if matches else None
+
+
+def complaint_by_code(*, code: str) -> Complaint | None:
+    """The complaint with this tracking code (as typed), or None. Only for a browser already known to have filed it."""
+    normalized = code_normalize(code)
+    return Complaint.objects.select_related("entity", "center").filter(code=normalized).first() if normalized else None
 
 
 def complaint_is_overdue(*, complaint: Complaint, today: dt.date | None = None) -> bool:

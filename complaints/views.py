@@ -19,7 +19,6 @@ from common.ratelimit import rate_limit
 from . import selectors, services
 from .errors import InvalidComplaint
 from .forms import ComplaintForm, LookupForm
-from .models import Complaint
 
 FILED_SESSION_KEY = "complaints_filed"
 FILED_SECONDS = 60 * 60
@@ -79,7 +78,7 @@ def complaint_filed(request: HttpRequest, code: str) -> HttpResponse:
     """The tracking code and deadline, only for the browser that filed (else the status look-up form)."""
     code = code_normalize(code)
     expiry = request.session.get(FILED_SESSION_KEY, {}).get(code) if code else None
-    complaint = Complaint.objects.select_related("entity", "center").filter(code=code).first() if expiry else None
+    complaint = selectors.complaint_by_code(code=code) if expiry else None
     if complaint is None or expiry <= timezone.now().timestamp():
         return HttpResponseRedirect(reverse("complaints:lookup"))
     return render(request, "complaints/filed.html", {"complaint": complaint})
