@@ -23,7 +23,7 @@ RUN SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost \
     && SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost \
         python manage.py collectstatic --noinput \
     && useradd --system --no-create-home --uid 10001 mac \
-    && mkdir -p /app/var && chown mac /app/var
+    && mkdir -p /app/var/complaints && chown -R mac /app/var
 
 USER mac
 EXPOSE 8000

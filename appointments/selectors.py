@@ -6,7 +6,6 @@ import functools
 import hmac
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import (
     Exists,
     F,
@@ -28,10 +27,10 @@ from common.prepared import Prepared, attnames, instance, prepare
 from procedures.models import Entity, Procedure, Requirement
 from procedures.selectors import procedure_search
 
-from .constants import AppointmentStatus, DocumentType
+from .constants import AppointmentStatus
 from .formatting import lima_date
 from .models import Appointment, Slot
-from .validators import code_normalize, document_number_normalize
+from .validators import code_normalize, document_number_matches
 
 __all__ = [
     "CenterOption",
@@ -241,14 +240,12 @@ def appointment_lookup(*, code: str, document_number: str) -> Appointment | None
         .filter(code=code_normalize(code) or "-", anonymized_at__isnull=True)  # anonymized: as if unknown
         .first()
     )
-    document_type = appointment.document_type if appointment else DocumentType.DNI
-    stored = appointment.document_number if appointment else "\x00" * 8
-    try:
-        given = document_number_normalize(document_type=document_type, number=document_number or "")
-    except ValidationError:
-        given = ""
-    matches = hmac.compare_digest(given.encode(), stored.encode())
-    return appointment if appointment is not None and matches else None
+    matches = document_number_matches(
+        document_type=appointment.document_type if appointment else None,
+        stored=appointment.document_number if appointment else None,
+        given=document_number,
+    )
+    return appointment if matches else None
 
 
 def slot_center_day(*, slot_id: int) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ translatable Spanish message. Choices made (see also DOMAIN.md):
   validated with `phonenumbers` and returned in E.164 (+51987654321).
 """
 
+import hmac
 import re
 
 import phonenumbers
@@ -73,6 +74,17 @@ def document_number_normalize(*, document_type: str, number: str) -> str:
             return value
         raise ValidationError(_("A passport number has 5 to 20 letters and digits."), code="invalid_document")
     raise ValidationError(_("Choose a type of document."), code="invalid_document_type")
+
+
+def document_number_matches(*, document_type: str | None, stored: str | None, given: str) -> bool:
+    """Whether `given` (as typed) is the `stored` document number of a record of `document_type`; the same work
+    (one normalization, one constant-time comparison) whether there is a record (stored) or not (None)."""
+    try:
+        typed = document_number_normalize(document_type=document_type or DocumentType.DNI, number=given or "")
+    except ValidationError:
+        typed = ""
+    reference = stored if stored is not None else "\x00" * 8
+    return stored is not None and hmac.compare_digest(typed.encode(), reference.encode())
 
 
 def phone_normalize(value: str) -> str:

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints book")
+
+    def ready(self) -> None:
+        from .roles import register
+
+        register()  # the complaints permissions of the staff roles (centers.roles)

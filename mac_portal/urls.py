@@ -20,6 +20,7 @@ urlpatterns = [
     path("centros/", include("centers.urls")),
     path("citas/", include("appointments.urls")),
     path("encuesta/", include("surveys.urls")),
+    path("reclamos/", include("complaints.urls")),
     path("", include("attention.urls")),
     path("reportes/", include("reports.urls")),
     path("api/v1/", include("mac_portal.api.urls")),

@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.daily_counts_refresh_recent",
         "schedule": env.float("REPORTS_SUMMARY_REFRESH_SECONDS", default=600.0),
     },
+    # Complaints book: acknowledgements and answers are message rows too; the scan sends what a lost task left.
+    "complaints-send-due-messages": {
+        "task": "complaints.tasks.complaint_messages_send_due",
+        "schedule": env.float("APPOINTMENTS_NOTIFICATION_SCAN_SECONDS", default=60.0),
+    },
 }
 
 
@@ -257,6 +262,8 @@ RATE_LIMITS = {
     "remote_join": (env.int("ATTENTION_REMOTE_JOIN_RATE_LIMIT", default=10), 3600),
     "remote_join_network": (60, 3600),
     "survey": (env.int("SURVEYS_RESPONSE_RATE_LIMIT", default=30), 600),
+    "complaint": (env.int("COMPLAINTS_FILE_RATE_LIMIT", default=10), 3600),
+    "complaint_network": (60, 3600),
 }
 # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted (0: use REMOTE_ADDR).
 # Unset: none (a deploy check asks production to say it). X-Forwarded-For is trusted only from TRUSTED_PROXY_NETWORKS
@@ -305,6 +312,13 @@ SURVEYS_CONTACT_HASH_KEY = env("SURVEYS_CONTACT_HASH_KEY", default="")
 
 # Reports: figures of segments (age band, gender, language, preferential attention) under this count are not shown.
 REPORTS_MIN_CELL_SIZE = env.int("REPORTS_MIN_CELL_SIZE", default=10)
+
+# Complaints book (issue 10, D.S. 007-2020-PCM): the answer deadline in working days (weekends, national holidays and
+# the service point's closures excluded); attachments (PDF, JPG, PNG by content) up to this size, stored in a
+# directory no web server serves.
+COMPLAINTS_ANSWER_WORKING_DAYS = env.int("COMPLAINTS_ANSWER_WORKING_DAYS", default=30)
+COMPLAINTS_ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024  # the proxy takes bodies up to 3 MB (deploy/nginx.conf)
+COMPLAINTS_ATTACHMENTS_DIR = env("COMPLAINTS_ATTACHMENTS_DIR", default=str(BASE_DIR / "var" / "complaints"))
 
 # SMS: appointments.sms.ConsoleBackend logs messages; production uses appointments.sms.HttpBackend.
 SMS_BACKEND = env("SMS_BACKEND", default="appointments.sms.ConsoleBackend")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from mac_portal.demo.attention import DEMO_PASSWORD, demo_devices_load, demo_morning_load, demo_staff_load
 from mac_portal.demo.calls import demo_calls_load
+from mac_portal.demo.complaints import demo_complaints_load
 from mac_portal.demo.loader import demo_load
 from mac_portal.demo.surveys import demo_responses_load, demo_tablets_load
 from surveys.services import survey_defaults_create
@@ -64,6 +65,11 @@ class Command(BaseCommand):
         if calls:
             self.stdout.write(f"{calls} calls of today logged on the phone line (telefonico.operador).")
         self.stdout.write("Remote tickets (citizens join from a phone): /fila/<center>/, e.g. /fila/mac-lima-norte/")
+        if complaints := demo_complaints_load():
+            self.stdout.write(
+                f"{complaints} demo complaints filed at Centro MAC Lima Norte (some answered, one past its deadline): "
+                "/admin/complaints/complaint/ as lima-norte.supervisor."
+            )
 
     def surveys_demo(self) -> None:
         """Survey tablets and four weeks of answers (fabricated attentions): only with DEBUG on."""
