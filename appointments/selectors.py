@@ -3,7 +3,6 @@
 import calendar
 import datetime as dt
 import functools
-import hmac
 from dataclasses import dataclass
 
 from django.db.models import (

@@ -28,6 +28,8 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from complaints.selectors import complaints_by_category
+
 from .selectors import indicators as ind
 from .selectors.filters import ReportFilters
 
@@ -288,5 +290,22 @@ register(
         ),
         count="attentions",
         segment_table=True,
+    )
+)
+register(
+    Table(
+        slug="complaints",
+        title=_("Complaints by category"),
+        selector=complaints_by_category,
+        columns=(
+            Column("category_label", _("Category")),
+            Column("filed", _("Filed"), INT),
+            Column("answered", _("Answered"), INT),
+            Column("answered_on_time", _("Answered on time"), INT),
+            Column("on_time_rate", _("On-time answer rate"), PERCENT),
+            Column("overdue", _("Overdue"), INT),
+        ),
+        chart=Chart(label="category_label", value="filed"),
+        description=_("Complaints book (Libro de Reclamaciones), by the Lima day of filing."),
     )
 )
