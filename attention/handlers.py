@@ -3,15 +3,29 @@
 A booking or a cancellation (`appointments.signals.appointment_changed`, sent after commit) is the virtual channel's
 service act: a task records it as an Attention at the virtual service point (services.virtual), which then finishes
 like any other and sends `attention_finished`.
+
+A center's public page (`centers.signals.center_page`) offers "join the line from your phone" (`/fila/<center>/`)
+where some of its queues take remote tickets.
 """
 
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 
 from appointments.signals import appointment_changed
+from centers.models import Center
+from centers.signals import center_page
 
+from .selectors import remote_procedures
 from .tasks import virtual_attention_record
 
 
 @receiver(appointment_changed, dispatch_uid="attention_appointment_changed")
 def appointment_changed_record(sender, appointment_id: int, action: str, **kwargs) -> None:
     virtual_attention_record.delay_on_commit(appointment_id, action)
+
+
+@receiver(center_page, dispatch_uid="attention_center_page_remote")
+def center_page_remote_link(sender, center: Center, **kwargs) -> str:
+    if not remote_procedures(center=center).exists():
+        return ""
+    return render_to_string("attention/_center_remote_link.html", {"center": center})

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
 
+from common.hooks import page_snippets
 from common.pagecache import CSRF_PLACEHOLDER, cached_page
 from procedures import selectors as procedure_selectors
 from procedures.forms import ProcedureSearchForm
@@ -20,6 +21,7 @@ from procedures.services import CATALOG_CACHE
 from . import selectors
 from .models import Center, Offering
 from .selectors import DayHours, OpeningStatus
+from .signals import center_page
 
 CATALOG_PAGE_SIZE = 20
 # Compression (gzip_page) only on the catalog pages: the same for everyone, no personal data, and the one secret in
@@ -73,6 +75,7 @@ def _center_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
         "closed_days": selectors.center_closed_days(center=center),
         "catalog": catalog,
         "bookable": [p for _entity, procedures in catalog.procedures_by_entity for p in procedures if p.is_bookable],
+        "actions": page_snippets(center_page, sender=Center, center=center),
     }
     return render(request, "centers/center_page.html", context | PLACEHOLDER)
 

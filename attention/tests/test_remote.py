@@ -293,3 +293,14 @@ def test_a_rush_of_joins_meets_the_bookings_challenge(client, remote, frozen, se
     challenged = client.post(url, _join_data(remote, 1))
     assert challenged.status_code == 429 and 'name="espera"' in challenged.content.decode()
     assert Ticket.objects.count() == 1
+
+
+def test_the_center_page_offers_the_line_from_the_phone_only_where_a_queue_takes_remote_tickets(floor, client):
+    """Citizens find /fila/<center>/ on the center's page (a page hook: centers never imports attention)."""
+    join = reverse("attention:remote_join", kwargs={"slug": floor.center.slug})
+    page = reverse("centers:detail", kwargs={"slug": floor.center.slug})
+    assert join not in client.get(page).content.decode()
+    remote_enable(center=floor.center, procedure=floor.dni)
+    with time_machine.travel(dt.timedelta(minutes=2)):  # the page is cached for a minute at most
+        html = client.get(page).content.decode()
+    assert f'href="{join}"' in html and "Haga la fila desde su celular" in html

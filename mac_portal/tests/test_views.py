@@ -56,6 +56,8 @@ def test_home_has_search_most_demanded_and_service_points(client, catalog, djang
     # Footer: phone line, complaints book, personal data.
     assert '<a class="footer-phone" href="tel:012001010">(01) 200-1010</a>' in html
     assert "Libro de Reclamaciones" in html and "Ley 29733" in html
+    footer = html[html.index("<footer") :]
+    assert 'href="/reclamos/">' in footer and 'href="/reclamos/consulta/">' in footer  # the virtual complaints book
     # Navigation, including the appointments link.
     for label, href in (("Trámites", "/tramites/"), ("Centros MAC", "/centros/"), ("Citas", "/citas/nueva/")):
         assert f'href="{href}"' in html and label in html
