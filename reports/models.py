@@ -45,13 +45,11 @@ class DailyCount(models.Model):
         return f"{self.service_day:%Y-%m-%d} {self.center_id}/{self.procedure_id}/{self.channel}: {self.attentions}"
 
 
-class WaitBucket(models.Model):
-    """Served attentions per Lima day, center, procedure, channel, intent, measure (wait or service) and whole
-    minutes rounded up (reports.measures), with the exact seconds summed: what the wait tables read when no segment
-    filter is set. Percentiles need the distribution, not a mean: counts per minute bucket keep it exactly (in whole
-    minutes) in about half as many, far narrower rows as the attentions (2016: 1.7 M against 3.1 M), and the median
-    or 90th percentile is then the first bucket whose running count reaches the rank. Refreshed with DailyCount, in
-    the same transaction (reports.services.daily_counts_refresh)."""
+class WaitBucketBase(models.Model):
+    """Served attentions per center, procedure, channel, intent, measure (wait or service) and whole minutes rounded
+    up (reports.measures), with the exact seconds summed. Percentiles need the distribution, not a mean: counts per
+    minute bucket keep it exactly (in whole minutes), and the median or the 90th percentile is the first bucket whose
+    running count reaches the rank."""
 
     service_day = models.DateField()
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
@@ -64,6 +62,17 @@ class WaitBucket(models.Model):
     seconds = models.DecimalField(max_digits=18, decimal_places=6)  # exact sum, for the means
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.service_day:%Y-%m-%d} {self.procedure_id} {self.measure} {self.minutes} min: {self.attentions}"
+
+
+class WaitBucket(WaitBucketBase):
+    """The buckets per Lima day: what the wait tables read for the days of a period outside whole months, and what
+    the month buckets are summed from. 2016: 1.7 M narrow rows against 3.1 M attentions."""
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["service_day", "center", "procedure", "channel", "intent", "measure", "minutes"],
@@ -71,5 +80,16 @@ class WaitBucket(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.service_day:%Y-%m-%d} {self.procedure_id} {self.measure} {self.minutes} min: {self.attentions}"
+
+class WaitBucketMonth(WaitBucketBase):
+    """The day buckets summed per calendar month (`service_day`: its first day): what the wait tables read for the
+    whole months of a period, a tenth of the rows (2016: about 0.17 M), so a year's percentiles take a fraction of a
+    second. Both refreshed with DailyCount, in the same transaction (reports.services.daily_counts_refresh)."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_day", "center", "procedure", "channel", "intent", "measure", "minutes"],
+                name="wait_bucket_month_unique",
+            )
+        ]

@@ -17,6 +17,7 @@ from attention.constants import Channel, CitizenIntent, Outcome
 
 from ..db import reports_db
 from ..measures import MEASURES_JOIN, SERVED
+from .filters import month_last_day
 
 __all__ = [
     "GRANULARITIES",
@@ -228,16 +229,36 @@ def companies_formed(*, granularity: str = "month", **filters: Any) -> list[dict
     return _per_period(granularity=granularity, value="companies", label="companies", filters=filters)
 
 
+def _wait_buckets(*, start: dt.date, end: dt.date) -> tuple[str, list[Any]]:
+    """The buckets of the period: month buckets for its whole months, day buckets for the days outside them (at
+    most two partial months). Month rows carry their first day as service_day, inside the period, so the filters
+    (where_clause) apply to both alike."""
+    columns = "service_day, center_id, procedure_id, channel, intent, measure, minutes, attentions, seconds"
+    first = start if start.day == 1 else month_last_day(start) + dt.timedelta(days=1)
+    last = end if end == month_last_day(end) else end.replace(day=1) - dt.timedelta(days=1)
+    if first > last:  # no whole month: days only
+        return f"SELECT {columns} FROM reports_waitbucket WHERE service_day BETWEEN %s AND %s", [start, end]
+    return (
+        f"""
+        SELECT {columns} FROM reports_waitbucketmonth WHERE service_day BETWEEN %s AND %s
+        UNION ALL
+        SELECT {columns} FROM reports_waitbucket
+        WHERE service_day BETWEEN %s AND %s OR service_day BETWEEN %s AND %s
+        """,
+        [first, last, start, first - dt.timedelta(days=1), last + dt.timedelta(days=1), end],
+    )
+
+
 def _waits(*, group: str, names_sql: str, select_sql: str, filters: dict[str, Any]) -> list[dict]:
     """Served attentions, mean / median / 90th percentile and share within the standard of the wait and the service
     time per group, in minutes (reports.measures defines them: percentiles over whole minutes rounded up, means
     over exact seconds).
 
-    Read from the per-minute buckets of reports.WaitBucket when no segment filter is set (it has no segment
-    columns): percentile_cont over the 3.1 M attentions of a year sorted millions of rows (9-10 s); summing the
-    buckets of the period per group and minute leaves a few thousand rows, whose running counts give the
-    percentiles (`percentile_disc(f)` is the value at rank ceil(f × n): the first minute whose running count reaches
-    it). With a segment filter, the attentions themselves are bucketed by the same SQL measures and go through the
+    Read from the per-minute buckets (reports.WaitBucketMonth for whole months, WaitBucket for the other days)
+    when no segment filter is set (they have no segment columns): percentile_cont over the 3.1 M attentions of a
+    year sorted millions of rows (9-10 s); summing the buckets of the period per group and minute leaves a few
+    thousand rows, whose running counts give the percentiles (`percentile_disc(f)` is the value at rank
+    ceil(f × n): the first minute whose running count reaches it). With a segment filter, the attentions themselves are bucketed by the same SQL measures and go through the
     same computation, so both paths give the very same figures. The group id is `+ 0` so the planner does not walk
     the center or procedure index in order to group."""
     where, params = where_clause(**filters)
@@ -246,7 +267,9 @@ def _waits(*, group: str, names_sql: str, select_sql: str, filters: dict[str, An
         where = f"{where} AND {SERVED}"
         measure, minutes, count, seconds = "m.measure", "m.minutes", "COUNT(*)", "SUM(m.seconds)"
     else:
-        source = "FROM reports_waitbucket a JOIN procedures_procedure p ON p.id = a.procedure_id"
+        buckets, bucket_params = _wait_buckets(start=filters["start"], end=filters["end"])
+        source = f"FROM ({buckets}) a JOIN procedures_procedure p ON p.id = a.procedure_id"
+        params = [*bucket_params, *params]
         measure, minutes, count, seconds = "a.measure", "a.minutes", "SUM(a.attentions)", "SUM(a.seconds)"
     standard = f"CASE {measure} WHEN 'wait' THEN p.sla_max_wait_minutes ELSE p.sla_max_service_minutes END"
 

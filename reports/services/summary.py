@@ -1,5 +1,6 @@
-"""The daily summaries (reports.DailyCount and reports.WaitBucket) kept current: recomputed together, in one
-transaction, for a range of days from the Attention records.
+"""The summaries (reports.DailyCount, reports.WaitBucket per day and reports.WaitBucketMonth per month) kept
+current: recomputed together, in one transaction, for a range of days from the Attention records (the months
+touched from their day buckets).
 
 Who refreshes it: the import and the generator for the days they wrote (same transaction), the beat every
 REPORTS_SUMMARY_REFRESH_SECONDS for yesterday and today in Lima (so today's volumes lag at most that long:
@@ -18,6 +19,7 @@ from django.utils import timezone
 from attention.constants import CitizenIntent, Outcome
 
 from ..measures import MEASURES_JOIN, SERVED
+from ..selectors.filters import month_last_day
 
 __all__ = ["daily_counts_refresh", "daily_counts_refresh_recent"]
 
@@ -37,6 +39,20 @@ def daily_counts_refresh(*, start: dt.date, end: dt.date, using: str = "default"
             GROUP BY 1, 2, 3, 4, 5, 6, 7
             """,
             [start, end],
+        )
+        # the months touched, summed again from their day buckets (a month is at most ~31 days of them)
+        first, last = start.replace(day=1), month_last_day(end)
+        cursor.execute("DELETE FROM reports_waitbucketmonth WHERE service_day BETWEEN %s AND %s", [first, last])
+        cursor.execute(
+            """
+            INSERT INTO reports_waitbucketmonth
+                (service_day, center_id, procedure_id, channel, intent, measure, minutes, attentions, seconds)
+            SELECT date_trunc('month', service_day)::date, center_id, procedure_id, channel, intent, measure,
+                   minutes, SUM(attentions), SUM(seconds)
+            FROM reports_waitbucket WHERE service_day BETWEEN %s AND %s
+            GROUP BY 1, 2, 3, 4, 5, 6, 7
+            """,
+            [first, last],
         )
         cursor.execute("DELETE FROM reports_dailycount WHERE service_day BETWEEN %s AND %s", [start, end])
         cursor.execute(

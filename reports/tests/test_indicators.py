@@ -156,6 +156,16 @@ def test_summary_and_attentions_paths_agree_exactly(seconds_waits, data):
     rows = ind.waits_by_procedure(gender="female", **north)
     assert summary == rows
     assert summary[0]["served"] == 10
+    # a period of whole months and partial ones: month buckets for May–December, day buckets for 3–30 April
+    partial = {**north, "start": dt.date(2016, 4, 3), "end": dt.date(2016, 12, 31)}
+    months_and_days = ind.waits_by_procedure(**partial)
+    assert months_and_days == ind.waits_by_procedure(gender="female", **partial)
+    # 3–9 April: 1500, 420, 480, 720 s… (7 of them) and 23:30 on 31 December
+    assert months_and_days[0]["served"] == 8
+    # December alone (a whole month) against its days
+    december = {**north, "start": dt.date(2016, 12, 1), "end": dt.date(2016, 12, 31)}
+    assert ind.waits_by_procedure(**december) == ind.waits_by_procedure(gender="female", **december)
+    assert ind.waits_by_procedure(**december)[0]["wait_median"] == 60
     by_center = ind.waits_by_center(center_ids=[data.north.pk], entity_id=data.record.entity_id, **YEAR_2016)
     assert by_center == ind.waits_by_center(
         center_ids=[data.north.pk], entity_id=data.record.entity_id, gender="female", **YEAR_2016

@@ -3,7 +3,7 @@ import datetime as dt
 import time_machine
 from django.conf import settings
 
-from reports.models import DailyCount, WaitBucket
+from reports.models import DailyCount, WaitBucket, WaitBucketMonth
 from reports.tasks import daily_counts_refresh_recent
 
 from .utils import attention_create, lima
@@ -28,6 +28,9 @@ def test_beat_task_refreshes_yesterday_and_today_in_lima(world):
         (dt.date(2026, 12, 31), "service", 5, 1, 300),
         (dt.date(2026, 12, 31), "wait", 10, 1, 600),
     ]
+    # and December's month buckets, summed from its days
+    months = sorted(WaitBucketMonth.objects.values_list("service_day", "measure", "minutes", "attentions", "seconds"))
+    assert months == [(dt.date(2026, 12, 1), "service", 5, 2, 600), (dt.date(2026, 12, 1), "wait", 10, 2, 1200)]
 
 
 def test_refresh_is_idempotent_and_follows_changes(world):
@@ -45,6 +48,8 @@ def test_refresh_is_idempotent_and_follows_changes(world):
 
     call_command("refresh_report_counts", "--start", "2026-03-02", "--end", "2026-03-02", stdout=None)
     assert WaitBucket.objects.filter(measure="wait").values_list("minutes", "attentions").get() == (13, 1)
+    month = WaitBucketMonth.objects.filter(measure="wait").values_list("service_day", "minutes", "seconds").get()
+    assert month == (dt.date(2026, 3, 1), 13, 721)
     assert DailyCount.objects.get().attentions == 1
 
 
