@@ -11,6 +11,7 @@ __all__ = ["FILTER_LABELS", "ReportFilters", "month_last_day"]
 def month_last_day(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
+
 FILTER_LABELS = {
     "entity_id": _("entity"),
     "procedure_id": _("procedure"),

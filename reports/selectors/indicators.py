@@ -3,9 +3,9 @@
 Every selector takes the period (`start`, `end`: Lima calendar days, both included; an attention belongs to the
 day its ticket was issued in Lima, its `service_day`), `center_ids` (None: every center) and the other filters it
 honours, all keyword-only and optional, and returns a list of plain dicts. Waits run from issue to call, service
-times from start (or call) to finish, in minutes (reports.measures); abandoned attentions have neither. "Within the standard" compares
-them with the procedure's ANS (`sla_max_wait_minutes`, `sla_max_service_minutes`). They read the reports
-database (`reports.db.reports_db`: the replica when there is one).
+times from start (or call) to finish, in minutes (reports.measures); abandoned attentions have neither. "Within
+the standard" compares them with the procedure's ANS (`sla_max_wait_minutes`, `sla_max_service_minutes`). They
+read the reports database (`reports.db.reports_db`: the replica when there is one).
 """
 
 import datetime as dt
@@ -258,8 +258,9 @@ def _waits(*, group: str, names_sql: str, select_sql: str, filters: dict[str, An
     when no segment filter is set (they have no segment columns): percentile_cont over the 3.1 M attentions of a
     year sorted millions of rows (9-10 s); summing the buckets of the period per group and minute leaves a few
     thousand rows, whose running counts give the percentiles (`percentile_disc(f)` is the value at rank
-    ceil(f × n): the first minute whose running count reaches it). With a segment filter, the attentions themselves are bucketed by the same SQL measures and go through the
-    same computation, so both paths give the very same figures. The group id is `+ 0` so the planner does not walk
+    ceil(f × n): the first minute whose running count reaches it). With a segment filter, the attentions
+    themselves are bucketed by the same SQL measures and go through the same computation, so both paths give the
+    very same figures. The group id is `+ 0` so the planner does not walk
     the center or procedure index in order to group."""
     where, params = where_clause(**filters)
     if any(filters.get(name) not in (None, "") for name in SEGMENT_FILTERS):

@@ -128,7 +128,9 @@ def seconds_waits(world):
     days = [lima(2016, 4, day, 9) for day in range(1, 10)] + [lima(2016, 12, 31, 23, 30)]
     for issued, seconds in zip(days, waits, strict=True):
         attention_create(center=world.north, procedure=world.record, issued=issued, wait=seconds / 60, gender="female")
-    attention_create(center=world.north, procedure=world.record, issued=lima(2017, 1, 1, 0, 10), wait=1, gender="female")
+    attention_create(
+        center=world.north, procedure=world.record, issued=lima(2017, 1, 1, 0, 10), wait=1, gender="female"
+    )
     summary_refresh()
     return world
 
