@@ -2,16 +2,7 @@
 
 A `Table` names its selector (keyword-only: `start`, `end`, `center_ids` and the filters it lists in `filters`,
 returning a list of dicts), its columns (key, Spanish header, number format) and optionally a chart. Adding a
-table is adding one `register(Table(...))` call, e.g. after merging the surveys app:
-
-    register(Table(
-        slug="satisfaction", title=_("Satisfaction per dimension"),
-        selector=satisfaction_by_dimension, filters=("procedure_id", "channel"),
-        columns=(Column("dimension_label", _("Dimension")), Column("responses", _("Responses"), INT),
-                 Column("mean_expectation", _("Expectation"), DECIMAL), Column("mean_perception", _("Perception"),
-                 DECIMAL), Column("gap", _("Gap"), DECIMAL), Column("share_satisfied", _("Satisfied"), PERCENT)),
-        chart=Chart(label="dimension_label", value="gap"),
-    ))
+table is adding one `register(Table(...))` call (see "satisfaction", read from the surveys app's selector).
 
 Rows are suppressed (every number blanked) when the table is a segment table or a segment filter is active and the
 row's `count` column is under REPORTS_MIN_CELL_SIZE, so that no person can be singled out.
@@ -29,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from complaints.selectors import complaints_by_category
+from surveys.selectors import satisfaction_by_dimension
 
 from .selectors import indicators as ind
 from .selectors.filters import ReportFilters
@@ -274,6 +266,30 @@ register(
             Column("no_show", _("No-shows"), INT),
             Column("no_show_rate", _("No-show rate"), PERCENT),
             Column("lead_days", _("Mean lead time (days)"), DECIMAL),
+        ),
+    )
+)
+register(
+    Table(
+        slug="satisfaction",
+        title=_("Satisfaction per dimension"),
+        selector=satisfaction_by_dimension,
+        filters=("procedure_id", "channel"),
+        columns=(
+            Column("dimension_label", _("Dimension")),
+            Column("invitations", _("Surveys offered"), INT),
+            Column("responses", _("Responses"), INT),
+            Column("response_rate", _("Response rate"), PERCENT),
+            Column("mean_expectation", _("Mean expectation (1–7)"), DECIMAL),
+            Column("mean_perception", _("Mean perception (1–7)"), DECIMAL),
+            Column("gap", _("Gap (perception − expectation)"), DECIMAL),
+            Column("share_satisfied", _("Satisfied (perception ≥ expectation)"), PERCENT),
+        ),
+        # the gap may be negative; the bars show the share satisfied (0–1), the table both
+        chart=Chart(label="dimension_label", value="share_satisfied"),
+        description=_(
+            "Surveys of the attentions of the period (their Lima day). Gap: mean perception minus mean expectation; "
+            "satisfied: answers whose perception reaches the expectation."
         ),
     )
 )

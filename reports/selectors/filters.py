@@ -5,7 +5,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["FILTER_LABELS", "ReportFilters"]
+__all__ = ["FILTER_LABELS", "ReportFilters", "month_last_day"]
+
+
+def month_last_day(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
 
 FILTER_LABELS = {
     "entity_id": _("entity"),

@@ -102,21 +102,76 @@ def test_companies_formed_per_month(data):
 
 def test_waits_mean_median_p90_and_standard(data):
     (dni,) = ind.waits_by_procedure(procedure_id=data.dni.pk, **YEAR_2016)
-    # waits 10, 20, 40: mean 23.33, median 20, p90 = 20 + 0.8 * 20 = 36; within 30: 2 of 3
+    # waits 10, 20, 40 (whole minutes): mean 23.33; median: rank ceil(0.5 × 3) = 2nd = 20; p90: rank
+    # ceil(0.9 × 3) = 3rd = 40; within 30: 2 of 3. The 40 is the attention of 23:30 Lima on 31 December.
     assert dni["served"] == 3
     assert float(dni["wait_mean"]) == pytest.approx(70 / 3)
-    assert dni["wait_median"] == pytest.approx(20)
-    assert dni["wait_p90"] == pytest.approx(36)
+    assert (dni["wait_median"], dni["wait_p90"]) == (20, 40)
     assert float(dni["wait_within"]) == pytest.approx(2 / 3)
-    # service 5, 10, 30: median 10, p90 = 10 + 0.8 * 20 = 26; within 20: 2 of 3
-    assert dni["service_median"] == pytest.approx(10)
-    assert dni["service_p90"] == pytest.approx(26)
+    # service 5, 10, 30: median 10, p90 30; within 20: 2 of 3
+    assert float(dni["service_mean"]) == pytest.approx(15)
+    assert (dni["service_median"], dni["service_p90"]) == (10, 30)
     assert float(dni["service_within"]) == pytest.approx(2 / 3)
     centers = {row["center"]: row for row in ind.waits_by_center(**YEAR_2016)}
     # Callao: waits 8 and 12 against a standard of 10 (the abandoned one in Lima Norte has no wait)
     assert centers["Centro MAC Callao"]["served"] == 2
     assert float(centers["Centro MAC Callao"]["wait_within"]) == pytest.approx(0.5)
     assert centers["Centro MAC Lima Norte"]["served"] == 5
+
+
+@pytest.fixture
+def seconds_waits(world):
+    """Ten record attentions in Lima Norte with waits given in seconds (standard: 10 minutes), all of consenting
+    women (so that the gender filter reads the attentions themselves), the last at 23:30 Lima on 31 December 2016;
+    and one at 00:10 Lima on 1 January 2017 that 2016 never counts."""
+    waits = [30, 599.4, 600, 601, 180, 1500, 420, 480, 720, 3600]  # whole minutes up: 1 10 10 11 3 25 7 8 12 60
+    days = [lima(2016, 4, day, 9) for day in range(1, 10)] + [lima(2016, 12, 31, 23, 30)]
+    for issued, seconds in zip(days, waits, strict=True):
+        attention_create(center=world.north, procedure=world.record, issued=issued, wait=seconds / 60, gender="female")
+    attention_create(
+        center=world.north, procedure=world.record, issued=lima(2017, 1, 1, 0, 10), wait=1, gender="female"
+    )
+    summary_refresh()
+    return world
+
+
+def test_waits_are_percentiles_of_whole_minutes_rounded_up(seconds_waits):
+    (row,) = ind.waits_by_procedure(**YEAR_2016)
+    # sorted minutes 1 3 7 8 10 10 11 12 25 60: median rank 5 = 10, p90 rank 9 = 25
+    assert row["served"] == 10
+    assert (row["wait_median"], row["wait_p90"]) == (10, 25)
+    # within 10 minutes: 30 s, 3, 7, 8 min, 9:59.4 and 10:00 exactly; not 10:01
+    assert float(row["wait_within"]) == pytest.approx(0.6)
+    # the mean is exact: 8730.4 s / 10 / 60
+    assert float(row["wait_mean"]) == pytest.approx(8730.4 / 600)
+    assert (row["service_median"], row["service_p90"], float(row["service_within"])) == (5, 5, 1.0)
+    (last_day,) = ind.waits_by_procedure(start=dt.date(2016, 12, 31), end=dt.date(2016, 12, 31))
+    assert (last_day["served"], last_day["wait_median"]) == (1, 60)
+    (new_year,) = ind.waits_by_procedure(start=dt.date(2017, 1, 1), end=dt.date(2017, 1, 1))
+    assert (new_year["served"], new_year["wait_median"]) == (1, 1)
+
+
+def test_summary_and_attentions_paths_agree_exactly(seconds_waits, data):
+    # no segment filter: the minute buckets; a gender filter (every record attention here is a woman's): the rows
+    north = {"center_ids": [data.north.pk], "procedure_id": data.record.pk, **YEAR_2016}
+    summary = ind.waits_by_procedure(**north)
+    rows = ind.waits_by_procedure(gender="female", **north)
+    assert summary == rows
+    assert summary[0]["served"] == 10
+    # a period of whole months and partial ones: month buckets for May–December, day buckets for 3–30 April
+    partial = {**north, "start": dt.date(2016, 4, 3), "end": dt.date(2016, 12, 31)}
+    months_and_days = ind.waits_by_procedure(**partial)
+    assert months_and_days == ind.waits_by_procedure(gender="female", **partial)
+    # 3–9 April: 1500, 420, 480, 720 s… (7 of them) and 23:30 on 31 December
+    assert months_and_days[0]["served"] == 8
+    # December alone (a whole month) against its days
+    december = {**north, "start": dt.date(2016, 12, 1), "end": dt.date(2016, 12, 31)}
+    assert ind.waits_by_procedure(**december) == ind.waits_by_procedure(gender="female", **december)
+    assert ind.waits_by_procedure(**december)[0]["wait_median"] == 60
+    by_center = ind.waits_by_center(center_ids=[data.north.pk], entity_id=data.record.entity_id, **YEAR_2016)
+    assert by_center == ind.waits_by_center(
+        center_ids=[data.north.pk], entity_id=data.record.entity_id, gender="female", **YEAR_2016
+    )
 
 
 def test_segment_suppression_blanks_small_cells(data, settings):
