@@ -24,9 +24,7 @@ import datetime as dt
 import functools
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +38,8 @@ from procedures.models import Procedure, Requirement
 from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, Outcome, TicketStatus
 from ..errors import CounterNotOpen, InvalidInput, NotOffered, TicketInProgress, TicketStateConflict, TooEarlyForNoShow
 from ..models import Attention, CounterSession, Ticket
-from ..selectors.eligibility import counter_procedure_ids, next_ticket_lock
+from ..selectors import eligibility
+from ..selectors.eligibility import counter_procedure_ids, next_ticket_pick_sql
 from ..signals import attention_finished
 from .counters import session_lock_for_call
 from .itinerary import itinerary_advance
@@ -56,54 +55,119 @@ __all__ = [
 ]
 
 
-def _copied_from_procedure_and_appointment(ticket: Ticket) -> dict:
-    """The attention's intent (the procedure's) and segments (the appointment's, only ever set with consent), as
-    subqueries of the INSERT itself: no extra round trip on the counter's hot path."""
-    fields: dict = {"intent": Subquery(Procedure.objects.filter(pk=ticket.procedure_id).values("intent")[:1])}
-    if ticket.appointment_id:
-        booked = Appointment.objects.filter(pk=ticket.appointment_id)
-        for name in ("age_band", "gender"):
-            fields[name] = Coalesce(Subquery(booked.values(name)[:1]), Value(""))
-    return fields
+def _quoted(model, attname: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(attname.removesuffix("_id")).column)
 
 
-def _minutes(name: str) -> dt.timedelta:
-    return dt.timedelta(minutes=int(getattr(settings, name)))
+@functools.cache
+def _call_sql() -> tuple[str, tuple, str, tuple]:
+    """The call's one statement around the pick (eligibility.next_ticket_pick_sql): the counter's in-progress check,
+    the picked ticket's UPDATE … RETURNING and the attention's INSERT … SELECT, as (prefix, its parameters, suffix,
+    its parameters); a parameter is a name (bound per call, _CALL_PARAMS) or a 1-tuple (a field default).
+
+    The attention copies the ticket (arrival as issued_at), the procedure's intent and the appointment's consented
+    segments (subqueries); every other column gets its field's default, as Attention.objects.create would."""
+    quote = connection.ops.quote_name
+    ticket, attention = quote(Ticket._meta.db_table), quote(Attention._meta.db_table)
+    procedure, appointment = quote(Procedure._meta.db_table), quote(Appointment._meta.db_table)
+    returned = ", ".join(f"{ticket}.{_quoted(Ticket, name)}" for name in attnames(Ticket))
+    from_ticket = {
+        "center_id": "center_id",
+        "service_day": "service_day",
+        "procedure_id": "procedure_id",
+        "ticket_id": "id",
+        "appointment_id": "appointment_id",
+        "preferential_reason": "preferential_reason",
+        "language_id": "language_id",
+        "issued_at": "queued_at",
+    }
+    columns: list[str] = []
+    values: list[str] = []
+    inserted: list = []
+    for field in Attention._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        name = field.attname
+        if name in from_ticket:
+            values.append(f"called.{_quoted(Ticket, from_ticket[name])}")
+        elif name in ("counter_id", "agent_id", "called_at"):
+            values.append("%s")
+            inserted.append(name)
+        elif name == "intent":
+            values.append(f"(SELECT p.{quote('intent')} FROM {procedure} p WHERE p.id = called.procedure_id)")
+        elif name in ("age_band", "gender"):
+            values.append(
+                f"COALESCE((SELECT a.{quote(name)} FROM {appointment} a WHERE a.id = called.appointment_id), '')"
+            )
+        else:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                raise ValueError(f"Attention.{name}: set by the ORM on save, not a plain default")
+            values.append("%s")
+            inserted.append((field.get_db_prep_save(field.get_default(), connection),))
+    active = ", ".join(["%s"] * len(ACTIVE_TICKET_STATUSES))
+    prefix = (
+        f"WITH busy AS (SELECT EXISTS (SELECT 1 FROM {ticket} b WHERE b.counter_id = %s AND b.status IN ({active}))"
+        " AS yes), pick (id) AS ("
+    )
+    suffix = (
+        f"), called AS (UPDATE {ticket} SET status = %s, counter_id = %s, called_at = %s, recalls = 0,"
+        f" target_counter_id = NULL, updated_at = %s FROM pick WHERE {ticket}.id = pick.id"
+        f" AND NOT (SELECT yes FROM busy) RETURNING {returned}),"
+        f" opened AS (INSERT INTO {attention} ({', '.join(columns)}) SELECT {', '.join(values)} FROM called)"
+        " SELECT (SELECT yes FROM busy), called.* FROM (SELECT 1) AS one LEFT JOIN called ON TRUE"
+    )
+    prefix_params = ("counter_id", *((str(status),) for status in ACTIVE_TICKET_STATUSES))
+    suffix_params = ("called", "counter_id", "called_at", "updated_at", *inserted)
+    return prefix, prefix_params, suffix, suffix_params
+
+
+def _call_statement(*, session: CounterSession, now: dt.datetime, candidates: int | None) -> tuple[bool, tuple]:
+    """Run the call's one statement with the pick's fast form (`candidates`) or its full form: (busy, ticket row,
+    all None when nobody was picked)."""
+    pick_sql, pick_params = next_ticket_pick_sql(
+        counter=session.counter, agent_id=session.agent_id, now=now, candidates=candidates
+    )
+    prefix, prefix_params, suffix, suffix_params = _call_sql()
+    named = {
+        "counter_id": session.counter_id,
+        "agent_id": session.agent_id,
+        "called_at": now,
+        "updated_at": timezone.now(),  # auto_now, as save() would
+        "called": str(TicketStatus.CALLED),
+    }
+
+    def bound(names: tuple) -> list:
+        return [name[0] if isinstance(name, tuple) else named[name] for name in names]
+
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + pick_sql + suffix, [*bound(prefix_params), *pick_params, *bound(suffix_params)])
+        row = cursor.fetchone()
+    return bool(row[0]), row[1:]
 
 
 def ticket_call_next(*, session: CounterSession, now: dt.datetime | None = None) -> Ticket | None:
-    """Call the next citizen to this counter (the rule is the module docstring); None when nobody is eligible."""
+    """Call the next citizen to this counter (the rule is the module docstring); None when nobody is eligible.
+
+    Two statements: the session locked (services.counters.session_lock_for_call), then one that checks nothing is
+    in progress at the counter, picks and locks the next ticket (FOR UPDATE SKIP LOCKED), updates it and inserts the
+    attention (_call_sql); the pick's full form runs only when its fast form finds nobody (eligibility)."""
     now = now or timezone.now()
     with transaction.atomic():
-        session, busy = session_lock_for_call(session=session)
+        session = session_lock_for_call(session=session)
         if session.status != CounterSessionStatus.OPEN:
             raise CounterNotOpen()
-        if busy:
-            raise TicketInProgress()
-        counter = session.counter
-        ticket = next_ticket_lock(counter=counter, agent_id=session.agent_id, now=now)
-        if ticket is None:
+        for candidates in (eligibility.CANDIDATES, None):
+            busy, row = _call_statement(session=session, now=now, candidates=candidates)
+            if busy:
+                raise TicketInProgress()
+            if row[0] is not None:
+                break
+        else:
             return None
-        ticket.status = TicketStatus.CALLED
-        ticket.counter = counter
-        ticket.called_at = now
-        ticket.recalls = 0
-        ticket.target_counter = None
-        ticket.save(update_fields=["status", "counter", "called_at", "recalls", "target_counter", "updated_at"])
-        Attention.objects.create(
-            center_id=ticket.center_id,
-            service_day=ticket.service_day,
-            procedure_id=ticket.procedure_id,
-            counter=counter,
-            agent_id=session.agent_id,
-            ticket=ticket,
-            appointment_id=ticket.appointment_id,
-            preferential_reason=ticket.preferential_reason,
-            language_id=ticket.language_id,
-            issued_at=ticket.queued_at,
-            called_at=now,
-            **_copied_from_procedure_and_appointment(ticket),
-        )
+    ticket = instance(Ticket, dict(zip(attnames(Ticket), row, strict=True)))
+    ticket.counter = session.counter
+    ticket.target_counter = None
     return ticket
 
 
