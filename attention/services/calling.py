@@ -37,7 +37,7 @@ from procedures.models import Procedure, Requirement
 
 from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, Outcome, TicketStatus
 from ..errors import CounterNotOpen, InvalidInput, NotOffered, TicketInProgress, TicketStateConflict, TooEarlyForNoShow
-from ..models import Attention, CounterSession, Ticket
+from ..models import Attention, CounterSession, ItineraryStep, Ticket
 from ..selectors import eligibility
 from ..selectors.eligibility import counter_procedure_ids, next_ticket_pick_sql
 from ..signals import attention_finished
@@ -201,14 +201,44 @@ def _locked_one(model, rows: list[tuple]):
     return instance(model, dict(zip(attnames(model), rows[0], strict=True)))
 
 
-def _ticket_lock(*, ticket: Ticket, session: CounterSession, statuses) -> tuple[Ticket, Attention]:
-    """The ticket and its open attention, locked; the ticket must be at this session's counter in `statuses`.
-    (Both SELECT … FOR UPDATE compiled once: common.prepared; every counter action runs them.)"""
+@functools.cache
+def _ticket_and_attention_lock_sql() -> str:
+    """The ticket and its open attention locked in one statement (the ticket's row first, as everywhere), with
+    whether it has itinerary steps left (attention_finish skips services.itinerary's read when it has none)."""
+    quote = connection.ops.quote_name
+    columns = [f"t.{_quoted(Ticket, name)}" for name in attnames(Ticket)]
+    columns += [f"a.{_quoted(Attention, name)}" for name in attnames(Attention)]
+    return (
+        f"SELECT {', '.join(columns)}, EXISTS (SELECT 1 FROM {quote(ItineraryStep._meta.db_table)} s"
+        " WHERE s.ticket_id = t.id AND s.done_at IS NULL)"
+        f" FROM {quote(Ticket._meta.db_table)} t JOIN {quote(Attention._meta.db_table)} a"
+        " ON a.ticket_id = t.id AND a.finished_at IS NULL WHERE t.id = %s LIMIT 2 FOR UPDATE OF t, a"
+    )
+
+
+def _ticket_lock(*, ticket: Ticket, session: CounterSession, statuses) -> tuple[Ticket, Attention, bool | None]:
+    """The ticket and its open attention, locked; the ticket must be at this session's counter in `statuses`. Also
+    whether the ticket has itinerary steps left (None: not known).
+
+    One statement when the ticket has exactly one open attention (every counter action's case); otherwise the ticket
+    and then its attention are locked one by one (compiled once: common.prepared), which gives the precise refusal
+    (no such ticket, a ticket not in `statuses`, no open attention)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ticket_and_attention_lock_sql(), [ticket.pk])
+        rows = cursor.fetchall()
+    if len(rows) == 1:
+        ticket_names, attention_names = attnames(Ticket), attnames(Attention)
+        row = rows[0]
+        ticket = instance(Ticket, dict(zip(ticket_names, row[: len(ticket_names)], strict=True)))
+        if ticket.counter_id != session.counter_id or ticket.status not in statuses:
+            raise TicketStateConflict()
+        values = row[len(ticket_names) : -1]
+        return ticket, instance(Attention, dict(zip(attention_names, values, strict=True))), bool(row[-1])
     ticket = _locked_one(Ticket, _ticket_lock_sql().rows(pk=ticket.pk))
     if ticket.counter_id != session.counter_id or ticket.status not in statuses:
         raise TicketStateConflict()
     attention = _locked_one(Attention, _open_attention_lock_sql().rows(ticket_id=ticket.pk))
-    return ticket, attention
+    return ticket, attention, None
 
 
 def _attention_close(*, attention: Attention, outcome: str, now: dt.datetime, **fields) -> None:
@@ -216,7 +246,7 @@ def _attention_close(*, attention: Attention, outcome: str, now: dt.datetime, **
     attention.finished_at = now
     for name, value in fields.items():
         setattr(attention, name, value)
-    attention.save()
+    attention.save(update_fields=["outcome", "finished_at", *fields])
     attention_id = attention.pk
     transaction.on_commit(lambda: attention_finished.send(sender=Attention, attention_id=attention_id))
 
@@ -224,7 +254,7 @@ def _attention_close(*, attention: Attention, outcome: str, now: dt.datetime, **
 @transaction.atomic
 def ticket_recall(*, ticket: Ticket, session: CounterSession, now: dt.datetime | None = None) -> Ticket:
     """Call the same ticket again (the screen announces it anew)."""
-    ticket, _attention = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
+    ticket, _attention, _steps = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
     ticket.recalls += 1
     ticket.called_at = now or timezone.now()
     ticket.save(update_fields=["recalls", "called_at", "updated_at"])
@@ -234,7 +264,7 @@ def ticket_recall(*, ticket: Ticket, session: CounterSession, now: dt.datetime |
 @transaction.atomic
 def attention_start(*, ticket: Ticket, session: CounterSession, now: dt.datetime | None = None) -> Attention:
     """The citizen is at the counter: service time starts."""
-    ticket, attention = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
+    ticket, attention, _steps = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
     ticket.status = TicketStatus.SERVING
     ticket.save(update_fields=["status", "updated_at"])
     attention.started_at = now or timezone.now()
@@ -259,7 +289,7 @@ def attention_finish(
     now = now or timezone.now()
     if outcome not in (Outcome.RESOLVED, Outcome.NOT_RESOLVED):
         raise InvalidInput(field_errors={"outcome": [_("Transfer or mark as a no-show instead.")]})
-    ticket, attention = _ticket_lock(ticket=ticket, session=session, statuses=ACTIVE_TICKET_STATUSES)
+    ticket, attention, steps_left = _ticket_lock(ticket=ticket, session=session, statuses=ACTIVE_TICKET_STATUSES)
     if outcome == Outcome.RESOLVED:
         missing_requirement = None
     elif missing_requirement is None and not note.strip():
@@ -276,7 +306,8 @@ def attention_finish(
         missing_requirement=missing_requirement,
         outcome_note=note.strip()[:250],
     )
-    itinerary_advance(ticket=ticket, now=now)  # a visit of several steps queues for its next one
+    if steps_left is not False:  # a visit of several steps queues for its next one
+        itinerary_advance(ticket=ticket, now=now)
     if ticket.appointment is not None:
         # Cancelled meanwhile by staff: the attention still happened and is recorded.
         with contextlib.suppress(BookingError):
@@ -300,7 +331,7 @@ def ticket_transfer(
     now = now or timezone.now()
     if procedure is None and counter is None:
         raise InvalidInput(field_errors={"procedure": [_("Choose a procedure or a counter.")]})
-    ticket, attention = _ticket_lock(ticket=ticket, session=session, statuses=ACTIVE_TICKET_STATUSES)
+    ticket, attention, _steps = _ticket_lock(ticket=ticket, session=session, statuses=ACTIVE_TICKET_STATUSES)
     procedure = procedure or ticket.procedure
     if procedure.pk != ticket.procedure_id:
         _procedure_check(center=ticket.center, procedure=procedure)
@@ -325,7 +356,7 @@ def ticket_transfer(
 @transaction.atomic
 def ticket_no_show(*, ticket: Ticket, session: CounterSession, now: dt.datetime | None = None) -> Ticket:
     """The called citizen did not come after ATTENTION_NO_SHOW_RECALLS calls again: the ticket leaves the queue."""
-    ticket, attention = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
+    ticket, attention, _steps = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
     if ticket.recalls < settings.ATTENTION_NO_SHOW_RECALLS:
         raise TooEarlyForNoShow()
     ticket.status = TicketStatus.NO_SHOW
