@@ -32,7 +32,7 @@ from appointments.errors import BookingError
 from appointments.models import Appointment
 from appointments.services import appointment_complete
 from centers.models import Counter
-from common.prepared import Prepared, attnames, instance, prepare
+from common.prepared import Prepared, attnames, execute_prepared, instance, prepare
 from procedures.models import Procedure, Requirement
 
 from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, Outcome, TicketStatus
@@ -103,8 +103,12 @@ def _call_sql() -> tuple[str, tuple, str, tuple]:
         else:
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 raise ValueError(f"Attention.{name}: set by the ORM on save, not a plain default")
-            values.append("%s")
-            inserted.append((field.get_db_prep_save(field.get_default(), connection),))
+            default = field.get_db_prep_save(field.get_default(), connection)
+            if default is None:
+                values.append("NULL")
+            else:
+                values.append("%s")
+                inserted.append((default,))
     active = ", ".join(["%s"] * len(ACTIVE_TICKET_STATUSES))
     prefix = (
         f"WITH busy AS (SELECT EXISTS (SELECT 1 FROM {ticket} b WHERE b.counter_id = %s AND b.status IN ({active}))"
@@ -141,7 +145,8 @@ def _call_statement(*, session: CounterSession, now: dt.datetime, candidates: in
         return [name[0] if isinstance(name, tuple) else named[name] for name in names]
 
     with connection.cursor() as cursor:
-        cursor.execute(prefix + pick_sql + suffix, [*bound(prefix_params), *pick_params, *bound(suffix_params)])
+        params = [*bound(prefix_params), *pick_params, *bound(suffix_params)]
+        execute_prepared(cursor, prefix + pick_sql + suffix, params, connection=connection)
         row = cursor.fetchone()
     return bool(row[0]), row[1:]
 
@@ -224,7 +229,7 @@ def _ticket_lock(*, ticket: Ticket, session: CounterSession, statuses) -> tuple[
     and then its attention are locked one by one (compiled once: common.prepared), which gives the precise refusal
     (no such ticket, a ticket not in `statuses`, no open attention)."""
     with connection.cursor() as cursor:
-        cursor.execute(_ticket_and_attention_lock_sql(), [ticket.pk])
+        execute_prepared(cursor, _ticket_and_attention_lock_sql(), [ticket.pk], connection=connection)
         rows = cursor.fetchall()
     if len(rows) == 1:
         ticket_names, attention_names = attnames(Ticket), attnames(Attention)
