@@ -123,9 +123,8 @@ def _next_ticket_sql(
     queryset = next_ticket_queryset(counter=counter, agent_id=agent_id, now=_SENTINEL)
     if candidates:
         queryset = queryset.filter(_AmongFirst(F("pk"), Subquery(queryset.values("pk")[:candidates])))
-    if pk_only:
-        queryset = queryset.values("pk")
-    return queryset.select_for_update(skip_locked=True, of=("self",))[:1].query.sql_with_params()
+    locked = queryset.select_for_update(skip_locked=True, of=("self",))
+    return (locked.values("pk") if pk_only else locked)[:1].query.sql_with_params()
 
 
 def _shift(value, *, now: dt.datetime):

@@ -87,7 +87,7 @@ def _call_sql() -> tuple[str, tuple, str, tuple]:
     for field in Attention._meta.concrete_fields:
         if field.primary_key:
             continue
-        columns.append(quote(field.column))
+        columns.append(quote(field.column or field.attname))
         name = field.attname
         if name in from_ticket:
             values.append(f"called.{_quoted(Ticket, from_ticket[name])}")
