@@ -12,10 +12,13 @@ psycopg2 has no server-side prepared statements of its own: `execute_prepared` P
 database connection (SQL's PREPARE, typed from the first call's parameters, in the same round trip as its first
 EXECUTE) and then EXECUTEs it, so PostgreSQL parses it once and, after five custom plans, keeps a generic plan when
 that is no worse: the server's planning is saved too. `Prepared.rows` and the counters' hot statements use it.
+Prepared statements live in the database session: a pooler in transaction mode (PgBouncer's `pool_mode =
+transaction` before 1.21) would break them; the project connects directly.
 """
 
 import datetime as dt
 import hashlib
+import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -55,6 +58,7 @@ _SQL_TYPES: tuple[tuple[type, str], ...] = (
 )
 # The statements PREPAREd on each open database connection (the driver's connection object, weakly).
 _prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_prepared_on_lock = threading.Lock()  # threaded servers: one connection per thread, one shared registry
 
 
 def _sql_type(value: Any) -> str | None:
@@ -76,7 +80,8 @@ def execute_prepared(cursor, sql: str, params: Sequence[Any], *, connection) -> 
     signature = ", ".join(types)  # type: ignore[arg-type]
     name = "mp_" + hashlib.blake2b(f"{sql}\x00{signature}".encode(), digest_size=12).hexdigest()
     # name -> True: prepared; False: a PREPARE was sent but its statement failed (it may or may not exist now).
-    known = _prepared_on.setdefault(connection.connection, {})
+    with _prepared_on_lock:
+        known = _prepared_on.setdefault(connection.connection, {})
     if known.get(name) is False:
         cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = %s)", [name])
         known[name] = cursor.fetchone()[0]
