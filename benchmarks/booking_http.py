@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -66,12 +67,17 @@ class Browser:
         self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None, json_body: dict | None = None
+    ) -> tuple[int, dict, bytes]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if json_body is not None:
+            body = json.dumps(json_body)
+            headers["Content-Type"] = "application/json"
         for attempt in range(2):
             try:
                 self.connection.request(method, path, body=body, headers=headers)
@@ -100,7 +106,10 @@ def setup_data() -> dict:
     slots = dict(Slot.objects.filter(pk__in=pool).values_list("pk", "starts_at"))
     from django.utils import timezone
 
+    from appointments.constants import CONSENT_VERSION
+
     return {
+        "consent_version": CONSENT_VERSION,
         "procedure": Procedure.objects.get(pk=procedure_id).slug,
         "center": Center.objects.get().slug,
         "hot": hot,
@@ -136,15 +145,52 @@ def book(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> s
     return "slot_full" if status == 409 else f"book {status}"
 
 
-def run_http(*, base: str, data: dict, clients: int, seconds: int) -> dict:
+def book_api(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> str:
+    """One POST to the appointments API (what vendor and phone clients send: no session, no CSRF); the outcome."""
+    status, _headers, body = browser.request(
+        "POST",
+        "/api/v1/appointments/",
+        json_body={
+            "procedure": data["procedure"],
+            "slot": slot,
+            "document_type": "dni",
+            "document_number": document,
+            "full_name": "Ciudadana de Prueba",
+            "email": f"c{document}@example.pe",
+            "consent_version": data["consent_version"],
+        },
+    )
+    if status == 201:
+        return "ok"
+    code = json.loads(body or b"{}").get("code", "") if status < 500 else ""
+    return "slot_full" if code == "slot_full" else f"api {status} {code}".strip()
+
+
+PATHS = {"wizard": book, "api": book_api}
+# Each path books with its own citizens' documents (a document may hold three appointments).
+DOCUMENT_BASE = {"wizard": 10_000_000, "api": 50_000_000}
+
+
+def run_http(*, base: str, data: dict, clients: int, seconds: int, path: str = "wizard") -> dict:
+    booker = PATHS[path]
+    document_base = DOCUMENT_BASE[path]
+    # Each path its own hot slots (the API's are kept out of the wizard's run) and the same shared pool; the pool's
+    # tail is the warm-up's.
+    reserved = 2 * clients + HOT_SLOTS
+    hot = data["hot"] if path == "wizard" else data["pool"][-reserved : -2 * clients]
+    pool = data["pool"][:-reserved]
     browsers = []
     for _i in range(clients):
         browser = Browser(base)
-        _status, _headers, body = browser.request("GET", "/citas/gestionar/")
-        browsers.append((browser, CSRF.search(body.decode())[1]))
-    # Warm-up: every browser books once on the pool's tail (imports, templates, connections).
+        if path == "wizard":
+            _status, _headers, body = browser.request("GET", "/citas/gestionar/")
+            browsers.append((browser, CSRF.search(body.decode())[1]))
+        else:
+            browsers.append((browser, ""))
+    # Warm-up: every client books once on the pool's tail (imports, templates, connections).
     for index, (browser, csrf) in enumerate(browsers):
-        book(browser, data, data["pool"][-1 - index], f"{90_000_000 + index:08d}", csrf)
+        warm = {"wizard": 0, "api": 1}[path] * clients + index
+        booker(browser, data, data["pool"][-1 - warm], f"{90_000_000 + warm:08d}", csrf)
     go = threading.Event()
     deadline = [0.0]
     results: list[tuple[list[float], Counter]] = []
@@ -157,12 +203,12 @@ def run_http(*, base: str, data: dict, clients: int, seconds: int) -> dict:
         go.wait()
         attempt = 0
         while time.time() < deadline[0]:
-            slot = rng.choice(data["hot"]) if rng.random() < HOT_SHARE else rng.choice(data["pool"][:-clients])
-            document = f"{10_000_000 + index * 100_000 + attempt:08d}"
+            slot = rng.choice(hot) if rng.random() < HOT_SHARE else rng.choice(pool)
+            document = f"{document_base + index * 100_000 + attempt:08d}"
             attempt += 1
             started = time.perf_counter()
             try:
-                outcome = book(browser, data, slot, document, csrf)
+                outcome = booker(browser, data, slot, document, csrf)
             except Exception as exc:  # noqa: BLE001 - counted and shown
                 outcome = f"error {type(exc).__name__}"
             latencies.append(time.perf_counter() - started)
@@ -185,6 +231,7 @@ def run_http(*, base: str, data: dict, clients: int, seconds: int) -> dict:
     booked = [value for mine, counted in results for value in mine]  # every attempt, booked or not
     cuts = statistics.quantiles(booked, n=100, method="inclusive")
     return {
+        "path": path,
         "clients": clients,
         "seconds": round(elapsed, 2),
         "attempts": len(latencies),
@@ -320,15 +367,19 @@ def main(argv: list[str] | None = None) -> int:
                         pass
                     time.sleep(0.2)
                 load_before = load_average()
-                server_cpu_before = process_cpu_ms(server.pid, children=True)
-                http_result = run_http(base=base, data=data, clients=args.clients, seconds=args.seconds)
-                server_cpu = process_cpu_ms(server.pid, children=True)
+                http_results = {}
+                for path in PATHS:
+                    server_cpu_before = process_cpu_ms(server.pid, children=True)
+                    result = run_http(base=base, data=data, clients=args.clients, seconds=args.seconds, path=path)
+                    server_cpu = process_cpu_ms(server.pid, children=True)
+                    if server_cpu is not None and server_cpu_before is not None and result["attempts"]:
+                        # Measured around the timed run only (not its warm-up).
+                        result["gunicorn_cpu_ms_per_attempt"] = round(
+                            (server_cpu - server_cpu_before) / result["attempts"], 2
+                        )
+                    result["load_average_after"] = load_average()
+                    http_results[path] = result
                 load_after_http = load_average()
-                if server_cpu is not None and server_cpu_before is not None and http_result["attempts"]:
-                    # Includes the warm-up bookings' share of nothing: measured around the timed run only.
-                    http_result["gunicorn_cpu_ms_per_attempt"] = round(
-                        (server_cpu - server_cpu_before) / http_result["attempts"], 2
-                    )
             finally:
                 server.terminate()
                 server.wait(timeout=30)
@@ -348,37 +399,49 @@ def main(argv: list[str] | None = None) -> int:
 
             redis.Redis.from_url(redis_url).delete("celery")
 
-    ratio = http_result["bookings_per_second"] / pgbench["tps"] if pgbench["tps"] else 0.0
-    errors = {k: v for k, v in http_result["outcomes"].items() if k not in ("ok", "slot_full")}
+    ratios = {
+        path: result["bookings_per_second"] / pgbench["tps"] if pgbench["tps"] else 0.0
+        for path, result in http_results.items()
+    }
+    titles = {
+        "wizard": "the booking pages (data step's POST + final POST)",
+        "api": "the API (one POST /api/v1/appointments/)",
+    }
+    requests = {"wizard": "2 requests", "api": "1 request"}
+    for path, http_result in http_results.items():
+        errors = {k: v for k, v in http_result["outcomes"].items() if k not in ("ok", "slot_full")}
+        print(
+            f"\nBooking over HTTP through {titles[path]} — gunicorn {args.workers}×{args.threads} threads, "
+            f"{http_result['clients']} clients, {http_result['seconds']} s"
+        )
+        print(f"  bookings/s        {http_result['bookings_per_second']:>10}   ({http_result['bookings']} bookings)")
+        print(
+            f"  per booking ({requests[path]}) p50/p95/p99 ms  {http_result['p50_ms']} / {http_result['p95_ms']} / "
+            f"{http_result['p99_ms']}   target p95 < {TARGET_P95_MS} ms"
+        )
+        print(f"  outcomes          {http_result['outcomes']}   errors: {sum(errors.values())}")
+        print(f"  gunicorn CPU per attempt (all workers) {http_result.get('gunicorn_cpu_ms_per_attempt')} ms")
+        print(f"  load average after this run: {http_result['load_average_after']}")
     print(
-        f"\nBooking over HTTP — gunicorn {args.workers}×{args.threads} threads, {http_result['clients']} clients, "
-        f"{http_result['seconds']} s"
-    )
-    print(f"  bookings/s        {http_result['bookings_per_second']:>10}   ({http_result['bookings']} bookings)")
-    print(
-        f"  per booking (2 requests) p50/p95/p99 ms  {http_result['p50_ms']} / {http_result['p95_ms']} / "
-        f"{http_result['p99_ms']}   target p95 < {TARGET_P95_MS} ms"
-    )
-    print(f"  outcomes          {http_result['outcomes']}   errors: {sum(errors.values())}")
-    print(
-        f"  gunicorn CPU per attempt (both requests, all workers) {http_result.get('gunicorn_cpu_ms_per_attempt')} ms"
-    )
-    print(
-        f"  over-bookings     {checks['overbooked_places']} places (slots over capacity: "
+        f"\n  over-bookings (both runs)  {checks['overbooked_places']} places (slots over capacity: "
         f"{checks['slots_over_capacity']}, counter mismatches: {checks['counter_mismatches']})"
     )
     print(f"\npgbench, the same statements as one transaction — {pgbench['command']}")
     print(f"  TPS               {pgbench['tps']:>10}   (failed: {pgbench['failed']})")
-    verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
-    print(f"\nratio bookings/s ÷ pgbench TPS = {ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict})")
-    p95_verdict = "met" if http_result["p95_ms"] < TARGET_P95_MS else "NOT met"
-    print(f"p95 per booking = {http_result['p95_ms']} ms   target < {TARGET_P95_MS} ms   ({p95_verdict})")
+    for path, ratio in ratios.items():
+        verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
+        p95 = http_results[path]["p95_ms"]
+        p95_verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
+        print(
+            f"{path:>6}: ratio bookings/s ÷ pgbench TPS = {ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict});"
+            f"   p95 {p95} ms   target < {TARGET_P95_MS} ms   ({p95_verdict})"
+        )
     load = {"before": load_before, "after_http": load_after_http, "after_pgbench": load_average()}
     print(
-        f"load average (1, 5, 15 min) before: {load['before']}, after the HTTP run: {load['after_http']}, "
+        f"load average (1, 5, 15 min) before: {load['before']}, after the HTTP runs: {load['after_http']}, "
         f"after pgbench: {load['after_pgbench']} on {os.cpu_count()} CPUs"
     )
-    results = {"http": http_result, "checks": checks, "pgbench": pgbench, "ratio": ratio, "load_average": load}
+    results = {"http": http_results, "checks": checks, "pgbench": pgbench, "ratios": ratios, "load_average": load}
     path = save_results("booking-http", results)
     print(f"saved {path.relative_to(ROOT)}")
     if checks["overbooked_places"] or checks["slots_over_capacity"] or checks["counter_mismatches"]:

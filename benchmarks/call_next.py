@@ -50,6 +50,10 @@ def django_environment(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "DEBUG": "false",
         "CONN_MAX_AGE": "600",
+        # A finish's follow-up (the survey invitation, after commit) is enqueued to Celery's in-memory broker, as
+        # booking.py does and as production enqueues it for a worker; run eagerly, it would add a worker's job to
+        # every counter process.
+        "CELERY_TASK_ALWAYS_EAGER": "false",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }

@@ -29,7 +29,7 @@ from procedures.models import Procedure
 from ..constants import PriorityNeed, TicketStatus
 from ..models import Ticket
 
-__all__ = ["counter_procedure_ids", "next_ticket_lock", "next_ticket_queryset"]
+__all__ = ["CANDIDATES", "counter_procedure_ids", "next_ticket_lock", "next_ticket_pick_sql", "next_ticket_queryset"]
 
 
 def _minutes(name: str) -> dt.timedelta:
@@ -117,12 +117,14 @@ def _next_ticket_sql(
     minutes: tuple[int, int, int],
     vendor: str,
     candidates: int | None = None,
+    pk_only: bool = False,
 ) -> tuple[str, tuple]:
     counter = Counter(pk=counter_id, center_id=center_id, entity_id=entity_id)
     queryset = next_ticket_queryset(counter=counter, agent_id=agent_id, now=_SENTINEL)
     if candidates:
         queryset = queryset.filter(_AmongFirst(F("pk"), Subquery(queryset.values("pk")[:candidates])))
-    return queryset.select_for_update(skip_locked=True, of=("self",))[:1].query.sql_with_params()
+    locked = queryset.select_for_update(skip_locked=True, of=("self",))
+    return (locked.values("pk") if pk_only else locked)[:1].query.sql_with_params()
 
 
 def _shift(value, *, now: dt.datetime):
@@ -131,6 +133,28 @@ def _shift(value, *, now: dt.datetime):
     if isinstance(value, dt.date) and value == lima_date(_SENTINEL):
         return lima_date(now)
     return value
+
+
+def _minutes_key() -> tuple[int, int, int]:
+    return tuple(  # type: ignore[return-value]
+        int(getattr(settings, name))
+        for name in (
+            "ATTENTION_AGEING_MINUTES",
+            "ATTENTION_APPOINTMENT_EARLY_MINUTES",
+            "ATTENTION_LANGUAGE_MAX_WAIT_MINUTES",
+        )
+    )
+
+
+def next_ticket_pick_sql(
+    *, counter: Counter, agent_id: int, now: dt.datetime, candidates: int | None
+) -> tuple[str, list]:
+    """next_ticket_lock's query (its fast form with `candidates`, else the full one) selecting only the id, as SQL
+    and this moment's parameters, for a statement that picks, locks and updates in one (services.calling)."""
+    sql, params = _next_ticket_sql(
+        counter.pk, counter.center_id, counter.entity_id, agent_id, _minutes_key(), connection.vendor, candidates, True
+    )
+    return sql, [_shift(value, now=now) for value in params]
 
 
 def next_ticket_lock(*, counter: Counter, agent_id: int, now: dt.datetime) -> Ticket | None:
@@ -144,14 +168,7 @@ def next_ticket_lock(*, counter: Counter, agent_id: int, now: dt.datetime) -> Ti
     CANDIDATES first eligible ones (an unlocked subquery, a bounded top-N sort), then the same filters and order pick
     and lock the first of those not locked. When every candidate is locked by other counters (or nobody is
     eligible), the full query decides: the answer is always the full query's."""
-    minutes = tuple(
-        int(getattr(settings, name))
-        for name in (
-            "ATTENTION_AGEING_MINUTES",
-            "ATTENTION_APPOINTMENT_EARLY_MINUTES",
-            "ATTENTION_LANGUAGE_MAX_WAIT_MINUTES",
-        )
-    )
+    minutes = _minutes_key()
     for candidates in (CANDIDATES, None):
         sql, params = _next_ticket_sql(
             counter.pk, counter.center_id, counter.entity_id, agent_id, minutes, connection.vendor, candidates

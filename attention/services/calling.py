@@ -24,9 +24,7 @@ import datetime as dt
 import functools
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,13 +32,14 @@ from appointments.errors import BookingError
 from appointments.models import Appointment
 from appointments.services import appointment_complete
 from centers.models import Counter
-from common.prepared import Prepared, attnames, instance, prepare
+from common.prepared import Prepared, attnames, execute_prepared, instance, prepare
 from procedures.models import Procedure, Requirement
 
 from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, Outcome, TicketStatus
 from ..errors import CounterNotOpen, InvalidInput, NotOffered, TicketInProgress, TicketStateConflict, TooEarlyForNoShow
-from ..models import Attention, CounterSession, Ticket
-from ..selectors.eligibility import counter_procedure_ids, next_ticket_lock
+from ..models import Attention, CounterSession, ItineraryStep, Ticket
+from ..selectors import eligibility
+from ..selectors.eligibility import counter_procedure_ids, next_ticket_pick_sql
 from ..signals import attention_finished
 from .counters import session_lock_for_call
 from .itinerary import itinerary_advance
@@ -56,54 +55,124 @@ __all__ = [
 ]
 
 
-def _copied_from_procedure_and_appointment(ticket: Ticket) -> dict:
-    """The attention's intent (the procedure's) and segments (the appointment's, only ever set with consent), as
-    subqueries of the INSERT itself: no extra round trip on the counter's hot path."""
-    fields: dict = {"intent": Subquery(Procedure.objects.filter(pk=ticket.procedure_id).values("intent")[:1])}
-    if ticket.appointment_id:
-        booked = Appointment.objects.filter(pk=ticket.appointment_id)
-        for name in ("age_band", "gender"):
-            fields[name] = Coalesce(Subquery(booked.values(name)[:1]), Value(""))
-    return fields
+def _quoted(model, attname: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(attname.removesuffix("_id")).column)
 
 
-def _minutes(name: str) -> dt.timedelta:
-    return dt.timedelta(minutes=int(getattr(settings, name)))
+@functools.cache
+def _call_sql() -> tuple[str, tuple, str, tuple]:
+    """The call's one statement around the pick (eligibility.next_ticket_pick_sql): the counter's in-progress check,
+    the picked ticket's UPDATE … RETURNING and the attention's INSERT … SELECT, as (prefix, its parameters, suffix,
+    its parameters); a parameter is a name (bound per call, _CALL_PARAMS) or a 1-tuple (a field default).
+
+    The attention copies the ticket (arrival as issued_at), the procedure's intent and the appointment's consented
+    segments (subqueries); every other column gets its field's default, as Attention.objects.create would."""
+    quote = connection.ops.quote_name
+    ticket, attention = quote(Ticket._meta.db_table), quote(Attention._meta.db_table)
+    procedure, appointment = quote(Procedure._meta.db_table), quote(Appointment._meta.db_table)
+    returned = ", ".join(f"{ticket}.{_quoted(Ticket, name)}" for name in attnames(Ticket))
+    from_ticket = {
+        "center_id": "center_id",
+        "service_day": "service_day",
+        "procedure_id": "procedure_id",
+        "ticket_id": "id",
+        "appointment_id": "appointment_id",
+        "preferential_reason": "preferential_reason",
+        "language_id": "language_id",
+        "issued_at": "queued_at",
+    }
+    columns: list[str] = []
+    values: list[str] = []
+    inserted: list = []
+    for field in Attention._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column or field.attname))
+        name = field.attname
+        if name in from_ticket:
+            values.append(f"called.{_quoted(Ticket, from_ticket[name])}")
+        elif name in ("counter_id", "agent_id", "called_at"):
+            values.append("%s")
+            inserted.append(name)
+        elif name == "intent":
+            values.append(f"(SELECT p.{quote('intent')} FROM {procedure} p WHERE p.id = called.procedure_id)")
+        elif name in ("age_band", "gender"):
+            values.append(
+                f"COALESCE((SELECT a.{quote(name)} FROM {appointment} a WHERE a.id = called.appointment_id), '')"
+            )
+        else:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                raise ValueError(f"Attention.{name}: set by the ORM on save, not a plain default")
+            default = field.get_db_prep_save(field.get_default(), connection)
+            if default is None:
+                values.append("NULL")
+            else:
+                values.append("%s")
+                inserted.append((default,))
+    active = ", ".join(["%s"] * len(ACTIVE_TICKET_STATUSES))
+    prefix = (
+        f"WITH busy AS (SELECT EXISTS (SELECT 1 FROM {ticket} b WHERE b.counter_id = %s AND b.status IN ({active}))"
+        " AS yes), pick (id) AS ("
+    )
+    suffix = (
+        f"), called AS (UPDATE {ticket} SET status = %s, counter_id = %s, called_at = %s, recalls = 0,"
+        f" target_counter_id = NULL, updated_at = %s FROM pick WHERE {ticket}.id = pick.id"
+        f" AND NOT (SELECT yes FROM busy) RETURNING {returned}),"
+        f" opened AS (INSERT INTO {attention} ({', '.join(columns)}) SELECT {', '.join(values)} FROM called)"
+        " SELECT (SELECT yes FROM busy), called.* FROM (SELECT 1) AS one LEFT JOIN called ON TRUE"
+    )
+    prefix_params = ("counter_id", *((str(status),) for status in ACTIVE_TICKET_STATUSES))
+    suffix_params = ("called", "counter_id", "called_at", "updated_at", *inserted)
+    return prefix, prefix_params, suffix, suffix_params
+
+
+def _call_statement(*, session: CounterSession, now: dt.datetime, candidates: int | None) -> tuple[bool, tuple]:
+    """Run the call's one statement with the pick's fast form (`candidates`) or its full form: (busy, ticket row,
+    all None when nobody was picked)."""
+    pick_sql, pick_params = next_ticket_pick_sql(
+        counter=session.counter, agent_id=session.agent_id, now=now, candidates=candidates
+    )
+    prefix, prefix_params, suffix, suffix_params = _call_sql()
+    named = {
+        "counter_id": session.counter_id,
+        "agent_id": session.agent_id,
+        "called_at": now,
+        "updated_at": timezone.now(),  # auto_now, as save() would
+        "called": str(TicketStatus.CALLED),
+    }
+
+    def bound(names: tuple) -> list:
+        return [name[0] if isinstance(name, tuple) else named[name] for name in names]
+
+    with connection.cursor() as cursor:
+        params = [*bound(prefix_params), *pick_params, *bound(suffix_params)]
+        execute_prepared(cursor, prefix + pick_sql + suffix, params, connection=connection)
+        row = cursor.fetchone()
+    return bool(row[0]), row[1:]
 
 
 def ticket_call_next(*, session: CounterSession, now: dt.datetime | None = None) -> Ticket | None:
-    """Call the next citizen to this counter (the rule is the module docstring); None when nobody is eligible."""
+    """Call the next citizen to this counter (the rule is the module docstring); None when nobody is eligible.
+
+    Two statements: the session locked (services.counters.session_lock_for_call), then one that checks nothing is
+    in progress at the counter, picks and locks the next ticket (FOR UPDATE SKIP LOCKED), updates it and inserts the
+    attention (_call_sql); the pick's full form runs only when its fast form finds nobody (eligibility)."""
     now = now or timezone.now()
     with transaction.atomic():
-        session, busy = session_lock_for_call(session=session)
+        session = session_lock_for_call(session=session)
         if session.status != CounterSessionStatus.OPEN:
             raise CounterNotOpen()
-        if busy:
-            raise TicketInProgress()
-        counter = session.counter
-        ticket = next_ticket_lock(counter=counter, agent_id=session.agent_id, now=now)
-        if ticket is None:
+        for candidates in (eligibility.CANDIDATES, None):
+            busy, row = _call_statement(session=session, now=now, candidates=candidates)
+            if busy:
+                raise TicketInProgress()
+            if row[0] is not None:
+                break
+        else:
             return None
-        ticket.status = TicketStatus.CALLED
-        ticket.counter = counter
-        ticket.called_at = now
-        ticket.recalls = 0
-        ticket.target_counter = None
-        ticket.save(update_fields=["status", "counter", "called_at", "recalls", "target_counter", "updated_at"])
-        Attention.objects.create(
-            center_id=ticket.center_id,
-            service_day=ticket.service_day,
-            procedure_id=ticket.procedure_id,
-            counter=counter,
-            agent_id=session.agent_id,
-            ticket=ticket,
-            appointment_id=ticket.appointment_id,
-            preferential_reason=ticket.preferential_reason,
-            language_id=ticket.language_id,
-            issued_at=ticket.queued_at,
-            called_at=now,
-            **_copied_from_procedure_and_appointment(ticket),
-        )
+    ticket = instance(Ticket, dict(zip(attnames(Ticket), row, strict=True)))
+    ticket.counter = session.counter
+    ticket.target_counter = None
     return ticket
 
 
@@ -137,30 +206,76 @@ def _locked_one(model, rows: list[tuple]):
     return instance(model, dict(zip(attnames(model), rows[0], strict=True)))
 
 
-def _ticket_lock(*, ticket: Ticket, session: CounterSession, statuses) -> tuple[Ticket, Attention]:
-    """The ticket and its open attention, locked; the ticket must be at this session's counter in `statuses`.
-    (Both SELECT … FOR UPDATE compiled once: common.prepared; every counter action runs them.)"""
+@functools.cache
+def _ticket_and_attention_lock_sql() -> str:
+    """The ticket and its open attention locked in one statement (the ticket's row first, as everywhere), with
+    whether it has itinerary steps left (attention_finish skips services.itinerary's read when it has none)."""
+    quote = connection.ops.quote_name
+    columns = [f"t.{_quoted(Ticket, name)}" for name in attnames(Ticket)]
+    columns += [f"a.{_quoted(Attention, name)}" for name in attnames(Attention)]
+    return (
+        f"SELECT {', '.join(columns)}, EXISTS (SELECT 1 FROM {quote(ItineraryStep._meta.db_table)} s"
+        " WHERE s.ticket_id = t.id AND s.done_at IS NULL)"
+        f" FROM {quote(Ticket._meta.db_table)} t JOIN {quote(Attention._meta.db_table)} a"
+        " ON a.ticket_id = t.id AND a.finished_at IS NULL WHERE t.id = %s LIMIT 2 FOR UPDATE OF t, a"
+    )
+
+
+def _ticket_lock(*, ticket: Ticket, session: CounterSession, statuses) -> tuple[Ticket, Attention, bool | None]:
+    """The ticket and its open attention, locked; the ticket must be at this session's counter in `statuses`. Also
+    whether the ticket has itinerary steps left (None: not known).
+
+    One statement when the ticket has exactly one open attention (every counter action's case); otherwise the ticket
+    and then its attention are locked one by one (compiled once: common.prepared), which gives the precise refusal
+    (no such ticket, a ticket not in `statuses`, no open attention)."""
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, _ticket_and_attention_lock_sql(), [ticket.pk], connection=connection)
+        rows = cursor.fetchall()
+    if len(rows) == 1:
+        ticket_names, attention_names = attnames(Ticket), attnames(Attention)
+        row = rows[0]
+        ticket = instance(Ticket, dict(zip(ticket_names, row[: len(ticket_names)], strict=True)))
+        if ticket.counter_id != session.counter_id or ticket.status not in statuses:
+            raise TicketStateConflict()
+        values = row[len(ticket_names) : -1]
+        return ticket, instance(Attention, dict(zip(attention_names, values, strict=True))), bool(row[-1])
     ticket = _locked_one(Ticket, _ticket_lock_sql().rows(pk=ticket.pk))
     if ticket.counter_id != session.counter_id or ticket.status not in statuses:
         raise TicketStateConflict()
     attention = _locked_one(Attention, _open_attention_lock_sql().rows(ticket_id=ticket.pk))
-    return ticket, attention
+    return ticket, attention, None
 
 
-def _attention_close(*, attention: Attention, outcome: str, now: dt.datetime, **fields) -> None:
+def _attention_close(*, attention: Attention, outcome: str, now: dt.datetime, save: bool = True, **fields) -> None:
+    """Close the attention (saved with its changed fields, unless the caller writes them itself: `save`) and send
+    `attention_finished` after commit."""
     attention.outcome = outcome
     attention.finished_at = now
     for name, value in fields.items():
         setattr(attention, name, value)
-    attention.save()
+    if save:
+        attention.save(update_fields=["outcome", "finished_at", *fields])
     attention_id = attention.pk
     transaction.on_commit(lambda: attention_finished.send(sender=Attention, attention_id=attention_id))
+
+
+@functools.cache
+def _finish_sql(*, missing_requirement: bool) -> str:
+    """attention_finish's writes in one statement: the ticket finished, its attention closed (no model signals:
+    neither model is in the change history, mac_portal/audit.py)."""
+    quote = connection.ops.quote_name
+    requirement = "%s" if missing_requirement else "NULL"
+    return (
+        f"WITH finished AS (UPDATE {quote(Ticket._meta.db_table)} SET status = %s, updated_at = %s WHERE id = %s)"
+        f" UPDATE {quote(Attention._meta.db_table)} SET outcome = %s, finished_at = %s, started_at = %s,"
+        f" missing_requirement_id = {requirement}, outcome_note = %s WHERE id = %s"
+    )
 
 
 @transaction.atomic
 def ticket_recall(*, ticket: Ticket, session: CounterSession, now: dt.datetime | None = None) -> Ticket:
     """Call the same ticket again (the screen announces it anew)."""
-    ticket, _attention = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
+    ticket, _attention, _steps = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
     ticket.recalls += 1
     ticket.called_at = now or timezone.now()
     ticket.save(update_fields=["recalls", "called_at", "updated_at"])
@@ -170,7 +285,7 @@ def ticket_recall(*, ticket: Ticket, session: CounterSession, now: dt.datetime |
 @transaction.atomic
 def attention_start(*, ticket: Ticket, session: CounterSession, now: dt.datetime | None = None) -> Attention:
     """The citizen is at the counter: service time starts."""
-    ticket, attention = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
+    ticket, attention, _steps = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
     ticket.status = TicketStatus.SERVING
     ticket.save(update_fields=["status", "updated_at"])
     attention.started_at = now or timezone.now()
@@ -195,7 +310,7 @@ def attention_finish(
     now = now or timezone.now()
     if outcome not in (Outcome.RESOLVED, Outcome.NOT_RESOLVED):
         raise InvalidInput(field_errors={"outcome": [_("Transfer or mark as a no-show instead.")]})
-    ticket, attention = _ticket_lock(ticket=ticket, session=session, statuses=ACTIVE_TICKET_STATUSES)
+    ticket, attention, steps_left = _ticket_lock(ticket=ticket, session=session, statuses=ACTIVE_TICKET_STATUSES)
     if outcome == Outcome.RESOLVED:
         missing_requirement = None
     elif missing_requirement is None and not note.strip():
@@ -203,16 +318,23 @@ def attention_finish(
     if missing_requirement is not None and missing_requirement.procedure_id != ticket.procedure_id:
         raise InvalidInput(field_errors={"missing_requirement": [_("That is not a requirement of this procedure.")]})
     ticket.status = TicketStatus.FINISHED
-    ticket.save(update_fields=["status", "updated_at"])
+    ticket.updated_at = timezone.now()  # auto_now, as save() would
     _attention_close(
         attention=attention,
         outcome=outcome,
         now=now,
+        save=False,
         started_at=attention.started_at or now,
         missing_requirement=missing_requirement,
         outcome_note=note.strip()[:250],
     )
-    itinerary_advance(ticket=ticket, now=now)  # a visit of several steps queues for its next one
+    params: list = [str(ticket.status), ticket.updated_at, ticket.pk, str(outcome), now, attention.started_at]
+    params += [missing_requirement.pk] if missing_requirement is not None else []
+    with connection.cursor() as cursor:
+        sql = _finish_sql(missing_requirement=missing_requirement is not None)
+        execute_prepared(cursor, sql, [*params, attention.outcome_note, attention.pk], connection=connection)
+    if steps_left is not False:  # a visit of several steps queues for its next one
+        itinerary_advance(ticket=ticket, now=now)
     if ticket.appointment is not None:
         # Cancelled meanwhile by staff: the attention still happened and is recorded.
         with contextlib.suppress(BookingError):
@@ -236,7 +358,7 @@ def ticket_transfer(
     now = now or timezone.now()
     if procedure is None and counter is None:
         raise InvalidInput(field_errors={"procedure": [_("Choose a procedure or a counter.")]})
-    ticket, attention = _ticket_lock(ticket=ticket, session=session, statuses=ACTIVE_TICKET_STATUSES)
+    ticket, attention, _steps = _ticket_lock(ticket=ticket, session=session, statuses=ACTIVE_TICKET_STATUSES)
     procedure = procedure or ticket.procedure
     if procedure.pk != ticket.procedure_id:
         _procedure_check(center=ticket.center, procedure=procedure)
@@ -261,7 +383,7 @@ def ticket_transfer(
 @transaction.atomic
 def ticket_no_show(*, ticket: Ticket, session: CounterSession, now: dt.datetime | None = None) -> Ticket:
     """The called citizen did not come after ATTENTION_NO_SHOW_RECALLS calls again: the ticket leaves the queue."""
-    ticket, attention = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
+    ticket, attention, _steps = _ticket_lock(ticket=ticket, session=session, statuses=[TicketStatus.CALLED])
     if ticket.recalls < settings.ATTENTION_NO_SHOW_RECALLS:
         raise TooEarlyForNoShow()
     ticket.status = TicketStatus.NO_SHOW

@@ -145,14 +145,15 @@ def test_the_call_query_compiled_once_follows_each_moment(floor, session):
         assert next_ticket_lock(counter=counter, agent_id=agent_id, now=at(10).replace(day=2)) is None
 
 
-def test_a_call_and_a_finish_cost_four_statements_each(floor, session, django_assert_num_queries):
-    """Pinned (benchmarks/README.md, call_next.py): the session locked with its in-progress check, the first of the
-    first CANDIDATES eligible tickets locked, the ticket's UPDATE, the attention's INSERT; then the ticket and its
-    attention locked, both updated. Plus SAVEPOINT and RELEASE here (BEGIN and COMMIT in production)."""
+def test_a_call_and_a_finish_cost_two_statements_each(floor, session, django_assert_num_queries):
+    """Pinned (benchmarks/README.md, call_next.py): the session locked; then one statement checks nothing is in
+    progress at the counter, locks the first of the first CANDIDATES eligible tickets, updates it and inserts the
+    attention. A finish: the ticket and its attention locked in one statement (with whether itinerary steps are
+    left), both updated in another. Plus SAVEPOINT and RELEASE here (BEGIN and COMMIT in production)."""
     first = walk_in(floor, 1)
     walk_in(floor, 2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         called = ticket_call_next(session=session, now=at(10))
     assert called.pk == first.pk
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         attention_finish(ticket=called, session=session, outcome="resolved", now=at(10, 5))

@@ -2,6 +2,7 @@
 committed data): no ticket is ever called twice and none is lost (SELECT … FOR UPDATE SKIP LOCKED)."""
 
 import threading
+import time
 from collections import Counter
 
 import pytest
@@ -13,6 +14,7 @@ from appointments.tests.factories import ScheduleFactory, appointment_create, sl
 from centers.tests.factories import CounterFactory
 
 from ..constants import Outcome, TicketStatus
+from ..errors import TicketInProgress
 from ..models import Attention, Queue, Ticket
 from ..services import attention_finish, ticket_call_next, ticket_check_in_appointment, ticket_issue
 from .conftest import at
@@ -166,3 +168,67 @@ def test_when_every_candidate_is_locked_the_full_rule_still_finds_the_next_ticke
     with transaction.atomic():  # released: the first in the rule's order again
         found = eligibility.next_ticket_lock(counter=session.counter, agent_id=session.agent_id, now=at(10))
     assert found.pk == tickets[0].pk
+
+
+def _wait_until_blocked_on_a_lock(pid: int) -> None:
+    """Until PostgreSQL backend `pid` waits for a lock (polled, at most 30 s)."""
+    deadline = time.monotonic() + 30
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            row = cursor.fetchone()
+            if row and row[0] == "Lock":
+                return
+    raise AssertionError("the second call never waited for the session's lock")
+
+
+def test_a_double_click_on_call_next_calls_one_ticket(floor):
+    """The second click waits for the session's lock while the first call commits: it must then see the ticket the
+    first one called (TicketInProgress), not call another (its in-progress check runs after the lock, in a statement
+    of its own snapshot)."""
+    session = session_open(
+        counter=CounterFactory(center=floor.center, entity=floor.dni.entity, label="F-01", procedures=[floor.dni])
+    )
+    tickets = [ticket_create(center=floor.center, procedure=floor.dni, at=at(9, minute)) for minute in range(2)]
+    first_called, commit = threading.Event(), threading.Event()
+    second_pid: list[int] = []
+    outcome: dict = {}
+
+    def first_click() -> None:
+        try:
+            with transaction.atomic():
+                outcome["first"] = ticket_call_next(session=session, now=at(10))
+                first_called.set()
+                commit.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def second_click() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                second_pid.append(cursor.fetchone()[0])
+            first_called.wait(timeout=30)
+            try:
+                outcome["second"] = ticket_call_next(session=session, now=at(10))
+            except TicketInProgress as exc:
+                outcome["second"] = exc
+        finally:
+            connection.close()
+
+    first, second = threading.Thread(target=first_click), threading.Thread(target=second_click)
+    first.start()
+    assert first_called.wait(timeout=30)
+    second.start()
+    try:
+        while not second_pid:
+            assert second.is_alive() or second_pid
+        _wait_until_blocked_on_a_lock(second_pid[0])
+    finally:
+        commit.set()
+        first.join(timeout=30)
+        second.join(timeout=30)
+    assert outcome["first"].pk == tickets[0].pk
+    assert isinstance(outcome["second"], TicketInProgress)
+    assert list(Ticket.objects.filter(status=TicketStatus.CALLED).values_list("pk", flat=True)) == [tickets[0].pk]
+    assert Attention.objects.filter(ticket__in=tickets).count() == 1

@@ -1,9 +1,12 @@
 """common.prepared: a hot ORM read compiled once, run with each call's values, gives what the ORM gives."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group
+from django.db import DatabaseError, connection, transaction
 
-from common.prepared import instance, prepare
+from common.prepared import execute_prepared, instance, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +38,34 @@ def test_an_instance_from_some_fields_loads_the_others_when_read(django_assert_n
         assert partial.pk == group.pk
     with django_assert_num_queries(1):
         assert partial.name == "supervisores"  # deferred, never a default
+
+
+def _prepared_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_statement_is_prepared_on_the_server_once_per_connection(django_assert_num_queries):
+    sql = "SELECT %s + 1, %s::date + 1, %s || '%%'"
+    before = _prepared_names()
+    answers = []
+    for number in (1, 41):
+        with django_assert_num_queries(1), connection.cursor() as cursor:  # PREPARE rides with the first EXECUTE
+            execute_prepared(cursor, sql, [number, dt.date(2026, 12, 31), "x"], connection=connection)
+            answers.append(cursor.fetchone())
+    assert answers == [(2, dt.date(2027, 1, 1), "x%"), (42, dt.date(2027, 1, 1), "x%")]
+    assert len(_prepared_names() - before) == 1
+    with connection.cursor() as cursor:  # a None cannot type a PREPARE: a plain execute
+        execute_prepared(cursor, "SELECT %s IS NULL", [None], connection=connection)
+        assert cursor.fetchone() == (True,)
+    assert len(_prepared_names() - before) == 1
+
+
+def test_a_first_execute_that_fails_leaves_the_statement_usable():
+    sql = "SELECT 10 / %s"
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        execute_prepared(cursor, sql, [0], connection=connection)  # PREPARE done, EXECUTE failed
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, sql, [5], connection=connection)
+        assert cursor.fetchone() == (2,)
