@@ -36,6 +36,8 @@ def test_file_and_look_up_at_320px(browser, live_server, catalog, attachments_di
     page = context.new_page()
 
     def check(name: str) -> None:
+        # Measure the page as shown: after its stylesheets loaded (a visible text can come before them).
+        page.wait_for_load_state("load")
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, f"{name}: sideways scrolling"
         if javascript:
             assert axe_violations(page) == [], name
