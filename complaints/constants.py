@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Tracking codes reuse the booking codes' alphabet and form (appointments: Crockford base32, 10 characters,
 # 50 random bits, shown as two groups of five), so citizens type them the same way.
-from appointments.constants import CODE_REGEX
+from appointments.constants import CODE_REGEX, NotificationChannel
 
 __all__ = [
     "ALLOWED_ATTACHMENT_TYPES",
@@ -38,9 +38,8 @@ class MessageKind(models.TextChoices):
     ANSWER = "answer", _("Answer")
 
 
-class MessageChannel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
-    SMS = "sms", _("SMS")
+# A message row's channel: the same as every message row's (appointments.models.OutboundMessage).
+MessageChannel = NotificationChannel
 
 
 # Attachments: only these types, recognised by their first bytes (never by the name or the browser's claim).

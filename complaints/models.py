@@ -3,13 +3,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from appointments.constants import DocumentType
+from appointments.models import OutboundMessage
 from appointments.validators import code_display
 from centers.models import Center
 from procedures.constants import Channel
 from procedures.models import Entity
 
 from .attachments import attachment_storage
-from .constants import CODE_REGEX, ComplaintCategory, ComplaintStatus, MessageChannel, MessageKind
+from .constants import CODE_REGEX, ComplaintCategory, ComplaintStatus, MessageKind
 
 
 class Complaint(models.Model):
@@ -78,24 +79,14 @@ class Complaint(models.Model):
         return code_display(self.code)
 
 
-class ComplaintMessage(models.Model):
-    """One outbound message (acknowledgement or answer, by e-mail or SMS), claimed atomically before it is sent."""
+class ComplaintMessage(OutboundMessage):
+    """One outbound message (acknowledgement or answer, by e-mail or SMS), claimed atomically before it is sent: the
+    columns of every message row (appointments.models.OutboundMessage), sent as complaints.services.messages says."""
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="messages"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=MessageKind.choices)
-    channel = models.CharField(_("channel"), max_length=6, choices=MessageChannel.choices)
-    due_at = models.DateTimeField(_("due at"))
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    claim_token = models.UUIDField(_("claim token"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # Set just before the provider is called, `sent_at` just after (see complaints.services.messages).
-    sending_at = models.DateTimeField(_("handed to the provider at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    skipped_at = models.DateTimeField(_("given up at"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("complaint message")

@@ -15,12 +15,10 @@ import uuid
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from appointments.sms import sms_send
-from common.logging import mask
+from common.outbox import outbox_claim, outbox_failed
 
 from ..constants import MessageChannel
 from ..emails import complaint_email_build, complaint_sms_text
@@ -62,24 +60,9 @@ def messages_plan(*, complaint: Complaint, kind: str, now: dt.datetime | None = 
 def messages_claim(
     *, limit: int = 100, ids: Sequence[int] | None = None, now: dt.datetime | None = None
 ) -> tuple[uuid.UUID, list[int]]:
-    """Claim up to `limit` due rows (or those of `ids` that are due) for this caller; returns (token, ids)."""
-    now = now or timezone.now()
-    token = uuid.uuid4()
+    """Claim up to `limit` due rows (or those of `ids` that are due) for this caller: common.outbox's one rule."""
     lease = dt.timedelta(seconds=_setting("APPOINTMENTS_NOTIFICATION_LEASE_SECONDS", 600))
-    with transaction.atomic(durable=True):
-        due = (
-            ComplaintMessage.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
-        )
-        if ids is not None:
-            due = due.filter(pk__in=list(ids))
-        claimed = list(due.order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
-        if claimed:
-            ComplaintMessage.objects.filter(pk__in=claimed).update(
-                claimed_at=now, claim_token=token, attempts=F("attempts") + 1
-            )
-    return token, claimed
+    return outbox_claim(model=ComplaintMessage, lease=lease, now=now or timezone.now(), limit=limit, ids=ids)
 
 
 def _provider_send(message: ComplaintMessage) -> None:
@@ -114,13 +97,15 @@ def message_deliver(*, message_id: int, token: uuid.UUID) -> bool:
     try:
         _provider_send(message)
     except Exception as exc:  # noqa: BLE001 - any provider failure is recorded and retried later
-        error = f"{type(exc).__name__}: {mask(str(exc))}"[:500]
-        logger.warning("Complaint message %s failed (attempt %s): %s", message_id, message.attempts, error)
-        if message.attempts >= _setting("APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS", 5):
-            held.update(skipped_at=now, last_error=error)
-        else:
-            retry_at = now + dt.timedelta(minutes=min(2**message.attempts, 60))
-            held.update(claimed_at=None, claim_token=None, sending_at=None, due_at=retry_at, last_error=error)
+        outbox_failed(
+            mine=held,
+            attempts=message.attempts,
+            max_attempts=_setting("APPOINTMENTS_NOTIFICATION_MAX_ATTEMPTS", 5),
+            exc=exc,
+            now=now,
+            logger=logger,
+            label=f"Complaint message {message_id}",
+        )
         return False
     if not held.update(sent_at=timezone.now(), last_error=""):
         logger.error("Complaint message %s was sent after its claim expired; it may have gone out twice", message_id)
