@@ -76,6 +76,29 @@ def _too_long() -> dict:
     return {"max_length": _("Write at most %(limit_value)d characters (you wrote %(show_value)d).")}
 
 
+def email_field() -> forms.CharField:
+    """The citizen's optional e-mail, as every citizen form asks for it (checked by the services)."""
+    return forms.CharField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"max_length": _("The e-mail address is too long.")},
+    )
+
+
+def mobile_phone_field(*, help_text) -> forms.CharField:
+    """The citizen's optional mobile number, as every citizen form asks for it (checked by the services)."""
+    return forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=30,
+        help_text=help_text,
+        error_messages=_too_long(),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
 def _choice_error() -> dict:
     return {"invalid_choice": _("Choose an option from the list.")}
 
@@ -103,21 +126,8 @@ class CitizenForm(forms.Form):
         error_messages={"required": _("Enter your full name."), **_too_long()},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.CharField(
-        label=_("E-mail"),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"max_length": _("The e-mail address is too long.")},
-    )
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        required=False,
-        max_length=30,
-        help_text=_("For a text message with your code and a reminder. Example: 987 654 321."),
-        error_messages=_too_long(),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-    )
+    email = email_field()
+    phone = mobile_phone_field(help_text=_("For a text message with your code and a reminder. Example: 987 654 321."))
     preferred_language = forms.ChoiceField(
         label=_("Language you prefer to be served in"),
         required=False,

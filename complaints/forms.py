@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appointments.constants import DocumentType
 from appointments.forms import LookupForm as AppointmentLookupForm
+from appointments.forms import email_field, mobile_phone_field
 from appointments.validators import code_normalize
 
 from . import selectors, services
@@ -96,21 +97,8 @@ class ComplaintForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages=_too_long(),
     )
-    email = forms.CharField(
-        label=_("E-mail"),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"max_length": _("The e-mail address is too long.")},
-    )
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        required=False,
-        max_length=30,
-        help_text=_("Example: 987 654 321."),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        error_messages=_too_long(),
-    )
+    email = email_field()
+    phone = mobile_phone_field(help_text=_("Example: 987 654 321."))
     consent = forms.BooleanField(
         label=_("I accept that my data are used only to process and answer this complaint (Ley 29733)."),
         error_messages={"required": _("Please accept the use of your data for this complaint.")},
