@@ -187,6 +187,23 @@ class Ticket(models.Model):
                 name="ticket_waiting",
             ),
             models.Index(fields=["center", "service_day", "called_at"], name="ticket_called"),
+            # The call-next rule's three kinds of waiting tickets, each in its own call order
+            # (attention.selectors.eligibility._first_candidates_sql).
+            models.Index(
+                fields=["center", "service_day", "arrived_at", "id"],
+                condition=models.Q(status="waiting") & ~models.Q(preferential_reason="none"),
+                name="ticket_waiting_preferential",
+            ),
+            models.Index(
+                fields=["center", "service_day", "due_at", "id"],
+                condition=models.Q(status="waiting", preferential_reason="none", due_at__isnull=False),
+                name="ticket_waiting_due",
+            ),
+            models.Index(
+                fields=["center", "service_day", "arrived_at", "id"],
+                condition=models.Q(status="waiting", preferential_reason="none", due_at__isnull=True),
+                name="ticket_waiting_walk_in",
+            ),
         ]
 
     def __str__(self) -> str:

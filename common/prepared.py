@@ -27,7 +27,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Model, QuerySet
 
-__all__ = ["Prepared", "attnames", "execute_prepared", "instance", "prepare"]
+__all__ = ["Prepared", "attnames", "execute_prepared", "execute_prepared_batch", "instance", "prepare"]
 
 # Never an id, a count or a constant; inside a 32-bit column's range (Django drops lookups with out-of-range values).
 _INT_BASE = -2_147_000_000
@@ -73,29 +73,50 @@ def execute_prepared(cursor, sql: str, params: Sequence[Any], *, connection) -> 
     and EXECUTE sent together (one round trip, one entry in the query log); then EXECUTE alone. On PostgreSQL
     only, with `%s` placeholders and parameters of the types in _SQL_TYPES; anything else (a None, a Decimal…)
     runs as a plain execute."""
-    types = [_sql_type(value) for value in params]
-    if connection.vendor != "postgresql" or None in types:
-        cursor.execute(sql, params)
+    execute_prepared_batch(cursor, [(sql, params)], connection=connection)
+
+
+def execute_prepared_batch(cursor, statements: Sequence[tuple[str, Sequence[Any]]], *, connection) -> None:
+    """Several statements in one round trip, each run as execute_prepared runs it; the cursor then holds the last
+    one's rows. On PostgreSQL they travel as one query string: outside a transaction the server runs them as one
+    (an implicit transaction block: all or nothing, committed at the end), and each statement takes its own
+    snapshot (READ COMMITTED), so a statement sees what committed while an earlier one of the batch waited for a
+    row lock. Elsewhere they run one by one, so callers wrap them in a transaction."""
+    if connection.vendor != "postgresql":
+        for sql, params in statements:
+            cursor.execute(sql, params)
         return
-    signature = ", ".join(types)  # type: ignore[arg-type]
-    name = "mp_" + hashlib.blake2b(f"{sql}\x00{signature}".encode(), digest_size=12).hexdigest()
-    # name -> True: prepared; False: a PREPARE was sent but its statement failed (it may or may not exist now).
+    texts: list[str] = []
+    values: list[Any] = []
     with _prepared_on_lock:
         known = _prepared_on.setdefault(connection.connection, {})
-    if known.get(name) is False:
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = %s)", [name])
-        known[name] = cursor.fetchone()[0]
-    statement = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
-    if not known.get(name):
-        pieces = sql.split("%s")
-        if len(pieces) != len(params) + 1:
-            raise ValueError("the SQL's placeholders and the parameters do not match")
-        text = pieces[0] + "".join(f"${index}{piece}" for index, piece in enumerate(pieces[1:], start=1))
-        # Sent with the parameters, so psycopg2 unescapes the SQL's %% in both statements alike.
-        statement = f"PREPARE {name}({signature}) AS {text}; {statement}"
-        known[name] = False
-    cursor.execute(statement, params)
-    known[name] = True
+    sent: list[str] = []
+    for sql, params in statements:
+        types = [_sql_type(value) for value in params]
+        values.extend(params)
+        if None in types:
+            texts.append(sql)
+            continue
+        signature = ", ".join(types)  # type: ignore[arg-type]
+        name = "mp_" + hashlib.blake2b(f"{sql}\x00{signature}".encode(), digest_size=12).hexdigest()
+        # name -> True: prepared; False: a PREPARE was sent but its statement failed (it may or may not exist now).
+        if known.get(name) is False:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = %s)", [name])
+            known[name] = cursor.fetchone()[0]
+        statement = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+        if not known.get(name):
+            pieces = sql.split("%s")
+            if len(pieces) != len(params) + 1:
+                raise ValueError("the SQL's placeholders and the parameters do not match")
+            text = pieces[0] + "".join(f"${index}{piece}" for index, piece in enumerate(pieces[1:], start=1))
+            # Sent with the parameters, so psycopg2 unescapes the SQL's %% in both statements alike.
+            statement = f"PREPARE {name}({signature}) AS {text}; {statement}"
+            known[name] = False
+            sent.append(name)
+        texts.append(statement)
+    cursor.execute("; ".join(texts), values)
+    for name in sent:
+        known[name] = True
 
 
 @dataclass(frozen=True)

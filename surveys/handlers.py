@@ -26,7 +26,9 @@ logger = logging.getLogger(__name__)
 
 
 @receiver(attention_finished, dispatch_uid="surveys_attention_finished")
-def attention_finished_invite(sender, attention_id: int, **kwargs) -> None:
+def attention_finished_invite(sender, attention_id: int, appointment_id: int | None = None, **kwargs) -> None:
+    if appointment_id is None:  # no appointment, no contact to invite (services.invitation_create's first rule)
+        return
     invitation_create.delay_on_commit(attention_id)
 
 

@@ -25,6 +25,8 @@ import functools
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,16 +34,16 @@ from appointments.errors import BookingError
 from appointments.models import Appointment
 from appointments.services import appointment_complete
 from centers.models import Counter
-from common.prepared import Prepared, attnames, execute_prepared, instance, prepare
+from common.prepared import Prepared, attnames, execute_prepared, execute_prepared_batch, instance, prepare
 from procedures.models import Procedure, Requirement
 
 from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, Outcome, TicketStatus
 from ..errors import CounterNotOpen, InvalidInput, NotOffered, TicketInProgress, TicketStateConflict, TooEarlyForNoShow
 from ..models import Attention, CounterSession, ItineraryStep, Ticket
 from ..selectors import eligibility
-from ..selectors.eligibility import counter_procedure_ids, next_ticket_pick_sql
+from ..selectors.eligibility import counter_procedure_ids, next_ticket_lock, next_ticket_pick_sql
 from ..signals import attention_finished
-from .counters import session_lock_for_call
+from .counters import no_ticket_in_progress, session_lock_for_call
 from .itinerary import itinerary_advance
 from .tickets import _procedure_check, queue_for_procedure
 
@@ -110,30 +112,40 @@ def _call_sql() -> tuple[str, tuple, str, tuple]:
                 values.append("%s")
                 inserted.append((default,))
     active = ", ".join(["%s"] * len(ACTIVE_TICKET_STATUSES))
+    session = quote(CounterSession._meta.db_table)
     prefix = (
-        f"WITH busy AS (SELECT EXISTS (SELECT 1 FROM {ticket} b WHERE b.counter_id = %s AND b.status IN ({active}))"
-        " AS yes), pick (id) AS ("
+        f"WITH state AS (SELECT (SELECT s.status FROM {session} s WHERE s.id = %s) AS session,"
+        f" EXISTS (SELECT 1 FROM {ticket} b WHERE b.counter_id = %s AND b.status IN ({active})) AS busy),"
+        " pick (id) AS ("
     )
     suffix = (
         f"), called AS (UPDATE {ticket} SET status = %s, counter_id = %s, called_at = %s, recalls = 0,"
-        f" target_counter_id = NULL, updated_at = %s FROM pick WHERE {ticket}.id = pick.id"
-        f" AND NOT (SELECT yes FROM busy) RETURNING {returned}),"
+        f" target_counter_id = NULL, updated_at = %s FROM pick, state WHERE {ticket}.id = pick.id"
+        f" AND state.session = %s AND NOT state.busy RETURNING {returned}),"
         f" opened AS (INSERT INTO {attention} ({', '.join(columns)}) SELECT {', '.join(values)} FROM called)"
-        " SELECT (SELECT yes FROM busy), called.* FROM (SELECT 1) AS one LEFT JOIN called ON TRUE"
+        " SELECT state.session, state.busy, called.* FROM state LEFT JOIN called ON TRUE"
     )
-    prefix_params = ("counter_id", *((str(status),) for status in ACTIVE_TICKET_STATUSES))
-    suffix_params = ("called", "counter_id", "called_at", "updated_at", *inserted)
+    prefix_params = ("session_id", "counter_id", *((str(status),) for status in ACTIVE_TICKET_STATUSES))
+    suffix_params = ("called", "counter_id", "called_at", "updated_at", (str(CounterSessionStatus.OPEN),), *inserted)
     return prefix, prefix_params, suffix, suffix_params
 
 
-def _call_statement(*, session: CounterSession, now: dt.datetime, candidates: int | None) -> tuple[bool, tuple]:
-    """Run the call's one statement with the pick's fast form (`candidates`) or its full form: (busy, ticket row,
-    all None when nobody was picked)."""
+@functools.cache
+def _session_lock_sql() -> str:
+    return f"SELECT 1 FROM {connection.ops.quote_name(CounterSession._meta.db_table)} WHERE id = %s FOR UPDATE"
+
+
+def _call_statement(*, session: CounterSession, now: dt.datetime, candidates: int | None) -> tuple[str | None, tuple]:
+    """The call in one round trip (PostgreSQL): the session's row locked, then the call's one statement, with the
+    pick's fast form (`candidates`) or its full form. Returns the session's status (None: no such session) and,
+    unless the counter has a ticket in progress (TicketInProgress), the called ticket's row (all None when nobody
+    was picked)."""
     pick_sql, pick_params = next_ticket_pick_sql(
         counter=session.counter, agent_id=session.agent_id, now=now, candidates=candidates
     )
     prefix, prefix_params, suffix, suffix_params = _call_sql()
     named = {
+        "session_id": session.pk,
         "counter_id": session.counter_id,
         "agent_id": session.agent_id,
         "called_at": now,
@@ -146,33 +158,76 @@ def _call_statement(*, session: CounterSession, now: dt.datetime, candidates: in
 
     with connection.cursor() as cursor:
         params = [*bound(prefix_params), *pick_params, *bound(suffix_params)]
-        execute_prepared(cursor, prefix + pick_sql + suffix, params, connection=connection)
+        statements = [(_session_lock_sql(), [session.pk]), (prefix + pick_sql + suffix, params)]
+        execute_prepared_batch(cursor, statements, connection=connection)
         row = cursor.fetchone()
-    return bool(row[0]), row[1:]
+    if row[1]:
+        raise TicketInProgress()
+    return row[0], row[2:]
 
 
 def ticket_call_next(*, session: CounterSession, now: dt.datetime | None = None) -> Ticket | None:
     """Call the next citizen to this counter (the rule is the module docstring); None when nobody is eligible.
 
-    Two statements: the session locked (services.counters.session_lock_for_call), then one that checks nothing is
-    in progress at the counter, picks and locks the next ticket (FOR UPDATE SKIP LOCKED), updates it and inserts the
-    attention (_call_sql); the pick's full form runs only when its fast form finds nobody (eligibility)."""
+    On PostgreSQL one round trip, one transaction of two statements (_call_statement): the session's row locked,
+    then one statement that checks the session is open and nothing is in progress at the counter, picks and locks
+    the next ticket (FOR UPDATE SKIP LOCKED), updates it and inserts the attention (_call_sql). The in-progress
+    check is not in the lock's statement on purpose: a statement that waited for a row lock still reads with the
+    snapshot it started with, so it could miss the ticket a double click's first call committed meanwhile; the
+    second statement takes a new snapshot. The pick's full form runs (a second round trip) only when its fast form
+    finds nobody (eligibility). Elsewhere (SQLite: the run command's demo) the same rule through the ORM."""
     now = now or timezone.now()
-    with transaction.atomic():
-        session = session_lock_for_call(session=session)
-        if session.status != CounterSessionStatus.OPEN:
+    if connection.vendor != "postgresql":
+        return _call_next_portable(session=session, now=now)
+    for candidates in (eligibility.CANDIDATES, None):
+        status, row = _call_statement(session=session, now=now, candidates=candidates)
+        if status is None:
+            raise CounterSession.DoesNotExist()
+        if status != CounterSessionStatus.OPEN:
             raise CounterNotOpen()
-        for candidates in (eligibility.CANDIDATES, None):
-            busy, row = _call_statement(session=session, now=now, candidates=candidates)
-            if busy:
-                raise TicketInProgress()
-            if row[0] is not None:
-                break
-        else:
-            return None
+        if row[0] is not None:
+            break
+    else:
+        return None
     ticket = instance(Ticket, dict(zip(attnames(Ticket), row, strict=True)))
     ticket.counter = session.counter
     ticket.target_counter = None
+    return ticket
+
+
+@transaction.atomic
+def _call_next_portable(*, session: CounterSession, now: dt.datetime) -> Ticket | None:
+    """ticket_call_next through the ORM, for databases without data-modifying CTEs (the same rule and columns)."""
+    session = session_lock_for_call(session=session)
+    if session.status != CounterSessionStatus.OPEN:
+        raise CounterNotOpen()
+    no_ticket_in_progress(session)
+    ticket = next_ticket_lock(counter=session.counter, agent_id=session.agent_id, now=now)
+    if ticket is None:
+        return None
+    ticket.status = TicketStatus.CALLED
+    ticket.counter = session.counter
+    ticket.called_at = now
+    ticket.recalls = 0
+    ticket.target_counter = None
+    ticket.save(update_fields=["status", "counter", "called_at", "recalls", "target_counter", "updated_at"])
+    segments = Appointment.objects.filter(pk=ticket.appointment_id)
+    Attention.objects.create(
+        center_id=ticket.center_id,
+        service_day=ticket.service_day,
+        procedure_id=ticket.procedure_id,
+        counter=session.counter,
+        agent_id=session.agent_id,
+        ticket=ticket,
+        appointment_id=ticket.appointment_id,
+        preferential_reason=ticket.preferential_reason,
+        language_id=ticket.language_id,
+        issued_at=ticket.queued_at,
+        called_at=now,
+        intent=Subquery(Procedure.objects.filter(pk=ticket.procedure_id).values("intent")[:1]),
+        age_band=Coalesce(Subquery(segments.values("age_band")[:1]), Value("")),
+        gender=Coalesce(Subquery(segments.values("gender")[:1]), Value("")),
+    )
     return ticket
 
 
@@ -228,9 +283,11 @@ def _ticket_lock(*, ticket: Ticket, session: CounterSession, statuses) -> tuple[
     One statement when the ticket has exactly one open attention (every counter action's case); otherwise the ticket
     and then its attention are locked one by one (compiled once: common.prepared), which gives the precise refusal
     (no such ticket, a ticket not in `statuses`, no open attention)."""
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, _ticket_and_attention_lock_sql(), [ticket.pk], connection=connection)
-        rows = cursor.fetchall()
+    rows: list[tuple] = []
+    if connection.vendor == "postgresql":  # FOR UPDATE OF: PostgreSQL's
+        with connection.cursor() as cursor:
+            execute_prepared(cursor, _ticket_and_attention_lock_sql(), [ticket.pk], connection=connection)
+            rows = cursor.fetchall()
     if len(rows) == 1:
         ticket_names, attention_names = attnames(Ticket), attnames(Attention)
         row = rows[0]
@@ -255,8 +312,15 @@ def _attention_close(*, attention: Attention, outcome: str, now: dt.datetime, sa
         setattr(attention, name, value)
     if save:
         attention.save(update_fields=["outcome", "finished_at", *fields])
-    attention_id = attention.pk
-    transaction.on_commit(lambda: attention_finished.send(sender=Attention, attention_id=attention_id))
+    _finished_signal(attention)
+
+
+def _finished_signal(attention: Attention) -> None:
+    """`attention_finished` after commit (attention.signals)."""
+    attention_id, appointment_id = attention.pk, attention.appointment_id
+    transaction.on_commit(
+        lambda: attention_finished.send(sender=Attention, attention_id=attention_id, appointment_id=appointment_id)
+    )
 
 
 @functools.cache
@@ -270,6 +334,64 @@ def _finish_sql(*, missing_requirement: bool) -> str:
         f" UPDATE {quote(Attention._meta.db_table)} SET outcome = %s, finished_at = %s, started_at = %s,"
         f" missing_requirement_id = {requirement}, outcome_note = %s WHERE id = %s"
     )
+
+
+@functools.cache
+def _finish_plain_sql(*, missing_requirement: bool) -> str:
+    """The finish of a plain visit (PostgreSQL), run right after _ticket_and_attention_lock_sql in the same round
+    trip: when the ticket is at this counter in progress, with exactly one open attention, no appointment to
+    complete and no itinerary steps left (and the missing requirement is one of its procedure's), the ticket is
+    finished and its attention closed, and the attention's row is returned; otherwise nothing is written and
+    nothing returned (attention_finish then takes its general path, which says precisely what is wrong)."""
+    quote = connection.ops.quote_name
+    ticket, attention = quote(Ticket._meta.db_table), quote(Attention._meta.db_table)
+    steps = quote(ItineraryStep._meta.db_table)
+    active = ", ".join(["%s"] * len(ACTIVE_TICKET_STATUSES))
+    requirement = " AND t.procedure_id = %s" if missing_requirement else ""
+    requirement_id = "%s" if missing_requirement else "NULL"
+    returned = ", ".join(f"{attention}.{_quoted(Attention, name)}" for name in attnames(Attention))
+    return (
+        f"WITH plain AS (SELECT t.id AS ticket_id, a.id AS attention_id, a.started_at FROM {ticket} t"
+        f" JOIN {attention} a ON a.ticket_id = t.id AND a.finished_at IS NULL"
+        f" WHERE t.id = %s AND t.counter_id = %s AND t.status IN ({active}) AND t.appointment_id IS NULL{requirement}"
+        f" AND NOT EXISTS (SELECT 1 FROM {steps} s WHERE s.ticket_id = t.id AND s.done_at IS NULL)"
+        f" AND (SELECT count(*) FROM {attention} o WHERE o.ticket_id = t.id AND o.finished_at IS NULL) = 1),"
+        f" finished AS (UPDATE {ticket} SET status = %s, updated_at = %s FROM plain"
+        f" WHERE {ticket}.id = plain.ticket_id)"
+        f" UPDATE {attention} SET outcome = %s, finished_at = %s, started_at = COALESCE(plain.started_at, %s),"
+        f" missing_requirement_id = {requirement_id}, outcome_note = %s"
+        f" FROM plain WHERE {attention}.id = plain.attention_id RETURNING {returned}"
+    )
+
+
+def _finish_plain(
+    *,
+    ticket: Ticket,
+    session: CounterSession,
+    outcome: str,
+    missing_requirement: Requirement | None,
+    note: str,
+    now: dt.datetime,
+) -> Attention | None:
+    """_finish_plain_sql in one round trip with the locks it needs; the closed attention, or None when the visit is
+    not a plain one (nothing written)."""
+    requirement = [missing_requirement.procedure_id] if missing_requirement is not None else []
+    params: list = [ticket.pk, session.counter_id, *(str(status) for status in ACTIVE_TICKET_STATUSES), *requirement]
+    params += [str(TicketStatus.FINISHED), timezone.now(), str(outcome), now, now]  # updated_at: auto_now
+    params += [missing_requirement.pk] if missing_requirement is not None else []
+    params.append(note)
+    statements = [
+        (_ticket_and_attention_lock_sql(), [ticket.pk]),
+        (_finish_plain_sql(missing_requirement=missing_requirement is not None), params),
+    ]
+    with connection.cursor() as cursor:
+        execute_prepared_batch(cursor, statements, connection=connection)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    attention = instance(Attention, dict(zip(attnames(Attention), row, strict=True)))
+    _finished_signal(attention)
+    return attention
 
 
 @transaction.atomic
@@ -293,7 +415,6 @@ def attention_start(*, ticket: Ticket, session: CounterSession, now: dt.datetime
     return attention
 
 
-@transaction.atomic
 def attention_finish(
     *,
     ticket: Ticket,
@@ -306,15 +427,37 @@ def attention_finish(
     """Finish serving with an outcome (resolved, or not resolved with a reason such as a missing requirement).
 
     The appointment, if any, becomes attended; `attention_finished` is sent after commit. A ticket with an
-    itinerary waits again for its next step, keeping its arrival time (services.itinerary)."""
+    itinerary waits again for its next step, keeping its arrival time (services.itinerary).
+
+    On PostgreSQL a plain visit (no appointment, no itinerary) finishes in one round trip (_finish_plain); any other
+    case, or a refusal, takes the general path below, which locks and checks step by step."""
     now = now or timezone.now()
     if outcome not in (Outcome.RESOLVED, Outcome.NOT_RESOLVED):
         raise InvalidInput(field_errors={"outcome": [_("Transfer or mark as a no-show instead.")]})
-    ticket, attention, steps_left = _ticket_lock(ticket=ticket, session=session, statuses=ACTIVE_TICKET_STATUSES)
     if outcome == Outcome.RESOLVED:
         missing_requirement = None
     elif missing_requirement is None and not note.strip():
         raise InvalidInput(field_errors={"note": [_("Say why it was not resolved.")]})
+    if connection.vendor == "postgresql":
+        fields = {"outcome": outcome, "missing_requirement": missing_requirement, "note": note.strip()[:250]}
+        if (attention := _finish_plain(ticket=ticket, session=session, now=now, **fields)) is not None:
+            return attention
+    return _attention_finish_locked(
+        ticket=ticket, session=session, outcome=outcome, missing_requirement=missing_requirement, note=note, now=now
+    )
+
+
+@transaction.atomic
+def _attention_finish_locked(
+    *,
+    ticket: Ticket,
+    session: CounterSession,
+    outcome: str,
+    missing_requirement: Requirement | None,
+    note: str,
+    now: dt.datetime,
+) -> Attention:
+    ticket, attention, steps_left = _ticket_lock(ticket=ticket, session=session, statuses=ACTIVE_TICKET_STATUSES)
     if missing_requirement is not None and missing_requirement.procedure_id != ticket.procedure_id:
         raise InvalidInput(field_errors={"missing_requirement": [_("That is not a requirement of this procedure.")]})
     ticket.status = TicketStatus.FINISHED
@@ -328,11 +471,15 @@ def attention_finish(
         missing_requirement=missing_requirement,
         outcome_note=note.strip()[:250],
     )
-    params: list = [str(ticket.status), ticket.updated_at, ticket.pk, str(outcome), now, attention.started_at]
-    params += [missing_requirement.pk] if missing_requirement is not None else []
-    with connection.cursor() as cursor:
-        sql = _finish_sql(missing_requirement=missing_requirement is not None)
-        execute_prepared(cursor, sql, [*params, attention.outcome_note, attention.pk], connection=connection)
+    if connection.vendor == "postgresql":
+        params: list = [str(ticket.status), ticket.updated_at, ticket.pk, str(outcome), now, attention.started_at]
+        params += [missing_requirement.pk] if missing_requirement is not None else []
+        with connection.cursor() as cursor:
+            sql = _finish_sql(missing_requirement=missing_requirement is not None)
+            execute_prepared(cursor, sql, [*params, attention.outcome_note, attention.pk], connection=connection)
+    else:  # no data-modifying CTEs (SQLite: the run command's demo)
+        ticket.save(update_fields=["status", "updated_at"])
+        attention.save(update_fields=["outcome", "finished_at", "started_at", "missing_requirement", "outcome_note"])
     if steps_left is not False:  # a visit of several steps queues for its next one
         itinerary_advance(ticket=ticket, now=now)
     if ticket.appointment is not None:

@@ -61,7 +61,8 @@ def session_lock_for_call(*, session: CounterSession) -> CounterSession:
     return locked
 
 
-def _no_ticket_in_progress(session: CounterSession) -> None:
+def no_ticket_in_progress(session: CounterSession) -> None:
+    """TicketInProgress when the session's counter has a ticket called or being served."""
     if Ticket.objects.filter(counter_id=session.counter_id, status__in=ACTIVE_TICKET_STATUSES).exists():
         raise TicketInProgress()
 
@@ -87,7 +88,7 @@ def counter_pause(*, session: CounterSession, now: dt.datetime | None = None) ->
     session = session_lock(session=session)
     if session.status != CounterSessionStatus.OPEN:
         raise CounterNotOpen()
-    _no_ticket_in_progress(session)
+    no_ticket_in_progress(session)
     session.status = CounterSessionStatus.PAUSED
     session.paused_at = now or timezone.now()
     session.save(update_fields=["status", "paused_at"])
@@ -111,7 +112,7 @@ def counter_close(*, session: CounterSession, now: dt.datetime | None = None) ->
     session = session_lock(session=session)
     if session.status == CounterSessionStatus.CLOSED:
         return session
-    _no_ticket_in_progress(session)
+    no_ticket_in_progress(session)
     session.status = CounterSessionStatus.CLOSED
     session.closed_at = now or timezone.now()
     session.save(update_fields=["status", "closed_at"])

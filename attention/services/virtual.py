@@ -82,7 +82,11 @@ def attention_record_virtual(*, appointment_id: int, action: str) -> Attention |
         with transaction.atomic():
             attention.save(force_insert=True)
             attention_id = attention.pk
-            transaction.on_commit(lambda: attention_finished.send(sender=Attention, attention_id=attention_id))
+            transaction.on_commit(
+                lambda: attention_finished.send(
+                    sender=Attention, attention_id=attention_id, appointment_id=appointment_id
+                )
+            )
     except IntegrityError:  # recorded meanwhile by another worker (or the confirmation page): that one sent the signal
         return Attention.objects.filter(import_key=key).first()
     return attention

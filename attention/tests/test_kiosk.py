@@ -6,8 +6,10 @@ import re
 import threading
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from centers.models import Offering
 
@@ -39,9 +41,12 @@ def page_key(client, url, procedure) -> str:
 def test_a_double_tap_issues_one_ticket(client, kiosk):
     floor, _device, url = kiosk
     key = page_key(client, url, floor.dni)
-    first = client.post(url, {"procedure": floor.dni.pk, "preferential_reason": "none", "request_key": key})
-    again = client.post(url, {"procedure": floor.dni.pk, "preferential_reason": "none", "request_key": key})
-    other_button = client.post(url, {"procedure": floor.dni.pk, "preferential_reason": "pregnant", "request_key": key})
+    # Time stands still: the ticket's link is signed with the moment, so three taps must get the same one.
+    with time_machine.travel(timezone.now(), tick=False):
+        first = client.post(url, {"procedure": floor.dni.pk, "preferential_reason": "none", "request_key": key})
+        again = client.post(url, {"procedure": floor.dni.pk, "preferential_reason": "none", "request_key": key})
+        other = {"procedure": floor.dni.pk, "preferential_reason": "pregnant", "request_key": key}
+        other_button = client.post(url, other)
     assert first.status_code == again.status_code == other_button.status_code == 302
     assert first.url == again.url == other_button.url
     ticket = Ticket.objects.get()

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from attention.tests.conftest import at
-from surveys import tasks
+from surveys import handlers, tasks
 from surveys.constants import Delivery
 from surveys.models import Answer, Invitation, Response
 from surveys.selectors import satisfaction_by_dimension
@@ -25,6 +25,21 @@ def _answers(survey, expectation: int, perception: int) -> dict[str, str]:
         data[f"q{question.pk}_e"] = str(expectation)
         data[f"q{question.pk}_p"] = str(perception)
     return data
+
+
+def test_only_a_finish_with_an_appointment_enqueues_the_invitation_task(
+    floor, surveys, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A walk-in has no contact to invite: its finish (the counters' hot path) publishes nothing to the broker."""
+    queued = []
+    monkeypatch.setattr(handlers.invitation_create, "delay_on_commit", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        serve(floor, finished=at(10, 10))
+    assert queued == []
+    appointment = booked_appointment(floor)
+    with django_capture_on_commit_callbacks(execute=True):
+        attention = serve(floor, appointment=appointment, finished=at(10, 30))
+    assert queued == [(attention.pk,)]
 
 
 def test_finish_invite_send_once_answer_and_count(client, floor, surveys, django_capture_on_commit_callbacks):
