@@ -68,7 +68,10 @@ class TicketNumber(models.Model):
 class Ticket(models.Model):
     """A citizen's place in a center's queue for one day; it keeps its code and arrival time across transfers."""
 
-    center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.PROTECT, related_name="tickets")
+    # Indexed by the composite indexes below, which all begin with it (one index less to write on every call).
+    center = models.ForeignKey(
+        Center, verbose_name=_("center"), on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
     service_day = models.DateField(_("day"))
     prefix = models.CharField(_("prefix"), max_length=2)
     number = models.PositiveIntegerField(_("number"))
@@ -187,6 +190,10 @@ class Ticket(models.Model):
                 name="ticket_waiting",
             ),
             models.Index(fields=["center", "service_day", "called_at"], name="ticket_called"),
+            # What a counter has in progress (services.calling: every call checks it; a counter keeps its old tickets).
+            models.Index(
+                fields=["counter"], condition=models.Q(status__in=["called", "serving"]), name="ticket_at_counter"
+            ),
             # The call-next rule's three kinds of waiting tickets, each in its own call order
             # (attention.selectors.eligibility._first_candidates_sql).
             models.Index(
@@ -312,13 +319,14 @@ class Attention(models.Model):
 
     Wait = called_at - issued_at; service = finished_at - started_at (or - called_at when never started)."""
 
+    # center and procedure: indexed by attention_center_day and attention_procedure_day, which begin with them.
     center = models.ForeignKey(
-        Center, verbose_name=_("service point"), on_delete=models.PROTECT, related_name="attentions"
+        Center, verbose_name=_("service point"), on_delete=models.PROTECT, related_name="attentions", db_index=False
     )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.IN_PERSON)
     service_day = models.DateField(_("day"))
     procedure = models.ForeignKey(
-        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="attentions"
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="attentions", db_index=False
     )
     counter = models.ForeignKey(
         Counter, verbose_name=_("counter"), on_delete=models.SET_NULL, null=True, blank=True, related_name="attentions"

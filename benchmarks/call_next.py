@@ -61,15 +61,15 @@ def django_environment(database_url: str) -> dict[str, str]:
     return env
 
 
-def setup_data(*, counters: int, tickets: int) -> list[int]:
-    """The floor: returns the ids of the open counter sessions."""
+def setup_data(*, counters: int, tickets: int, history_days: int = 0) -> list[int]:
+    """The floor (and `history_days` earlier days as many tickets, served): returns the open counter sessions' ids."""
     import datetime as dt
 
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from attention.constants import PriorityNeed, TicketStatus
-    from attention.models import Ticket
+    from attention.constants import Outcome, PriorityNeed, TicketStatus
+    from attention.models import Attention, Ticket
     from attention.services import counter_open, queue_for_procedure
     from centers.constants import StaffRole
     from centers.models import Center, Counter, Offering
@@ -104,12 +104,50 @@ def setup_data(*, counters: int, tickets: int) -> list[int]:
         for n in range(tickets)
     )
     sessions = []
+    desks = []
     for n in range(counters):
         counter = Counter.objects.create(center=center, label=f"V-{n + 1:02d}", entity=entity)
         counter.procedures.add(procedure)
         agent = get_user_model().objects.create_user(username=f"asesor{n}")
         staff_membership_grant(user=agent, role=StaffRole.COUNTER_AGENT, center=center)
         sessions.append(counter_open(counter=counter, agent=agent).pk)
+        desks.append((counter, agent))
+    # Earlier working days, served: a center's tables are not empty on the morning measured (their size shapes the
+    # plans PostgreSQL picks, e.g. an index rather than a scan to find a ticket's open attention).
+    for back in range(1, history_days + 1):
+        shift = dt.timedelta(days=back)
+        served = Ticket.objects.bulk_create(
+            Ticket(
+                center=center,
+                service_day=today - shift,
+                prefix=queue.prefix,
+                number=n + 1,
+                queue=queue,
+                procedure=procedure,
+                status=TicketStatus.FINISHED,
+                arrived_at=start - shift + step * n,
+                queued_at=start - shift + step * n,
+                counter=desks[n % counters][0],
+                called_at=start - shift + step * n,
+            )
+            for n in range(tickets)
+        )
+        Attention.objects.bulk_create(
+            Attention(
+                center=center,
+                service_day=ticket.service_day,
+                procedure=procedure,
+                counter=ticket.counter,
+                agent=desks[n % counters][1],
+                ticket=ticket,
+                issued_at=ticket.arrived_at,
+                called_at=ticket.called_at,
+                started_at=ticket.called_at,
+                finished_at=ticket.called_at + dt.timedelta(minutes=5),
+                outcome=Outcome.RESOLVED,
+            )
+            for n, ticket in enumerate(served)
+        )
     return sessions
 
 
@@ -216,6 +254,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counters", type=int, default=20)
     parser.add_argument("--tickets", type=int, default=2000)
+    parser.add_argument("--history-days", type=int, default=5, help="earlier days of as many served tickets (5)")
     options = parser.parse_args()
 
     with scratch_database(DATABASE) as database_url:
@@ -229,7 +268,7 @@ def main() -> None:
 
         from attention.models import Ticket
 
-        sessions = setup_data(counters=options.counters, tickets=options.tickets)
+        sessions = setup_data(counters=options.counters, tickets=options.tickets, history_days=options.history_days)
         with connection.cursor() as cursor:
             cursor.execute(
                 "CREATE TABLE bench_queue (id bigserial PRIMARY KEY, status text NOT NULL, called_by int, "
@@ -241,6 +280,9 @@ def main() -> None:
                 [options.tickets],
             )
             cursor.execute("CREATE INDEX bench_queue_waiting ON bench_queue (arrived_at, id) WHERE status = 'waiting'")
+            # Statistics, as autovacuum keeps them on a database in use (both sides): a morning's tickets arrive over
+            # hours, not in one bulk insert a second before the counters open.
+            cursor.execute("ANALYZE")
         connection.close()  # the children open their own
 
         load_before = load_average()

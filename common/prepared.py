@@ -10,13 +10,14 @@ must not depend on the values (a marker that does not reach the SQL as one param
 
 psycopg2 has no server-side prepared statements of its own: `execute_prepared` PREPAREs a statement once per
 database connection (SQL's PREPARE, typed from the first call's parameters, in the same round trip as its first
-EXECUTE) and then EXECUTEs it, so PostgreSQL parses it once and, after five custom plans, keeps a generic plan when
-that is no worse: the server's planning is saved too. `Prepared.rows` and the counters' hot statements use it.
+EXECUTE) and then EXECUTEs it, so PostgreSQL parses it once and plans it once: its generic plan from the first execution
+(plan_cache_mode), so the server's planning is saved too. `Prepared.rows` and the counters' hot statements use it.
 Prepared statements live in the database session: a pooler in transaction mode (PgBouncer's `pool_mode =
 transaction` before 1.21) would break them; the project connects directly.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 import weakref
@@ -93,30 +94,59 @@ def execute_prepared_batch(cursor, statements: Sequence[tuple[str, Sequence[Any]
     sent: list[str] = []
     for sql, params in statements:
         types = [_sql_type(value) for value in params]
-        values.extend(params)
         if None in types:
             texts.append(sql)
+            values.extend(params)
             continue
-        signature = ", ".join(types)  # type: ignore[arg-type]
-        name = "mp_" + hashlib.blake2b(f"{sql}\x00{signature}".encode(), digest_size=12).hexdigest()
+        # Equal parameters travel once (a compiled ORM query repeats the same id or moment many times): fewer
+        # values to adapt and to parse. The statement's text numbers them accordingly, and its name comes from that
+        # text, so another call whose values coincide differently gets a statement of its own.
+        order, unique = _shared(params)
+        signature = ", ".join(_sql_type(value) for value in unique)  # type: ignore[misc]
+        name, text = _numbered(sql, order, signature)
+        values.extend(unique)
         # name -> True: prepared; False: a PREPARE was sent but its statement failed (it may or may not exist now).
         if known.get(name) is False:
             cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = %s)", [name])
             known[name] = cursor.fetchone()[0]
-        statement = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+        statement = f"EXECUTE {name}({', '.join(['%s'] * len(unique))})" if unique else f"EXECUTE {name}"
         if not known.get(name):
-            pieces = sql.split("%s")
-            if len(pieces) != len(params) + 1:
-                raise ValueError("the SQL's placeholders and the parameters do not match")
-            text = pieces[0] + "".join(f"${index}{piece}" for index, piece in enumerate(pieces[1:], start=1))
             # Sent with the parameters, so psycopg2 unescapes the SQL's %% in both statements alike.
             statement = f"PREPARE {name}({signature}) AS {text}; {statement}"
             known[name] = False
             sent.append(name)
         texts.append(statement)
+    if sent:
+        # Generic plans from the first EXECUTE: by default PostgreSQL plans the first five executions for their values
+        # (a statement like the call's takes milliseconds to plan) before it settles for the generic plan these
+        # statements are written for. Set for the connection, where no other statement is a named prepared one.
+        texts.insert(0, "SET plan_cache_mode = force_generic_plan")
     cursor.execute("; ".join(texts), values)
     for name in sent:
         known[name] = True
+
+
+def _shared(params: Sequence[Any]) -> tuple[tuple[int, ...], list[Any]]:
+    """Each parameter's number among the distinct ones (by type and value, from 1), and the distinct ones."""
+    numbers: dict[tuple[type, Any], int] = {}
+    unique: list[Any] = []
+    order = []
+    for value in params:
+        number = numbers.setdefault((type(value), value), len(unique) + 1)
+        if number > len(unique):
+            unique.append(value)
+        order.append(number)
+    return tuple(order), unique
+
+
+@functools.lru_cache(maxsize=512)
+def _numbered(sql: str, order: tuple[int, ...], signature: str) -> tuple[str, str]:
+    """(statement name, SQL with $n placeholders) for `sql`'s `%s` placeholders numbered as `order` says."""
+    pieces = sql.split("%s")
+    if len(pieces) != len(order) + 1:
+        raise ValueError("the SQL's placeholders and the parameters do not match")
+    text = pieces[0] + "".join(f"${number}{piece}" for number, piece in zip(order, pieces[1:], strict=True))
+    return "mp_" + hashlib.blake2b(f"{text}\x00{signature}".encode(), digest_size=12).hexdigest(), text
 
 
 @dataclass(frozen=True)

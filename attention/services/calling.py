@@ -61,6 +61,13 @@ def _quoted(model, attname: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(attname.removesuffix("_id")).column)
 
 
+def _active() -> str:
+    """ACTIVE_TICKET_STATUSES as SQL literals (plain choice values): written into the statement, not passed, so its
+    generic plan can use the partial index of the tickets at a counter (Ticket.Meta: ticket_at_counter)."""
+    assert all(status.isidentifier() and status.islower() for status in ACTIVE_TICKET_STATUSES)  # noqa: S101
+    return ", ".join(f"'{status}'" for status in ACTIVE_TICKET_STATUSES)
+
+
 @functools.cache
 def _call_sql() -> tuple[str, tuple, str, tuple]:
     """The call's one statement around the pick (eligibility.next_ticket_pick_sql): the counter's in-progress check,
@@ -111,11 +118,10 @@ def _call_sql() -> tuple[str, tuple, str, tuple]:
             else:
                 values.append("%s")
                 inserted.append((default,))
-    active = ", ".join(["%s"] * len(ACTIVE_TICKET_STATUSES))
     session = quote(CounterSession._meta.db_table)
     prefix = (
         f"WITH state AS (SELECT (SELECT s.status FROM {session} s WHERE s.id = %s) AS session,"
-        f" EXISTS (SELECT 1 FROM {ticket} b WHERE b.counter_id = %s AND b.status IN ({active})) AS busy),"
+        f" EXISTS (SELECT 1 FROM {ticket} b WHERE b.counter_id = %s AND b.status IN ({_active()})) AS busy),"
         " pick (id) AS ("
     )
     suffix = (
@@ -125,7 +131,7 @@ def _call_sql() -> tuple[str, tuple, str, tuple]:
         f" opened AS (INSERT INTO {attention} ({', '.join(columns)}) SELECT {', '.join(values)} FROM called)"
         " SELECT state.session, state.busy, called.* FROM state LEFT JOIN called ON TRUE"
     )
-    prefix_params = ("session_id", "counter_id", *((str(status),) for status in ACTIVE_TICKET_STATUSES))
+    prefix_params = ("session_id", "counter_id")
     suffix_params = ("called", "counter_id", "called_at", "updated_at", (str(CounterSessionStatus.OPEN),), *inserted)
     return prefix, prefix_params, suffix, suffix_params
 
@@ -346,14 +352,14 @@ def _finish_plain_sql(*, missing_requirement: bool) -> str:
     quote = connection.ops.quote_name
     ticket, attention = quote(Ticket._meta.db_table), quote(Attention._meta.db_table)
     steps = quote(ItineraryStep._meta.db_table)
-    active = ", ".join(["%s"] * len(ACTIVE_TICKET_STATUSES))
     requirement = " AND t.procedure_id = %s" if missing_requirement else ""
     requirement_id = "%s" if missing_requirement else "NULL"
     returned = ", ".join(f"{attention}.{_quoted(Attention, name)}" for name in attnames(Attention))
     return (
         f"WITH plain AS (SELECT t.id AS ticket_id, a.id AS attention_id, a.started_at FROM {ticket} t"
         f" JOIN {attention} a ON a.ticket_id = t.id AND a.finished_at IS NULL"
-        f" WHERE t.id = %s AND t.counter_id = %s AND t.status IN ({active}) AND t.appointment_id IS NULL{requirement}"
+        f" WHERE t.id = %s AND t.counter_id = %s AND t.status IN ({_active()})"
+        f" AND t.appointment_id IS NULL{requirement}"
         f" AND NOT EXISTS (SELECT 1 FROM {steps} s WHERE s.ticket_id = t.id AND s.done_at IS NULL)"
         f" AND (SELECT count(*) FROM {attention} o WHERE o.ticket_id = t.id AND o.finished_at IS NULL) = 1),"
         f" finished AS (UPDATE {ticket} SET status = %s, updated_at = %s FROM plain"
@@ -376,7 +382,7 @@ def _finish_plain(
     """_finish_plain_sql in one round trip with the locks it needs; the closed attention, or None when the visit is
     not a plain one (nothing written)."""
     requirement = [missing_requirement.procedure_id] if missing_requirement is not None else []
-    params: list = [ticket.pk, session.counter_id, *(str(status) for status in ACTIVE_TICKET_STATUSES), *requirement]
+    params: list = [ticket.pk, session.counter_id, *requirement]
     params += [str(TicketStatus.FINISHED), timezone.now(), str(outcome), now, now]  # updated_at: auto_now
     params += [missing_requirement.pk] if missing_requirement is not None else []
     params.append(note)

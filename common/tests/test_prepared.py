@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 
-from common.prepared import execute_prepared, instance, prepare
+from common.prepared import execute_prepared, execute_prepared_batch, instance, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,27 @@ def test_a_first_execute_that_fails_leaves_the_statement_usable():
     with connection.cursor() as cursor:
         execute_prepared(cursor, sql, [5], connection=connection)
         assert cursor.fetchone() == (2,)
+
+
+def test_equal_values_travel_once_and_other_coincidences_get_their_own_statement(django_assert_num_queries):
+    """A compiled ORM query repeats its ids and moments: equal values (same type) are sent once, and the numbering
+    is part of the statement, so values that coincide differently next time never reuse the wrong one."""
+    sql = "SELECT %s::bigint, %s::bigint, %s::bigint, %s::text"
+    before = _prepared_names()
+    rows = []
+    for params in ([7, 7, 7, "7"], [7, 8, 7, "x"], [3, 3, 3, "y"], [1, 2, 3, "z"]):
+        with django_assert_num_queries(1) as captured, connection.cursor() as cursor:
+            execute_prepared(cursor, sql, params, connection=connection)
+            rows.append(cursor.fetchone())
+        sent = captured.captured_queries[0]["sql"].rsplit("EXECUTE ", 1)[1]
+        assert sent.count(",") == len({(type(value), value) for value in params}) - 1  # distinct values only
+    assert rows == [(7, 7, 7, "7"), (7, 8, 7, "x"), (3, 3, 3, "y"), (1, 2, 3, "z")]
+    assert len(_prepared_names() - before) == 3  # (a, a, a, b), (a, b, a, c), (a, b, c, d)
+
+
+def test_a_batch_runs_its_statements_in_one_round_trip_and_returns_the_last_ones_rows(django_assert_num_queries):
+    with django_assert_num_queries(1), connection.cursor() as cursor:
+        execute_prepared_batch(
+            cursor, [("SELECT %s::bigint", [1]), ("SELECT %s::bigint * 2", [21])], connection=connection
+        )
+        assert cursor.fetchall() == [(42,)]
