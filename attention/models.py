@@ -66,7 +66,12 @@ class TicketNumber(models.Model):
 
 
 class Ticket(models.Model):
-    """A citizen's place in a center's queue for one day; it keeps its code and arrival time across transfers."""
+    """A citizen's place in a center's queue for one day; it keeps its code and arrival time across transfers.
+
+    Indexes are few on purpose: every call and finish rewrites the row into each of them (the status is in
+    partial indexes, so never a HOT update). Foreign keys only looked up when their row is deleted (queue,
+    procedure, language, counters, the greeter) have none; the composite ones cover the center, and
+    ticket_at_counter the tickets in progress at a counter."""
 
     # Indexed by the composite indexes below, which all begin with it (one index less to write on every call).
     center = models.ForeignKey(
@@ -75,9 +80,15 @@ class Ticket(models.Model):
     service_day = models.DateField(_("day"))
     prefix = models.CharField(_("prefix"), max_length=2)
     number = models.PositiveIntegerField(_("number"))
-    queue = models.ForeignKey(Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="tickets")
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
     procedure = models.ForeignKey(
-        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="tickets"
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
     )
     appointment = models.OneToOneField(
         Appointment,
@@ -101,6 +112,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="tickets",
         help_text=_("Empty: Spanish."),
+        db_index=False,
     )
     status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING)
     arrived_at = models.DateTimeField(_("arrived at"), help_text=_("Kept across transfers: it orders the queue."))
@@ -114,6 +126,7 @@ class Ticket(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     counter = models.ForeignKey(
         Counter,
@@ -123,6 +136,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="tickets",
         help_text=_("The counter that called it last."),
+        db_index=False,  # ticket_at_counter: the tickets in progress at a counter
     )
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
     recalls = models.PositiveSmallIntegerField(_("times called again"), default=0)
@@ -135,6 +149,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Empty: the kiosk."),
+        db_index=False,
     )
     # Remote tickets (joined from a phone at /fila/<center>/): the contact data is kept only while the ticket holds a
     # place (attention.services.remote clears it when the ticket ends, and the beat clears what a day left).
@@ -320,6 +335,7 @@ class Attention(models.Model):
     Wait = called_at - issued_at; service = finished_at - started_at (or - called_at when never started)."""
 
     # center and procedure: indexed by attention_center_day and attention_procedure_day, which begin with them.
+    # Written twice per visit (call, finish): foreign keys only looked up when their row is deleted have no index.
     center = models.ForeignKey(
         Center, verbose_name=_("service point"), on_delete=models.PROTECT, related_name="attentions", db_index=False
     )
@@ -329,7 +345,13 @@ class Attention(models.Model):
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="attentions", db_index=False
     )
     counter = models.ForeignKey(
-        Counter, verbose_name=_("counter"), on_delete=models.SET_NULL, null=True, blank=True, related_name="attentions"
+        Counter,
+        verbose_name=_("counter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attentions",
+        db_index=False,
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -338,6 +360,7 @@ class Attention(models.Model):
         null=True,
         blank=True,
         related_name="attentions",
+        db_index=False,
     )
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.SET_NULL, null=True, blank=True, related_name="attentions"
@@ -354,7 +377,13 @@ class Attention(models.Model):
         _("preferential attention"), max_length=12, choices=PriorityNeed.choices, default=PriorityNeed.NONE
     )
     language = models.ForeignKey(
-        Language, verbose_name=_("language"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Language,
+        verbose_name=_("language"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     intent = models.CharField(
         _("citizen intent"),
