@@ -372,6 +372,7 @@ class Attention(models.Model):
         null=True,
         blank=True,
         related_name="attentions",
+        db_index=False,  # attention_appointment: the attentions that have one
     )
     preferential_reason = models.CharField(
         _("preferential attention"), max_length=12, choices=PriorityNeed.choices, default=PriorityNeed.NONE
@@ -407,6 +408,7 @@ class Attention(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # attention_missing_requirement: the attentions that name one
     )
     outcome_note = models.CharField(_("note"), max_length=250, blank=True)
     import_key = models.CharField(
@@ -414,7 +416,6 @@ class Attention(models.Model):
         max_length=64,
         null=True,
         blank=True,
-        unique=True,
         editable=False,
         help_text=_(
             "For historic attentions loaded from a file: a digest of the row, so a re-import adds nothing; for the"
@@ -436,10 +437,23 @@ class Attention(models.Model):
                 condition=models.Q(missing_requirement__isnull=True) | models.Q(outcome="not_resolved"),
                 name="attention_missing_requirement_only_not_resolved",
             ),
+            # Only the attentions that have a key (imports, the virtual channel) are in its index: a counter's
+            # attention (none) is not written into it. reports.services.imports' ON CONFLICT names this predicate.
+            models.UniqueConstraint(
+                fields=["import_key"], condition=models.Q(import_key__isnull=False), name="attention_import_key_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["center", "service_day"], name="attention_center_day"),
             models.Index(fields=["procedure", "service_day"], name="attention_procedure_day"),
+            models.Index(
+                fields=["appointment"], condition=models.Q(appointment__isnull=False), name="attention_appointment"
+            ),
+            models.Index(
+                fields=["missing_requirement"],
+                condition=models.Q(missing_requirement__isnull=False),
+                name="attention_missing_requirement",
+            ),
         ]
 
     def __str__(self) -> str:

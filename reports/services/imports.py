@@ -7,7 +7,7 @@ abandono; called/started/finished may be empty for abandono, which then closes a
 A file with bad rows imports nothing and reports each one with its line number (`ImportRejected`), unless
 `skip_invalid`: then the good rows are imported and the bad ones written to `rejects` with their line and reason.
 Each row's import key is a digest of its normalised fields (times in UTC), so importing a file again, or one that
-overlaps it, adds nothing twice (`INSERT … ON CONFLICT (import_key) DO NOTHING` from a temporary table).
+overlaps it, adds nothing twice (`INSERT … ON CONFLICT (import_key) … DO NOTHING` from a temporary table).
 """
 
 import csv
@@ -202,7 +202,7 @@ def _load(*, staged: IO[str], using: str) -> int:
         cursor.execute(
             f"INSERT INTO attention_attention ({_STAGE_COLUMNS}, preferential_reason, age_band, gender, outcome_note) "
             f"SELECT {_STAGE_COLUMNS}, 'none', '', '', '' FROM reports_import_stage "
-            "ON CONFLICT (import_key) DO NOTHING"
+            "ON CONFLICT (import_key) WHERE import_key IS NOT NULL DO NOTHING"  # attention_import_key_unique
         )
         imported = cursor.rowcount
         cursor.execute("SELECT MIN(service_day), MAX(service_day) FROM reports_import_stage")
