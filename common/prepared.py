@@ -62,7 +62,12 @@ _prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _prepared_on_lock = threading.Lock()  # threaded servers: one connection per thread, one shared registry
 
 
+_SQL_TYPE_OF = dict(_SQL_TYPES)  # the exact classes, looked up first (the hot statements pass a hundred values)
+
+
 def _sql_type(value: Any) -> str | None:
+    if (exact := _SQL_TYPE_OF.get(type(value))) is not None:
+        return exact
     for kind, name in _SQL_TYPES:
         if isinstance(value, kind):
             return name
@@ -93,16 +98,19 @@ def execute_prepared_batch(cursor, statements: Sequence[tuple[str, Sequence[Any]
         known = _prepared_on.setdefault(connection.connection, {})
     sent: list[str] = []
     for sql, params in statements:
-        types = [_sql_type(value) for value in params]
+        # Equal parameters travel once (a compiled ORM query repeats the same id or moment many times): fewer
+        # values to adapt and to parse. The statement's text numbers them accordingly, and its name comes from that
+        # text, so another call whose values coincide differently gets a statement of its own.
+        try:
+            order, unique = _shared(params)
+        except TypeError:  # an unhashable value (a list…): no PREPARE type for it either
+            order, unique = (), [None]
+        types = [_sql_type(value) for value in unique]
         if None in types:
             texts.append(sql)
             values.extend(params)
             continue
-        # Equal parameters travel once (a compiled ORM query repeats the same id or moment many times): fewer
-        # values to adapt and to parse. The statement's text numbers them accordingly, and its name comes from that
-        # text, so another call whose values coincide differently gets a statement of its own.
-        order, unique = _shared(params)
-        signature = ", ".join(_sql_type(value) for value in unique)  # type: ignore[misc]
+        signature = ", ".join(types)  # type: ignore[arg-type]
         name, text = _numbered(sql, order, signature)
         values.extend(unique)
         # name -> True: prepared; False: a PREPARE was sent but its statement failed (it may or may not exist now).
@@ -132,9 +140,10 @@ def _shared(params: Sequence[Any]) -> tuple[tuple[int, ...], list[Any]]:
     unique: list[Any] = []
     order = []
     for value in params:
-        number = numbers.setdefault((type(value), value), len(unique) + 1)
-        if number > len(unique):
+        key = (type(value), value)
+        if (number := numbers.get(key)) is None:
             unique.append(value)
+            number = numbers[key] = len(unique)
         order.append(number)
     return tuple(order), unique
 

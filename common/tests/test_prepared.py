@@ -93,3 +93,9 @@ def test_a_batch_runs_its_statements_in_one_round_trip_and_returns_the_last_ones
             cursor, [("SELECT %s::bigint", [1]), ("SELECT %s::bigint * 2", [21])], connection=connection
         )
         assert cursor.fetchall() == [(42,)]
+
+
+def test_a_value_without_a_prepared_type_runs_as_a_plain_execute():
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, "SELECT %s = ANY(%s)", [2, [1, 2, 3]], connection=connection)
+        assert cursor.fetchone() == (True,)
