@@ -163,7 +163,8 @@ def _first_candidates_sql(eligible: QuerySet[Ticket], candidates: int) -> tuple[
         eligible.filter(~_PREFERENTIAL, due_at__isnull=False).order_by("due_at", "pk"),
         eligible.filter(~_PREFERENTIAL, due_at__isnull=True).order_by("arrived_at", "pk"),
     ]
-    parts, params = [], []
+    parts: list[str] = []
+    params: list = []
     for kind in kinds:
         sql, kind_params = (
             kind.annotate(rank=rank, turn=turn).values_list("pk", "rank", "turn")[:candidates].query.sql_with_params()

@@ -217,7 +217,7 @@ def _call_next_portable(*, session: CounterSession, now: dt.datetime) -> Ticket 
     ticket.recalls = 0
     ticket.target_counter = None
     ticket.save(update_fields=["status", "counter", "called_at", "recalls", "target_counter", "updated_at"])
-    segments = Appointment.objects.filter(pk=ticket.appointment_id)
+    segments = Appointment.objects.filter(pk=ticket.appointment_id or 0)  # none: no segments
     Attention.objects.create(
         center_id=ticket.center_id,
         service_day=ticket.service_day,
@@ -445,9 +445,16 @@ def attention_finish(
     elif missing_requirement is None and not note.strip():
         raise InvalidInput(field_errors={"note": [_("Say why it was not resolved.")]})
     if connection.vendor == "postgresql":
-        fields = {"outcome": outcome, "missing_requirement": missing_requirement, "note": note.strip()[:250]}
-        if (attention := _finish_plain(ticket=ticket, session=session, now=now, **fields)) is not None:
-            return attention
+        plain = _finish_plain(
+            ticket=ticket,
+            session=session,
+            outcome=outcome,
+            missing_requirement=missing_requirement,
+            note=note.strip()[:250],
+            now=now,
+        )
+        if plain is not None:
+            return plain
     return _attention_finish_locked(
         ticket=ticket, session=session, outcome=outcome, missing_requirement=missing_requirement, note=note, now=now
     )
