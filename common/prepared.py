@@ -27,7 +27,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Model, QuerySet
 
-__all__ = ["Prepared", "attnames", "execute_prepared", "instance", "prepare"]
+__all__ = ["InsertColumns", "Prepared", "attnames", "execute_prepared", "insert_columns", "instance", "prepare"]
 
 # Never an id, a count or a constant; inside a 32-bit column's range (Django drops lookups with out-of-range values).
 _INT_BASE = -2_147_000_000
@@ -68,12 +68,13 @@ def _sql_type(value: Any) -> str | None:
     return None
 
 
-def execute_prepared(cursor, sql: str, params: Sequence[Any], *, connection) -> None:
+def execute_prepared(cursor, sql: str, params: Sequence[Any], *, connection, infer_nulls: bool = False) -> None:
     """cursor.execute(sql, params) as a server-side prepared statement of this connection: the first time, PREPARE
     and EXECUTE sent together (one round trip, one entry in the query log); then EXECUTE alone. On PostgreSQL
     only, with `%s` placeholders and parameters of the types in _SQL_TYPES; anything else (a None, a Decimal…)
-    runs as a plain execute."""
-    types = [_sql_type(value) for value in params]
+    runs as a plain execute. With `infer_nulls`, a None is declared `unknown` instead (PostgreSQL takes its type
+    from where it is used: an INSERT's column, a comparison), for statements where every parameter has such a place."""
+    types = [_sql_type(value) if value is not None or not infer_nulls else "unknown" for value in params]
     if connection.vendor != "postgresql" or None in types:
         cursor.execute(sql, params)
         return
@@ -155,3 +156,49 @@ def instance(model: type[Model], values: dict[str, Any]) -> Any:
 def attnames(model: type[Model]) -> list[str]:
     """The model's concrete columns by attname, in the order `instance` and values_list(*attnames) agree on."""
     return [field.attname for field in model._meta.concrete_fields]
+
+
+@dataclass(frozen=True)
+class InsertColumns:
+    """An INSERT's column list and the matching select list, built once from a model's fields (insert_columns)."""
+
+    columns: str
+    values: str
+    params: tuple[Any, ...]  # per `%s` of `values`: a name (bound per call) or a 1-tuple (a constant)
+
+    def bind(self, named: dict[str, Any]) -> list[Any]:
+        """The parameters of `values` for one call: the named ones from `named`, the constants as they are."""
+        return [param[0] if isinstance(param, tuple) else named[param] for param in self.params]
+
+
+def insert_columns(model: type[Model], given: dict[str, str | None], *, connection) -> InsertColumns:
+    """Every concrete column of `model` but its primary key, for a raw INSERT … SELECT built once, so columns are never
+    listed by hand: a field named (by attname) in `given` takes that SQL expression, or a parameter bound per call
+    under its attname when the expression is None; every other field its default, as Model.objects.create would
+    (NULL, or a constant parameter). Fields the ORM sets on save (auto_now, auto_now_add) must be given."""
+    quote = connection.ops.quote_name
+    columns: list[str] = []
+    values: list[str] = []
+    params: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        name = field.attname
+        if name in given:
+            expression = given[name]
+            values.append("%s" if expression is None else expression)
+            if expression is None:
+                params.append(name)
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            raise ValueError(f"{model.__name__}.{name}: set by the ORM on save, not a plain default")
+        default = field.get_db_prep_save(field.get_default(), connection)
+        if default is None:
+            values.append("NULL")
+        else:
+            values.append("%s")
+            params.append((default,))
+    if unknown := set(given) - {field.attname for field in model._meta.concrete_fields}:
+        raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+    return InsertColumns(columns=", ".join(columns), values=", ".join(values), params=tuple(params))
