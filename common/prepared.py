@@ -25,9 +25,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 
-__all__ = ["InsertColumns", "Prepared", "attnames", "execute_prepared", "insert_columns", "instance", "prepare"]
+__all__ = [
+    "InsertColumns",
+    "Prepared",
+    "attnames",
+    "execute_prepared",
+    "insert_columns",
+    "instance",
+    "prepare",
+    "quoted_column",
+]
 
 # Never an id, a count or a constant; inside a 32-bit column's range (Django drops lookups with out-of-range values).
 _INT_BASE = -2_147_000_000
@@ -156,6 +165,14 @@ def instance(model: type[Model], values: dict[str, Any]) -> Any:
 def attnames(model: type[Model]) -> list[str]:
     """The model's concrete columns by attname, in the order `instance` and values_list(*attnames) agree on."""
     return [field.attname for field in model._meta.concrete_fields]
+
+
+def quoted_column(model: type[Model], name: str, *, connection) -> str:
+    """The column of a model's field (by its name), quoted for raw SQL."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} has no column")
+    return connection.ops.quote_name(field.column)
 
 
 @dataclass(frozen=True)

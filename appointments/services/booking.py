@@ -23,7 +23,16 @@ from django.utils.translation import ngettext
 
 from centers.models import Center
 from centers.selectors import offerings_bookable
-from common.prepared import InsertColumns, Prepared, attnames, execute_prepared, insert_columns, instance, prepare
+from common.prepared import (
+    InsertColumns,
+    Prepared,
+    attnames,
+    execute_prepared,
+    insert_columns,
+    instance,
+    prepare,
+    quoted_column,
+)
 from common.utils import setting_int
 from procedures.models import Procedure
 
@@ -98,10 +107,11 @@ _SLOT_FIELDS = [
     "is_withdrawn",
 ]
 _SCHEDULE_FIELDS = ["id", "is_active", "min_lead_minutes", "max_days_ahead"]
+_CENTER_FIELDS = ["id", "is_active", "slug", "name", "address"]  # its state, and what a booking's answer shows
 _SLOT_COLUMNS = [
     *_SLOT_FIELDS,
     *(f"schedule__{name}" for name in _SCHEDULE_FIELDS),
-    "center__is_active",
+    *(f"center__{name}" for name in _CENTER_FIELDS),
     "serves_procedure",
 ]
 
@@ -128,15 +138,15 @@ def _bookable_slot_sql() -> Prepared:
 
 
 def _bookable_slot(*, slot_id: int, procedure_id: int, now: dt.datetime) -> Slot:
-    """The slot (with the schedule and center fields the checks read; the others load if asked) if it can be booked
-    now for the procedure; a BookingError otherwise."""
+    """The slot (with the schedule and center fields the checks read, and the center's name and address; the others
+    load if asked) if it can be booked now for the procedure; a BookingError otherwise."""
     rows = _bookable_slot_sql().rows(slot_id=slot_id, procedure_id=procedure_id)
     if not rows:
         raise InvalidBooking(_("That time does not exist. Please choose another one."))
     row = dict(zip(_SLOT_COLUMNS, rows[0], strict=True))
     slot = instance(Slot, {name: row[name] for name in _SLOT_FIELDS})
     slot.schedule = instance(Schedule, {name: row[f"schedule__{name}"] for name in _SCHEDULE_FIELDS})
-    slot.center = instance(Center, {"id": slot.center_id, "is_active": row["center__is_active"]})
+    slot.center = instance(Center, {name: row[f"center__{name}"] for name in _CENTER_FIELDS})
     serves_procedure = row["serves_procedure"]
     if slot.is_withdrawn or not slot.schedule.is_active or not slot.center.is_active:
         raise SlotFull()
@@ -215,7 +225,10 @@ def _book_sql(messages: int) -> tuple[str, InsertColumns, InsertColumns]:
     if messages < 1:
         raise ValueError("an appointment has at least one message row")
     quote = connection.ops.quote_name
-    pk, row_pk = quote(Appointment._meta.pk.column), quote(Notification._meta.pk.column)
+    pk, row_pk = (
+        quoted_column(Appointment, "id", connection=connection),
+        quoted_column(Notification, "id", connection=connection),
+    )
     made = insert_columns(
         Appointment, {**dict.fromkeys(_BOOKED_FIELDS), "slot_id": f"claimed.{pk}"}, connection=connection
     )
@@ -224,7 +237,7 @@ def _book_sql(messages: int) -> tuple[str, InsertColumns, InsertColumns]:
         {"appointment_id": f"made.{pk}", **{name: f"planned.{quote(name)}" for name in _PLANNED}, "created_at": None},
         connection=connection,
     )
-    kind, channel = (quote(Notification._meta.get_field(name).column) for name in ("kind", "channel"))
+    kind, channel = (quoted_column(Notification, name, connection=connection) for name in ("kind", "channel"))
     rows = ", ".join([f"({', '.join(['%s'] * len(_PLANNED))})"] * messages)
     sql = (
         f"WITH claimed AS ({slot_claim_sql()}),"
@@ -251,7 +264,8 @@ def appointment_book(
     consent_version: str,
     channel: str = BookingChannel.VIRTUAL,
 ) -> Appointment:
-    """Book a slot for a procedure; returns the appointment (its `code` is what the citizen keeps).
+    """Book a slot for a procedure; returns the appointment (its `code` is what the citizen keeps) with its slot and
+    center as the checks read them (times, the center's slug, name and address: enough to answer without a read).
 
     Raises InvalidBooking, WindowClosed, Cooldown, Duplicate, LimitReached or SlotFull.
     The confirmation (e-mail and/or SMS) and the reminders are planned in the same transaction and sent

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from centers.models import Closure
 from centers.selectors import national_holiday
-from common.prepared import execute_prepared
+from common.prepared import execute_prepared, quoted_column
 
 from ..errors import SlotFull
 from ..formatting import lima_date
@@ -221,7 +221,7 @@ def slot_claim_sql() -> str:
     quote = connection.ops.quote_name
     table = quote(Slot._meta.db_table)
     pk, booked, capacity, withdrawn = (
-        quote(Slot._meta.get_field(name).column) for name in ("id", "booked", "capacity", "is_withdrawn")
+        quoted_column(Slot, name, connection=connection) for name in ("id", "booked", "capacity", "is_withdrawn")
     )
     return (
         f"UPDATE {table} SET {booked} = {booked} + 1"
