@@ -102,7 +102,8 @@ def execute_prepared(cursor, sql: str, params: Sequence[Any], *, connection, inf
             raise ValueError("the SQL's placeholders and the parameters do not match")
         text = pieces[0] + "".join(f"${index}{piece}" for index, piece in enumerate(pieces[1:], start=1))
         # Sent with the parameters, so psycopg2 unescapes the SQL's %% in both statements alike.
-        statement = f"PREPARE {name}({signature}) AS {text}; {statement}"
+        declared = f"({signature})" if params else ""  # PREPARE takes no empty parentheses
+        statement = f"PREPARE {name}{declared} AS {text}; {statement}"
         known[name] = False
     cursor.execute(statement, params)
     known[name] = True
