@@ -17,6 +17,7 @@ import secrets
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -369,6 +370,8 @@ def _appointment_insert(
         *planned.bind({"created_at": appointment.created_at}),
         *(getattr(message, name) for message in messages for name in _PLANNED),
     ]
+    # The model's save signals, as save() sends them: the change history records a staff member's booking (phone).
+    pre_save.send(sender=Appointment, instance=appointment, raw=False, using=connection.alias, update_fields=None)
     with connection.cursor() as cursor:
         execute_prepared(cursor, sql, params, connection=connection, infer_nulls=True)
         rows = cursor.fetchall()
@@ -377,6 +380,9 @@ def _appointment_insert(
     appointment.pk = rows[0][0]
     appointment._state.adding = False  # saved, as save() leaves it
     appointment._state.db = connection.alias
+    post_save.send(
+        sender=Appointment, instance=appointment, created=True, update_fields=None, raw=False, using=connection.alias
+    )
     ids = {(kind, message_channel): pk for _appointment, pk, kind, message_channel in rows}
     for message in messages:
         message.pk = ids[(str(message.kind), str(message.channel))]
