@@ -1,11 +1,14 @@
 """Appointments: book, cancel, reschedule, check in, complete, no-shows.
 
 Database guarantees (each raced on PostgreSQL in tests/test_concurrency.py):
-- capacity: slots.slot_claim's conditional UPDATE plus the check constraint 0 <= booked <= capacity;
+- capacity: slots.slot_claim_sql's conditional UPDATE (slot_claim; a booking runs it inside its one statement that
+  also inserts the appointment and its message rows) plus the check constraint 0 <= booked <= capacity;
 - one active appointment per document and procedure: a partial unique constraint;
 - at most settings.APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT active appointments per document, and the cooldown
-  after a cancellation: checked while holding the document's DocumentQuota row lock (SELECT … FOR UPDATE),
-  so bookings with the same document are serialized.
+  after a cancellation: checked while holding the document's DocumentQuota row lock (an upsert that locks it),
+  so bookings with the same document are serialized. The active appointments are read by a statement of their own,
+  after the lock is held: a statement sees the rows committed before it started, not those committed while it
+  waited for a lock.
 Lock order, everywhere: appointment row → document quota row → slot rows by ascending id (no deadlocks).
 """
 
