@@ -13,6 +13,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -186,10 +187,14 @@ class CitizenForm(forms.Form):
     def __init__(self, *args, languages: Sequence[tuple[str, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].choices = [("", _("No preference")), *languages]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The layout `{% crispy form %}` renders, built when a page shows the form (a valid POST never does)."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
             Fieldset(
                 _("Your identity document"),
                 Field("document_type"),
@@ -228,6 +233,7 @@ class CitizenForm(forms.Form):
                 Field("consent"),
             ),
         )
+        return helper
 
     def clean_priority_need(self) -> str:
         return self.cleaned_data["priority_need"] or PriorityNeed.NONE

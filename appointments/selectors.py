@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Exists,
     F,
@@ -48,6 +49,7 @@ __all__ = [
     "center_for_procedure",
     "centers_for_procedure",
     "language_choices",
+    "procedure_by_slug",
     "procedure_for_booking",
     "slot_center_day",
     "slot_conflicts",
@@ -365,6 +367,37 @@ def procedure_for_booking(*, slug: str) -> Procedure | None:
     return procedure
 
 
+# What the API's booking reads of the procedure it names and shows in its answer (AppointmentSerializer).
+_PROCEDURE_BOOKING_FIELDS = ("id", "slug", "name", "fee", "is_active")
+
+
+@functools.cache
+def _procedure_by_slug_sql() -> Prepared:
+    requirements = Requirement.objects.filter(procedure=OuterRef("pk")).order_by("position", "id").values("text")
+    return prepare(
+        lambda slug: (
+            Procedure.objects.filter(slug=slug)
+            .annotate(requirement_texts=ArraySubquery(requirements))
+            .order_by()
+            .values_list(*_PROCEDURE_BOOKING_FIELDS, "requirement_texts")
+        ),
+        slug=str,
+    )
+
+
+def procedure_by_slug(*, slug: str) -> Procedure | None:
+    """The procedure with this slug in any state (the booking service says when it cannot be booked), or None: its
+    slug, name and fee (other fields load when read), annotated with `requirement_texts`, its requirements' texts in
+    their order. One query, compiled once: every API booking reads it, and its answer shows them."""
+    rows = _procedure_by_slug_sql().rows(slug=slug)
+    if not rows:
+        return None
+    *fields, texts = rows[0]
+    procedure = instance(Procedure, dict(zip(_PROCEDURE_BOOKING_FIELDS, fields, strict=True)))
+    procedure.requirement_texts = texts
+    return procedure
+
+
 def bookable_until(*, procedure_id: int, center_id: int, now: dt.datetime | None = None) -> dt.date | None:
     """The last Lima day with a bookable slot of the procedure at the center (None: none), for calendar paging."""
     last = (
@@ -375,7 +408,13 @@ def bookable_until(*, procedure_id: int, center_id: int, now: dt.datetime | None
     return timezone.localdate(last) if last else None
 
 
+@functools.cache
+def _language_choices_sql() -> Prepared:
+    return prepare(lambda: Language.objects.order_by("name").values_list("code", "name"))
+
+
 def language_choices() -> list[tuple[str, str]]:
-    """(code, name) of the languages a citizen can ask to be served in: Spanish first, then by name."""
-    languages = Language.objects.order_by("name").values_list("code", "name")
+    """(code, name) of the languages a citizen can ask to be served in: Spanish first, then by name (one query,
+    compiled once: every data step of a booking reads them)."""
+    languages = _language_choices_sql().rows()
     return sorted(languages, key=lambda language: language[0] != "es")

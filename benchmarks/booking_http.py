@@ -118,9 +118,9 @@ def setup_data() -> dict:
     }
 
 
-def book(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> str:
-    """The data step's POST and the final POST; the outcome."""
-    form = {
+def details_form(data: dict, slot: int, document: str, csrf: str) -> dict[str, str]:
+    """What the data step's POST sends."""
+    return {
         "csrfmiddlewaretoken": csrf,
         "procedure": data["procedure"],
         "center": data["center"],
@@ -133,7 +133,24 @@ def book(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> s
         "priority_need": "none",
         "consent": "on",
     }
-    status, headers, _body = browser.request("POST", "/citas/nueva/datos/", form)
+
+
+def api_booking(data: dict, slot: int, document: str) -> dict:
+    """What an API booking sends (JSON)."""
+    return {
+        "procedure": data["procedure"],
+        "slot": slot,
+        "document_type": "dni",
+        "document_number": document,
+        "full_name": "Ciudadana de Prueba",
+        "email": f"c{document}@example.pe",
+        "consent_version": data["consent_version"],
+    }
+
+
+def book(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> str:
+    """The data step's POST and the final POST; the outcome."""
+    status, headers, _body = browser.request("POST", "/citas/nueva/datos/", details_form(data, slot, document, csrf))
     if status != 303:
         return "slot_full" if status == 409 else f"details {status}"
     token = headers["Location"].rstrip("/").rsplit("/", 1)[-1]
@@ -148,17 +165,7 @@ def book(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> s
 def book_api(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> str:
     """One POST to the appointments API (what vendor and phone clients send: no session, no CSRF); the outcome."""
     status, _headers, body = browser.request(
-        "POST",
-        "/api/v1/appointments/",
-        json_body={
-            "procedure": data["procedure"],
-            "slot": slot,
-            "document_type": "dni",
-            "document_number": document,
-            "full_name": "Ciudadana de Prueba",
-            "email": f"c{document}@example.pe",
-            "consent_version": data["consent_version"],
-        },
+        "POST", "/api/v1/appointments/", json_body=api_booking(data, slot, document)
     )
     if status == 201:
         return "ok"
@@ -310,6 +317,25 @@ def pgbench_booking(*, database_url: str, data: dict, procedure_id: int, clients
     }
 
 
+def django_start(*, database_url: str, static_root: str) -> dict[str, str]:
+    """Django in this process with the benchmark settings, the booking rate limit lifted and long-lived connections,
+    on `database_url` (migrated, static files collected into `static_root`); returns the environment gunicorn gets."""
+    env = django_env(
+        database_url=database_url,
+        static_root=static_root,
+        extra={"APPOINTMENTS_BOOK_RATE_LIMIT": "100000000", "CONN_MAX_AGE": "600"},
+    )
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    return env
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=16, help="HTTP booking clients (default 16)")
@@ -321,20 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with scratch_database(args.database) as database_url, temporary_directory("mac-bench-static-") as static_root:
-        env = django_env(
-            database_url=database_url,
-            static_root=static_root,
-            extra={"APPOINTMENTS_BOOK_RATE_LIMIT": "100000000", "CONN_MAX_AGE": "600"},
-        )
-        os.environ.update(env)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+        env = django_start(database_url=database_url, static_root=static_root)
         from django.db import connections
 
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("collectstatic", verbosity=0, interactive=False)
         data = setup_data()
         from procedures.models import Procedure
 

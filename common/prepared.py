@@ -26,9 +26,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 
-__all__ = ["Prepared", "attnames", "execute_prepared", "execute_prepared_batch", "instance", "prepare"]
+__all__ = [
+    "InsertColumns",
+    "Prepared",
+    "attnames",
+    "execute_prepared",
+    "execute_prepared_batch",
+    "insert_columns",
+    "instance",
+    "prepare",
+    "quoted_column",
+]
 
 # Never an id, a count or a constant; inside a 32-bit column's range (Django drops lookups with out-of-range values).
 _INT_BASE = -2_147_000_000
@@ -74,15 +84,18 @@ def _sql_type(value: Any) -> str | None:
     return None
 
 
-def execute_prepared(cursor, sql: str, params: Sequence[Any], *, connection) -> None:
+def execute_prepared(cursor, sql: str, params: Sequence[Any], *, connection, infer_nulls: bool = False) -> None:
     """cursor.execute(sql, params) as a server-side prepared statement of this connection: the first time, PREPARE
     and EXECUTE sent together (one round trip, one entry in the query log); then EXECUTE alone. On PostgreSQL
     only, with `%s` placeholders and parameters of the types in _SQL_TYPES; anything else (a None, a Decimal…)
-    runs as a plain execute."""
-    execute_prepared_batch(cursor, [(sql, params)], connection=connection)
+    runs as a plain execute. With `infer_nulls`, a None is declared `unknown` instead (PostgreSQL takes its type
+    from where it is used: an INSERT's column, a comparison), for statements where every parameter has such a place."""
+    execute_prepared_batch(cursor, [(sql, params)], connection=connection, infer_nulls=infer_nulls)
 
 
-def execute_prepared_batch(cursor, statements: Sequence[tuple[str, Sequence[Any]]], *, connection) -> None:
+def execute_prepared_batch(
+    cursor, statements: Sequence[tuple[str, Sequence[Any]]], *, connection, infer_nulls: bool = False
+) -> None:
     """Several statements in one round trip, each run as execute_prepared runs it; the cursor then holds the last
     one's rows. On PostgreSQL they travel as one query string: outside a transaction the server runs them as one
     (an implicit transaction block: all or nothing, committed at the end), and each statement takes its own
@@ -104,8 +117,8 @@ def execute_prepared_batch(cursor, statements: Sequence[tuple[str, Sequence[Any]
         try:
             order, unique = _shared(params)
         except TypeError:  # an unhashable value (a list…): no PREPARE type for it either
-            order, unique = (), [None]
-        types = [_sql_type(value) for value in unique]
+            order, unique = (), [[]]
+        types = [_sql_type(value) if value is not None or not infer_nulls else "unknown" for value in unique]
         if None in types:
             texts.append(sql)
             values.extend(params)
@@ -120,7 +133,8 @@ def execute_prepared_batch(cursor, statements: Sequence[tuple[str, Sequence[Any]
         statement = f"EXECUTE {name}({', '.join(['%s'] * len(unique))})" if unique else f"EXECUTE {name}"
         if not known.get(name):
             # Sent with the parameters, so psycopg2 unescapes the SQL's %% in both statements alike.
-            statement = f"PREPARE {name}({signature}) AS {text}; {statement}"
+            declared = f"({signature})" if unique else ""  # PREPARE takes no empty parentheses
+            statement = f"PREPARE {name}{declared} AS {text}; {statement}"
             known[name] = False
             sent.append(name)
         texts.append(statement)
@@ -135,12 +149,14 @@ def execute_prepared_batch(cursor, statements: Sequence[tuple[str, Sequence[Any]
 
 
 def _shared(params: Sequence[Any]) -> tuple[tuple[int, ...], list[Any]]:
-    """Each parameter's number among the distinct ones (by type and value, from 1), and the distinct ones."""
+    """Each parameter's number among the distinct ones (by type and value, from 1; every None its own), and the
+    distinct ones."""
     numbers: dict[tuple[type, Any], int] = {}
     unique: list[Any] = []
-    order = []
+    order: list[int] = []
     for value in params:
-        key = (type(value), value)
+        # A None is never shared: declared `unknown` (infer_nulls), each takes its type from its own place.
+        key = (type(value), value if value is not None else len(order))
         if (number := numbers.get(key)) is None:
             unique.append(value)
             number = numbers[key] = len(unique)
@@ -215,3 +231,57 @@ def instance(model: type[Model], values: dict[str, Any]) -> Any:
 def attnames(model: type[Model]) -> list[str]:
     """The model's concrete columns by attname, in the order `instance` and values_list(*attnames) agree on."""
     return [field.attname for field in model._meta.concrete_fields]
+
+
+def quoted_column(model: type[Model], name: str, *, connection) -> str:
+    """The column of a model's field (by its name), quoted for raw SQL."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} has no column")
+    return connection.ops.quote_name(field.column)
+
+
+@dataclass(frozen=True)
+class InsertColumns:
+    """An INSERT's column list and the matching select list, built once from a model's fields (insert_columns)."""
+
+    columns: str
+    values: str
+    params: tuple[Any, ...]  # per `%s` of `values`: a name (bound per call) or a 1-tuple (a constant)
+
+    def bind(self, named: dict[str, Any]) -> list[Any]:
+        """The parameters of `values` for one call: the named ones from `named`, the constants as they are."""
+        return [param[0] if isinstance(param, tuple) else named[param] for param in self.params]
+
+
+def insert_columns(model: type[Model], given: dict[str, str | None], *, connection) -> InsertColumns:
+    """Every concrete column of `model` but its primary key, for a raw INSERT … SELECT built once, so columns are never
+    listed by hand: a field named (by attname) in `given` takes that SQL expression, or a parameter bound per call
+    under its attname when the expression is None; every other field its default, as Model.objects.create would
+    (NULL, or a constant parameter). Fields the ORM sets on save (auto_now, auto_now_add) must be given."""
+    quote = connection.ops.quote_name
+    columns: list[str] = []
+    values: list[str] = []
+    params: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        name = field.attname
+        if name in given:
+            expression = given[name]
+            values.append("%s" if expression is None else expression)
+            if expression is None:
+                params.append(name)
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            raise ValueError(f"{model.__name__}.{name}: set by the ORM on save, not a plain default")
+        default = field.get_db_prep_save(field.get_default(), connection)
+        if default is None:
+            values.append("NULL")
+        else:
+            values.append("%s")
+            params.append((default,))
+    if unknown := set(given) - {field.attname for field in model._meta.concrete_fields}:
+        raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+    return InsertColumns(columns=", ".join(columns), values=", ".join(values), params=tuple(params))

@@ -4,17 +4,33 @@ cache write after a read from the database, nor `exists` (asked when a new sessi
 outage would be a 500 on every page that reads or opens a session. Here they fall back to the database.
 
 Saving a changed session is one UPDATE statement, sent as it is: Django wraps it in a transaction of its own, which
-costs two more round trips (BEGIN, COMMIT) for nothing — one statement is atomic by itself. Creating a session keeps
-Django's way (its transaction turns a clashing key into CreateError without spoiling an outer one)."""
+costs two more round trips (BEGIN, COMMIT) for nothing — one statement is atomic by itself. That UPDATE is built once
+and runs as a prepared statement (common.prepared): the ORM composed it anew on every request that changed the session
+(a booking changes it twice). Creating a session keeps Django's way (its transaction turns a clashing key into
+CreateError without spoiling an outer one)."""
 
+import functools
 import logging
 
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbSessionStore
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
-from django.db import DatabaseError, router
+from django.db import connections, router
+from django.db.models import Model
+
+from common.prepared import execute_prepared, quoted_column
 
 logger = logging.getLogger("django.contrib.sessions")
+
+
+@functools.cache
+def _update_sql(model: type[Model], alias: str) -> str:
+    """UPDATE of a session row's data and expiry by its key (Django's session model or a subclass of its base)."""
+    connection = connections[alias]
+    data, expiry, key = (
+        quoted_column(model, name, connection=connection) for name in ("session_data", "expire_date", "session_key")
+    )
+    return f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {data} = %s, {expiry} = %s WHERE {key} = %s"
 
 
 class SessionStore(CachedDbSessionStore):
@@ -28,11 +44,13 @@ class SessionStore(CachedDbSessionStore):
     def save(self, must_create=False):
         if must_create or self.session_key is None:
             return super().save(must_create)
-        obj = self.create_model_instance(self._get_session())  # type: ignore[attr-defined]
-        try:
-            obj.save(force_update=True, using=router.db_for_write(self.model, instance=obj))
-        except DatabaseError as exc:  # the row is gone (expired, flushed): as Django's save
-            raise UpdateError from exc
+        alias = router.db_for_write(self.model)
+        connection = connections[alias]
+        params = [self.encode(self._get_session()), self.get_expiry_date(), self.session_key]  # type: ignore[attr-defined]
+        with connection.cursor() as cursor:
+            execute_prepared(cursor, _update_sql(self.model, alias), params, connection=connection)
+            if cursor.rowcount != 1:  # the row is gone (expired, flushed): as Django's forced update
+                raise UpdateError
         try:
             self._cache.set(self.cache_key, self._session, self.get_expiry_age())  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - the database has the session; the cached copy is refreshed next time

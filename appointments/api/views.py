@@ -148,7 +148,10 @@ class BookView(BookingAPIView):
             consent_version=data["consent_version"],
             channel=BookingChannel.VIRTUAL,
         )
-        return self.appointment_response(appointment, status.HTTP_201_CREATED)
+        # The answer from what the booking holds, without reading it back: the appointment with the slot and center
+        # its checks read, and the procedure this request named (with its requirement texts).
+        appointment.procedure = data["procedure"]
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
 
 class LookupView(BookingAPIView):

@@ -1,11 +1,14 @@
 """Appointments: book, cancel, reschedule, check in, complete, no-shows.
 
 Database guarantees (each raced on PostgreSQL in tests/test_concurrency.py):
-- capacity: slots.slot_claim's conditional UPDATE plus the check constraint 0 <= booked <= capacity;
+- capacity: slots.slot_claim_sql's conditional UPDATE (slot_claim; a booking runs it inside its one statement that
+  also inserts the appointment and its message rows) plus the check constraint 0 <= booked <= capacity;
 - one active appointment per document and procedure: a partial unique constraint;
 - at most settings.APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT active appointments per document, and the cooldown
-  after a cancellation: checked while holding the document's DocumentQuota row lock (SELECT … FOR UPDATE),
-  so bookings with the same document are serialized.
+  after a cancellation: checked while holding the document's DocumentQuota row lock (an upsert that locks it),
+  so bookings with the same document are serialized. The active appointments are read by a statement of their own,
+  after the lock is held: a statement sees the rows committed before it started, not those committed while it
+  waited for a lock.
 Lock order, everywhere: appointment row → document quota row → slot rows by ascending id (no deadlocks).
 """
 
@@ -15,26 +18,43 @@ import logging
 import math
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from centers.models import Center
 from centers.selectors import offerings_bookable
-from common.prepared import Prepared, instance, prepare
+from common.prepared import (
+    InsertColumns,
+    Prepared,
+    attnames,
+    execute_prepared,
+    insert_columns,
+    instance,
+    prepare,
+    quoted_column,
+)
 from common.utils import setting_int
 from procedures.models import Procedure
 
-from ..constants import CODE_ALPHABET, CODE_LENGTH, CONSENT_VERSION, AppointmentStatus, BookingChannel
+from ..constants import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    CONSENT_VERSION,
+    AppointmentStatus,
+    BookingChannel,
+    NotificationKind,
+)
 from ..errors import Cooldown, Duplicate, InvalidBooking, LimitReached, SlotFull, WindowClosed
 from ..formatting import lima_date
-from ..models import Appointment, DocumentQuota, Schedule, Slot
+from ..models import Appointment, DocumentQuota, Notification, Schedule, Slot
 from ..signals import BOOK, CANCEL, appointment_changed_on_commit
 from .citizens import Citizen, CleanCitizen, citizen_clean
-from .notifications import notifications_plan
-from .slots import slot_claim, slot_release
+from .notifications import notifications_due_now, notifications_enqueue, notifications_plan, notifications_rows
+from .slots import slot_claim, slot_claim_sql, slot_release
 
 __all__ = [
     "appointment_book",
@@ -91,10 +111,11 @@ _SLOT_FIELDS = [
     "is_withdrawn",
 ]
 _SCHEDULE_FIELDS = ["id", "is_active", "min_lead_minutes", "max_days_ahead"]
+_CENTER_FIELDS = ["id", "is_active", "slug", "name", "address"]  # its state, and what a booking's answer shows
 _SLOT_COLUMNS = [
     *_SLOT_FIELDS,
     *(f"schedule__{name}" for name in _SCHEDULE_FIELDS),
-    "center__is_active",
+    *(f"center__{name}" for name in _CENTER_FIELDS),
     "serves_procedure",
 ]
 
@@ -121,15 +142,15 @@ def _bookable_slot_sql() -> Prepared:
 
 
 def _bookable_slot(*, slot_id: int, procedure_id: int, now: dt.datetime) -> Slot:
-    """The slot (with the schedule and center fields the checks read; the others load if asked) if it can be booked
-    now for the procedure; a BookingError otherwise."""
+    """The slot (with the schedule and center fields the checks read, and the center's name and address; the others
+    load if asked) if it can be booked now for the procedure; a BookingError otherwise."""
     rows = _bookable_slot_sql().rows(slot_id=slot_id, procedure_id=procedure_id)
     if not rows:
         raise InvalidBooking(_("That time does not exist. Please choose another one."))
     row = dict(zip(_SLOT_COLUMNS, rows[0], strict=True))
     slot = instance(Slot, {name: row[name] for name in _SLOT_FIELDS})
     slot.schedule = instance(Schedule, {name: row[f"schedule__{name}"] for name in _SCHEDULE_FIELDS})
-    slot.center = instance(Center, {"id": slot.center_id, "is_active": row["center__is_active"]})
+    slot.center = instance(Center, {name: row[f"center__{name}"] for name in _CENTER_FIELDS})
     serves_procedure = row["serves_procedure"]
     if slot.is_withdrawn or not slot.schedule.is_active or not slot.center.is_active:
         raise SlotFull()
@@ -140,7 +161,8 @@ def _bookable_slot(*, slot_id: int, procedure_id: int, now: dt.datetime) -> Slot
 
 
 # One statement creates the document's quota row if needed and locks it until the transaction ends: an upsert
-# always ends with the row present and locked (also when the retention purge deleted it a moment before).
+# always ends with the row present and locked (also when the retention purge deleted it a moment before). It returns
+# the row's columns in attnames(DocumentQuota)'s order.
 _QUOTA_UPSERT = (
     "INSERT INTO appointments_documentquota (document_type, document_number) VALUES (%s, %s) "
     "ON CONFLICT (document_type, document_number) DO UPDATE SET document_type = EXCLUDED.document_type "
@@ -150,8 +172,87 @@ _QUOTA_UPSERT = (
 
 def document_lock(*, document_type: str, document_number: str) -> DocumentQuota:
     """Create the document's quota row if needed and lock it for the rest of the transaction (one round trip)."""
-    (quota,) = DocumentQuota.objects.raw(_QUOTA_UPSERT, [document_type, document_number])
-    return quota
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, _QUOTA_UPSERT, [document_type, document_number], connection=connection)
+        row = cursor.fetchone()
+    return instance(DocumentQuota, dict(zip(attnames(DocumentQuota), row, strict=True)))
+
+
+@functools.cache
+def _active_procedures_sql() -> Prepared:
+    """The procedures of a document's active appointments (every booking reads them: compiled once)."""
+    return prepare(
+        lambda document_type, document_number: (
+            Appointment.objects.filter(
+                document_type=document_type, document_number=document_number, status=AppointmentStatus.BOOKED
+            )
+            .order_by()
+            .values_list("procedure_id")
+        ),
+        document_type=str,
+        document_number=str,
+    )
+
+
+# The appointment's columns a booking sets; the others get their defaults (version 0, status booked, …).
+_BOOKED_FIELDS = (
+    "code",
+    "procedure_id",
+    "center_id",
+    "channel",
+    "document_type",
+    "document_number",
+    "full_name",
+    "email",
+    "phone",
+    "preferred_language_id",
+    "priority_need",
+    "segmentation_consent",
+    "survey_consent",
+    "age_band",
+    "gender",
+    "consent_version",
+    "consent_at",
+    "created_at",
+    "updated_at",
+)
+_PLANNED = ("kind", "channel", "sequence", "due_at")  # a message row's own values (notifications_rows)
+
+
+@functools.cache
+def _book_sql(messages: int) -> tuple[str, InsertColumns, InsertColumns]:
+    """The booking's one statement once the document's rules hold, for an appointment with `messages` message rows:
+    the slot's place claimed (slots.slot_claim_sql), the appointment inserted only when it was, and its message rows
+    (notifications.notifications_rows) inserted with it. Its rows: (appointment id, row id, kind, channel) per message
+    row; none when the slot had no room. Parameters: the slot's id, then the appointment's, then the rows'.
+    There is always a message row: citizen_clean asks for an e-mail address or a mobile number."""
+    if messages < 1:
+        raise ValueError("an appointment has at least one message row")
+    quote = connection.ops.quote_name
+    pk, row_pk = (
+        quoted_column(Appointment, "id", connection=connection),
+        quoted_column(Notification, "id", connection=connection),
+    )
+    made = insert_columns(
+        Appointment, {**dict.fromkeys(_BOOKED_FIELDS), "slot_id": f"claimed.{pk}"}, connection=connection
+    )
+    planned = insert_columns(
+        Notification,
+        {"appointment_id": f"made.{pk}", **{name: f"planned.{quote(name)}" for name in _PLANNED}, "created_at": None},
+        connection=connection,
+    )
+    kind, channel = (quoted_column(Notification, name, connection=connection) for name in ("kind", "channel"))
+    rows = ", ".join([f"({', '.join(['%s'] * len(_PLANNED))})"] * messages)
+    sql = (
+        f"WITH claimed AS ({slot_claim_sql()}),"
+        f" made AS (INSERT INTO {quote(Appointment._meta.db_table)} ({made.columns}) SELECT {made.values} FROM claimed"
+        f" RETURNING {pk}),"
+        f" messages AS (INSERT INTO {quote(Notification._meta.db_table)} ({planned.columns}) SELECT {planned.values}"
+        f" FROM made, (VALUES {rows}) AS planned ({', '.join(quote(name) for name in _PLANNED)})"
+        f" RETURNING {row_pk}, {kind}, {channel})"
+        f" SELECT made.{pk}, messages.{row_pk}, messages.{kind}, messages.{channel} FROM made JOIN messages ON TRUE"
+    )
+    return sql, made, planned
 
 
 def _constraint_name(exc: IntegrityError) -> str:
@@ -167,7 +268,8 @@ def appointment_book(
     consent_version: str,
     channel: str = BookingChannel.VIRTUAL,
 ) -> Appointment:
-    """Book a slot for a procedure; returns the appointment (its `code` is what the citizen keeps).
+    """Book a slot for a procedure; returns the appointment (its `code` is what the citizen keeps) with its slot and
+    center as the checks read them (times, the center's slug, name and address: enough to answer without a read).
 
     Raises InvalidBooking, WindowClosed, Cooldown, Duplicate, LimitReached or SlotFull.
     The confirmation (e-mail and/or SMS) and the reminders are planned in the same transaction and sent
@@ -188,20 +290,16 @@ def appointment_book(
             with transaction.atomic():
                 quota = document_lock(document_type=data.document_type, document_number=data.document_number)
                 _cooldown_check(quota=quota, now=now)
-                active = list(
-                    Appointment.objects.filter(
-                        document_type=data.document_type,
-                        document_number=data.document_number,
-                        status=AppointmentStatus.BOOKED,
+                active = [
+                    row[0]
+                    for row in _active_procedures_sql().rows(
+                        document_type=data.document_type, document_number=data.document_number
                     )
-                    .order_by()
-                    .values_list("procedure_id", flat=True)
-                )
+                ]
                 if procedure_id in active:
                     raise Duplicate()
                 if len(active) >= setting_int("APPOINTMENTS_MAX_ACTIVE_PER_DOCUMENT", 3):
                     raise LimitReached()
-                slot_claim(slot_id=slot.pk)
                 appointment = _appointment_insert(
                     slot=slot,
                     procedure_id=procedure_id,
@@ -210,7 +308,6 @@ def appointment_book(
                     consent_version=consent_version,
                     now=now,
                 )
-                notifications_plan(appointment=appointment, kind="confirmation", now=now)
                 appointment_changed_on_commit(appointment_id=appointment.pk, action=BOOK)
             return appointment
         except IntegrityError as exc:
@@ -244,11 +341,13 @@ def _cooldown_check(*, quota: DocumentQuota, now: dt.datetime) -> None:
 def _appointment_insert(
     *, slot: Slot, procedure_id: int, data: CleanCitizen, channel: str, consent_version: str, now: dt.datetime
 ) -> Appointment:
+    """Claim a place of the slot, insert the appointment and its confirmation and reminder rows: one statement
+    (_book_sql), the slot row locked until commit as slot_claim leaves it. SlotFull when the slot has no room."""
     appointment = Appointment(
         code=code_generate(),
         procedure_id=procedure_id,
-        center_id=slot.center_id,
         slot=slot,
+        center=slot.center,
         channel=channel,
         document_type=data.document_type,
         document_number=data.document_number,
@@ -264,7 +363,33 @@ def _appointment_insert(
         consent_version=consent_version,
         consent_at=now,
     )
-    appointment.save(force_insert=True)
+    appointment.created_at = appointment.updated_at = timezone.now()  # auto_now(_add), as save() sets them
+    messages = notifications_rows(appointment=appointment, kind=NotificationKind.CONFIRMATION, now=now)
+    sql, made, planned = _book_sql(len(messages))
+    values = {name: getattr(appointment, name) for name in _BOOKED_FIELDS}
+    params = [
+        slot.pk,
+        *made.bind(values),
+        *planned.bind({"created_at": appointment.created_at}),
+        *(getattr(message, name) for message in messages for name in _PLANNED),
+    ]
+    # The model's save signals, as save() sends them: the change history records a staff member's booking (phone).
+    pre_save.send(sender=Appointment, instance=appointment, raw=False, using=connection.alias, update_fields=None)
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, sql, params, connection=connection, infer_nulls=True)
+        rows = cursor.fetchall()
+    if not rows:
+        raise SlotFull()
+    appointment.pk = rows[0][0]
+    appointment._state.adding = False  # saved, as save() leaves it
+    appointment._state.db = connection.alias
+    post_save.send(
+        sender=Appointment, instance=appointment, created=True, update_fields=None, raw=False, using=connection.alias
+    )
+    ids = {(kind, message_channel): pk for _appointment, pk, kind, message_channel in rows}
+    for message in messages:
+        message.pk = ids[(str(message.kind), str(message.channel))]
+    notifications_enqueue(ids=notifications_due_now(rows=messages, now=now))
     return appointment
 
 

@@ -39,7 +39,10 @@ __all__ = [
     "notification_deliver",
     "notification_send",
     "notifications_claim",
+    "notifications_due_now",
+    "notifications_enqueue",
     "notifications_plan",
+    "notifications_rows",
     "notifications_send_due",
 ]
 
@@ -59,19 +62,11 @@ def _channels(appointment: Appointment) -> list[str]:
     return channels
 
 
-def notifications_plan(*, appointment: Appointment, kind: str, now: dt.datetime | None = None) -> list[int]:
-    """Create the rows for what just happened to an appointment (inside the caller's transaction).
-
-    kind "confirmation" or "reschedule": that message now, plus reminders before the (new) time;
-    kind "cancellation": that message now, pending reminders dropped. Idempotent per appointment version.
-    Returns the ids of rows due now; they are enqueued after commit.
-    """
-    now = now or timezone.now()
+def notifications_rows(*, appointment: Appointment, kind: str, now: dt.datetime) -> list[Notification]:
+    """The rows (not saved) `notifications_plan` creates for what just happened to an appointment: the message of
+    `kind` on each of its channels, due now, plus for a confirmation or a reschedule the reminders before the time."""
     rows: list[Notification] = []
     channels = _channels(appointment)
-    pending = Notification.objects.filter(appointment=appointment, sent_at__isnull=True, skipped_at__isnull=True)
-    if kind in (NotificationKind.CANCELLATION, NotificationKind.RESCHEDULE):
-        pending.filter(kind=NotificationKind.REMINDER).update(skipped_at=now, last_error="superseded")
     for channel in channels:
         rows.append(
             Notification(appointment=appointment, kind=kind, channel=channel, sequence=appointment.version, due_at=now)
@@ -90,15 +85,42 @@ def notifications_plan(*, appointment: Appointment, kind: str, now: dt.datetime 
                         due_at=remind_at,
                     )
                 )
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
+
+
+def notifications_plan(*, appointment: Appointment, kind: str, now: dt.datetime | None = None) -> list[int]:
+    """Create the rows for what just happened to an appointment (inside the caller's transaction).
+
+    kind "confirmation" or "reschedule": that message now, plus reminders before the (new) time;
+    kind "cancellation": that message now, pending reminders dropped. Idempotent per appointment version.
+    Returns the ids of rows due now; they are enqueued after commit.
+    """
+    now = now or timezone.now()
+    pending = Notification.objects.filter(appointment=appointment, sent_at__isnull=True, skipped_at__isnull=True)
+    if kind in (NotificationKind.CANCELLATION, NotificationKind.RESCHEDULE):
+        pending.filter(kind=NotificationKind.REMINDER).update(skipped_at=now, last_error="superseded")
+    Notification.objects.bulk_create(
+        notifications_rows(appointment=appointment, kind=kind, now=now), ignore_conflicts=True
+    )
     due_now = list(
         pending.filter(due_at__lte=now, claimed_at__isnull=True)
         .exclude(kind=NotificationKind.REMINDER)
         .values_list("pk", flat=True)
     )
-    for pk in due_now:
-        notification_send_task.delay_on_commit(pk)
+    notifications_enqueue(ids=due_now)
     return due_now
+
+
+def notifications_due_now(*, rows: Sequence[Notification], now: dt.datetime) -> list[int]:
+    """Of the rows a new appointment was just given (saved, and nothing else pending for it), the ids of those due now:
+    what notifications_plan's read of the due rows finds there."""
+    return [row.pk for row in rows if row.kind != NotificationKind.REMINDER and row.due_at <= now]
+
+
+def notifications_enqueue(*, ids: Sequence[int]) -> None:
+    """Send these rows once the current transaction commits (one task per row; the beat sends what a lost task left)."""
+    for pk in ids:
+        notification_send_task.delay_on_commit(pk)
 
 
 def message_rows_claim(

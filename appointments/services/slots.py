@@ -5,11 +5,12 @@ booked < capacity`, plus the check constraint 0 <= booked <= capacity (raced in 
 """
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from centers.models import Closure
 from centers.selectors import national_holiday
+from common.prepared import execute_prepared, quoted_column
 
 from ..errors import SlotFull
 from ..formatting import lima_date
@@ -26,6 +28,7 @@ __all__ = [
     "SlotsResult",
     "slot_booking_window",
     "slot_claim",
+    "slot_claim_sql",
     "slot_release",
     "slots_generate",
     "slots_generate_all",
@@ -211,12 +214,27 @@ def _add_result(total: SlotsResult, one: SlotsResult) -> None:
     total.conflicts += one.conflicts
 
 
+@functools.cache
+def slot_claim_sql() -> str:
+    """The claim of one place: an UPDATE of slot `%s` that adds one to `booked` if it is below `capacity` and the slot
+    is not withdrawn, RETURNING the slot's id (no row: no room). The booking's statement runs it too."""
+    quote = connection.ops.quote_name
+    table = quote(Slot._meta.db_table)
+    pk, booked, capacity, withdrawn = (
+        quoted_column(Slot, name, connection=connection) for name in ("id", "booked", "capacity", "is_withdrawn")
+    )
+    return (
+        f"UPDATE {table} SET {booked} = {booked} + 1"
+        f" WHERE {pk} = %s AND {booked} < {capacity} AND NOT {withdrawn} RETURNING {pk}"
+    )
+
+
 def slot_claim(*, slot_id: int) -> None:
     """Take one place in a slot, or raise SlotFull; the row stays locked until the transaction ends."""
-    claimed = Slot.objects.filter(pk=slot_id, booked__lt=F("capacity"), is_withdrawn=False).update(
-        booked=F("booked") + 1
-    )
-    if not claimed:
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, slot_claim_sql(), [slot_id], connection=connection)
+        claimed = cursor.fetchone()
+    if claimed is None:
         raise SlotFull()
 
 

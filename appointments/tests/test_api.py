@@ -1,14 +1,17 @@
 import datetime as dt
 
 import pytest
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
+from appointments.api.serializers import ProcedureSlugField
 from appointments.constants import CONSENT_VERSION, AppointmentStatus
 from appointments.models import Appointment, Slot
 from appointments.services import slots_generate
 from appointments.tests.factories import ScheduleFactory, appointment_create, lima, slot_create
 from appointments.tests.utils import SLOT_START
 from common.tests.utils import new_address
+from procedures.models import Procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +108,44 @@ def test_book_returns_the_code_and_the_details(frozen, api, slot):
     assert body["fee_display"] == "Gratuito"
     assert "document_number" not in body and "email" not in body  # no personal data echoed
     assert appointment.channel == "virtual"
+
+
+def test_the_booking_answers_as_a_lookup_of_it_would_without_reading_it_back(
+    frozen, api, slot, procedure, django_assert_num_queries
+):
+    procedure.requirements.filter(text="Foto").update(position=0)
+    procedure.requirements.filter(text="Pago de la tasa").update(position=1)
+    # The procedure with its requirement texts, the slot's center and day (anti-hoarding limit), the slot with its
+    # checks (and the center's name and address); then the transaction (SAVEPOINT and RELEASE here, BEGIN and COMMIT
+    # in production): quota upsert, active appointments, one statement that claims the place and inserts the
+    # appointment and its message rows. Nothing is read back for the answer.
+    body = booking(slot)
+    with django_assert_num_queries(8):
+        booked = api.post("/api/v1/appointments/", body, format="json")
+    assert booked.status_code == 201, booked.json()
+    appointment = Appointment.objects.get()
+    looked_up = api.post(
+        "/api/v1/appointments/lookup/",
+        {"code": appointment.code, "document_number": appointment.document_number},
+        format="json",
+    )
+    assert looked_up.status_code == 200
+    assert booked.content == looked_up.content  # byte for byte
+    assert booked.json()["requirements"] == ["Foto", "Pago de la tasa"]
+
+
+@pytest.mark.parametrize("value", ["no-existe", "", 5, 5.5, True, ["x"], {"a": 1}, "a\x00b"])
+def test_the_booking_procedure_field_answers_as_drfs_slug_field(procedure, value):
+    def answer(field):
+        try:
+            return field.to_internal_value(value).pk
+        except serializers.ValidationError as exc:
+            return exc.detail
+
+    drf = serializers.SlugRelatedField(slug_field="slug", queryset=Procedure.objects.all())
+    assert answer(ProcedureSlugField()) == answer(drf)
+    found = ProcedureSlugField().to_internal_value(procedure.slug)
+    assert (found.pk, found.requirement_texts) == (procedure.pk, ["Pago de la tasa", "Foto"])
 
 
 def test_book_errors_have_codes_and_statuses(frozen, api, schedule, settings):

@@ -26,6 +26,7 @@ from appointments.services import (
     schedule_create,
     schedule_rules_validate,
 )
+from appointments.services import booking as booking_service
 from appointments.tests.factories import ScheduleFactory, appointment_create, citizen, lima, slot_create
 from appointments.tests.utils import NOW, SLOT_START
 from centers.tests.factories import CenterFactory, LanguageFactory, OfferingFactory
@@ -303,6 +304,27 @@ def test_notifications_are_planned_with_the_booking(frozen, slot):
         (NotificationKind.CONFIRMATION, "sms", NOW),
         (NotificationKind.REMINDER, "email", reminder_at),
         (NotificationKind.REMINDER, "sms", reminder_at),
+    }
+
+
+def test_a_code_that_clashes_is_drawn_again_and_the_place_is_taken_once(frozen, schedule, monkeypatch):
+    slot = slot_create(schedule=schedule, starts_at=SLOT_START, capacity=2)
+    taken = book(slot, 1).code
+    codes = iter([taken, "7KQ4M2XH9P"])
+    monkeypatch.setattr(booking_service, "code_generate", lambda: next(codes))
+    appointment = book(slot, 2)  # the first statement fails on the code: its claim of a place is rolled back
+    assert appointment.code == "7KQ4M2XH9P"
+    slot.refresh_from_db()
+    assert slot.booked == 2 == Appointment.objects.filter(slot=slot).count()
+    assert Notification.objects.filter(appointment=appointment).count() == 4
+
+
+def test_the_booked_appointment_is_the_saved_row(frozen, slot):
+    appointment = book(slot, 1, preferred_language=LanguageFactory(code="qu", name="Quechua").code)
+    saved = Appointment.objects.get(pk=appointment.pk)
+    assert appointment._state.adding is False and saved.preferred_language.code == "qu"
+    assert {field.attname: getattr(appointment, field.attname) for field in Appointment._meta.concrete_fields} == {
+        field.attname: getattr(saved, field.attname) for field in Appointment._meta.concrete_fields
     }
 
 

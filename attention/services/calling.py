@@ -34,7 +34,15 @@ from appointments.errors import BookingError
 from appointments.models import Appointment
 from appointments.services import appointment_complete
 from centers.models import Counter
-from common.prepared import Prepared, attnames, execute_prepared, execute_prepared_batch, instance, prepare
+from common.prepared import (
+    Prepared,
+    attnames,
+    execute_prepared,
+    execute_prepared_batch,
+    insert_columns,
+    instance,
+    prepare,
+)
 from procedures.models import Procedure, Requirement
 
 from ..constants import ACTIVE_TICKET_STATUSES, CounterSessionStatus, Outcome, TicketStatus
@@ -90,34 +98,12 @@ def _call_sql() -> tuple[str, tuple, str, tuple]:
         "language_id": "language_id",
         "issued_at": "queued_at",
     }
-    columns: list[str] = []
-    values: list[str] = []
-    inserted: list = []
-    for field in Attention._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(quote(field.column or field.attname))
-        name = field.attname
-        if name in from_ticket:
-            values.append(f"called.{_quoted(Ticket, from_ticket[name])}")
-        elif name in ("counter_id", "agent_id", "called_at"):
-            values.append("%s")
-            inserted.append(name)
-        elif name == "intent":
-            values.append(f"(SELECT p.{quote('intent')} FROM {procedure} p WHERE p.id = called.procedure_id)")
-        elif name in ("age_band", "gender"):
-            values.append(
-                f"COALESCE((SELECT a.{quote(name)} FROM {appointment} a WHERE a.id = called.appointment_id), '')"
-            )
-        else:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                raise ValueError(f"Attention.{name}: set by the ORM on save, not a plain default")
-            default = field.get_db_prep_save(field.get_default(), connection)
-            if default is None:
-                values.append("NULL")
-            else:
-                values.append("%s")
-                inserted.append((default,))
+    given: dict[str, str | None] = {name: f"called.{_quoted(Ticket, column)}" for name, column in from_ticket.items()}
+    given.update(dict.fromkeys(("counter_id", "agent_id", "called_at")))  # bound per call
+    given["intent"] = f"(SELECT p.{quote('intent')} FROM {procedure} p WHERE p.id = called.procedure_id)"
+    for name in ("age_band", "gender"):
+        given[name] = f"COALESCE((SELECT a.{quote(name)} FROM {appointment} a WHERE a.id = called.appointment_id), '')"
+    inserted = insert_columns(Attention, given, connection=connection)
     session = quote(CounterSession._meta.db_table)
     prefix = (
         f"WITH state AS (SELECT (SELECT s.status FROM {session} s WHERE s.id = %s) AS session,"
@@ -128,11 +114,18 @@ def _call_sql() -> tuple[str, tuple, str, tuple]:
         f"), called AS (UPDATE {ticket} SET status = %s, counter_id = %s, called_at = %s, recalls = 0,"
         f" target_counter_id = NULL, updated_at = %s FROM pick, state WHERE {ticket}.id = pick.id"
         f" AND state.session = %s AND NOT state.busy RETURNING {returned}),"
-        f" opened AS (INSERT INTO {attention} ({', '.join(columns)}) SELECT {', '.join(values)} FROM called)"
+        f" opened AS (INSERT INTO {attention} ({inserted.columns}) SELECT {inserted.values} FROM called)"
         " SELECT state.session, state.busy, called.* FROM state LEFT JOIN called ON TRUE"
     )
     prefix_params = ("session_id", "counter_id")
-    suffix_params = ("called", "counter_id", "called_at", "updated_at", (str(CounterSessionStatus.OPEN),), *inserted)
+    suffix_params = (
+        "called",
+        "counter_id",
+        "called_at",
+        "updated_at",
+        (str(CounterSessionStatus.OPEN),),
+        *inserted.params,
+    )
     return prefix, prefix_params, suffix, suffix_params
 
 

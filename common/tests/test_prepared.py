@@ -62,6 +62,15 @@ def test_a_statement_is_prepared_on_the_server_once_per_connection(django_assert
     assert len(_prepared_names() - before) == 1
 
 
+def test_a_statement_without_parameters_is_prepared_too():
+    before = _prepared_names()
+    for _time in range(2):
+        with connection.cursor() as cursor:
+            execute_prepared(cursor, "SELECT 40 + 2, '%%'", [], connection=connection)
+            assert cursor.fetchone() == (42, "%")
+    assert len(_prepared_names() - before) == 1
+
+
 def test_a_first_execute_that_fails_leaves_the_statement_usable():
     sql = "SELECT 10 / %s"
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

@@ -147,6 +147,20 @@ def test_appointments_are_recorded_only_when_staff_change_them_without_personal_
         assert personal not in everything
 
 
+def test_a_booking_made_by_a_staff_member_is_recorded(administrator):
+    """A phone operator books for a caller: the creation is in the history, with its author (the booking service
+    inserts with its own statement and sends the model's save signals as save() would)."""
+    with time_machine.travel(NOW, tick=False):
+        slot = slot_create(schedule=ScheduleFactory(), starts_at=SLOT_START)
+        with audit_actor(administrator):
+            appointment = appointment_create(slot=slot, n=4, full_name="Rosa Quispe Mamani")
+    entry = entries_for(Appointment, appointment.pk).get()
+    assert entry.action == LogEntry.Action.CREATE and entry.actor == administrator
+    assert entry.changes_dict["status"] == ["None", "booked"]
+    assert entry.changes_dict["slot"] == ["None", str(slot.pk)]
+    assert "Rosa" not in f"{entry.changes} {entry.serialized_data}"
+
+
 def test_call_next_runs_no_extra_statement(client, administrator):
     """The counters' hot path: the same statements with the history on as with it off, none on its table."""
     floor = floor_create(name="Centro MAC Piura")

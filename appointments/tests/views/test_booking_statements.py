@@ -11,7 +11,7 @@ from appointments.tests.utils import slot_at
 pytestmark = pytest.mark.django_db
 
 
-def test_a_booking_over_http_costs_seventeen_statements(client, schedule, procedure, center, django_assert_num_queries):
+def test_a_booking_over_http_costs_fourteen_statements(client, schedule, procedure, center, django_assert_num_queries):
     review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0))  # the browser's session exists
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     data_form = form_to(details_page(client, procedure, center, slot), DETAILS_URL)
@@ -24,9 +24,9 @@ def test_a_booking_over_http_costs_seventeen_statements(client, schedule, proced
     review_form = form_to(client.get(posted["Location"]), BOOK_URL)
 
     # The language (Quechua was chosen), the slot with its checks; then the transaction (SAVEPOINT and RELEASE
-    # here, BEGIN and COMMIT in production): quota upsert, active appointments, slot claim, insert, notification
-    # rows, the due rows; the session's grant (one UPDATE).
-    with django_assert_num_queries(11):
+    # here, BEGIN and COMMIT in production): quota upsert, active appointments, and one statement that claims the
+    # place, inserts the appointment and its message rows; the session's grant (one UPDATE).
+    with django_assert_num_queries(8):
         booked = review_form.submit(client, button="Confirmar y reservar")
     assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
     assert Appointment.objects.get(slot=slot).document_number == CITIZEN_INPUT["document_number"]
