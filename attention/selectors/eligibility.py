@@ -179,12 +179,21 @@ def _first_candidates_sql(eligible: QuerySet[Ticket], candidates: int) -> tuple[
     )
 
 
-def _shift(value, *, now: dt.datetime):
-    if isinstance(value, dt.datetime):
-        return value + (now - _SENTINEL)
-    if isinstance(value, dt.date) and value == lima_date(_SENTINEL):
-        return lima_date(now)
-    return value
+_SENTINEL_DAY = lima_date(_SENTINEL)
+
+
+def _shifted(params, *, now: dt.datetime) -> list:
+    """The compiled parameters moved from the sentinel moment to `now` (moments by the difference, the sentinel's
+    day to today's); the others as they are."""
+    delta, today = now - _SENTINEL, None
+    shifted = []
+    for value in params:
+        if isinstance(value, dt.datetime):
+            value = value + delta
+        elif isinstance(value, dt.date) and value == _SENTINEL_DAY:
+            value = today = today or lima_date(now)
+        shifted.append(value)
+    return shifted
 
 
 def _minutes_key() -> tuple[int, int, int]:
@@ -206,7 +215,7 @@ def next_ticket_pick_sql(
     sql, params = _next_ticket_sql(
         counter.pk, counter.center_id, counter.entity_id, agent_id, _minutes_key(), connection.vendor, candidates, True
     )
-    return sql, [_shift(value, now=now) for value in params]
+    return sql, _shifted(params, now=now)
 
 
 def next_ticket_lock(*, counter: Counter, agent_id: int, now: dt.datetime) -> Ticket | None:
@@ -221,7 +230,7 @@ def next_ticket_lock(*, counter: Counter, agent_id: int, now: dt.datetime) -> Ti
     and lock the first of those not locked. When every candidate is locked by other counters (or nobody is
     eligible), the full query decides: the answer is always the full query's."""
     if connection.vendor != "postgresql":
-        # SQLite (the run command): its compiled parameters are already text, which _shift cannot move; and the fast
+        # SQLite (the run command): its compiled parameters are already text, which _shifted cannot move; and the fast
         # form's `= ANY(ARRAY(…))` is PostgreSQL's. The rule's queryset itself, then.
         return next_ticket_queryset(counter=counter, agent_id=agent_id, now=now).select_for_update().first()
     minutes = _minutes_key()
@@ -229,7 +238,7 @@ def next_ticket_lock(*, counter: Counter, agent_id: int, now: dt.datetime) -> Ti
         sql, params = _next_ticket_sql(
             counter.pk, counter.center_id, counter.entity_id, agent_id, minutes, connection.vendor, candidates
         )
-        found = list(Ticket.objects.raw(sql, [_shift(value, now=now) for value in params]))
+        found = list(Ticket.objects.raw(sql, _shifted(params, now=now)))
         if found:
             return found[0]
     return None
