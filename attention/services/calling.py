@@ -134,11 +134,12 @@ def _session_lock_sql() -> str:
     return f"SELECT 1 FROM {connection.ops.quote_name(CounterSession._meta.db_table)} WHERE id = %s FOR UPDATE"
 
 
-def _call_statement(*, session: CounterSession, now: dt.datetime, candidates: int | None) -> tuple[str | None, tuple]:
+def _call_statement(
+    *, session: CounterSession, now: dt.datetime, candidates: int | None
+) -> tuple[str | None, bool, tuple]:
     """The call in one round trip (PostgreSQL): the session's row locked, then the call's one statement, with the
-    pick's fast form (`candidates`) or its full form. Returns the session's status (None: no such session) and,
-    unless the counter has a ticket in progress (TicketInProgress), the called ticket's row (all None when nobody
-    was picked)."""
+    pick's fast form (`candidates`) or its full form. Returns the session's status (None: no such session), whether
+    the counter has a ticket in progress, and the called ticket's row (all None when nobody was called)."""
     pick_sql, pick_params = next_ticket_pick_sql(
         counter=session.counter, agent_id=session.agent_id, now=now, candidates=candidates
     )
@@ -160,9 +161,7 @@ def _call_statement(*, session: CounterSession, now: dt.datetime, candidates: in
         statements = [(_session_lock_sql(), [session.pk]), (prefix + pick_sql + suffix, params)]
         execute_prepared_batch(cursor, statements, connection=connection)
         row = cursor.fetchone()
-    if row[1]:
-        raise TicketInProgress()
-    return row[0], row[2:]
+    return row[0], bool(row[1]), row[2:]
 
 
 def ticket_call_next(*, session: CounterSession, now: dt.datetime | None = None) -> Ticket | None:
@@ -179,11 +178,13 @@ def ticket_call_next(*, session: CounterSession, now: dt.datetime | None = None)
     if connection.vendor != "postgresql":
         return _call_next_portable(session=session, now=now)
     for candidates in (eligibility.CANDIDATES, None):
-        status, row = _call_statement(session=session, now=now, candidates=candidates)
+        status, busy, row = _call_statement(session=session, now=now, candidates=candidates)
         if status is None:
             raise CounterSession.DoesNotExist()
         if status != CounterSessionStatus.OPEN:
             raise CounterNotOpen()
+        if busy:
+            raise TicketInProgress()
         if row[0] is not None:
             break
     else:
