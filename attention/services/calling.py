@@ -276,6 +276,16 @@ def _ticket_and_attention_lock_sql() -> str:
     )
 
 
+@functools.cache
+def _ticket_and_attention_lock_only_sql() -> str:
+    """_ticket_and_attention_lock_sql's locks alone, for a batch that does not read its rows (_finish_plain)."""
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT 1 FROM {quote(Ticket._meta.db_table)} t JOIN {quote(Attention._meta.db_table)} a"
+        " ON a.ticket_id = t.id AND a.finished_at IS NULL WHERE t.id = %s LIMIT 2 FOR UPDATE OF t, a"
+    )
+
+
 def _ticket_lock(*, ticket: Ticket, session: CounterSession, statuses) -> tuple[Ticket, Attention, bool | None]:
     """The ticket and its open attention, locked; the ticket must be at this session's counter in `statuses`. Also
     whether the ticket has itinerary steps left (None: not known).
@@ -338,7 +348,7 @@ def _finish_sql(*, missing_requirement: bool) -> str:
 
 @functools.cache
 def _finish_plain_sql(*, missing_requirement: bool) -> str:
-    """The finish of a plain visit (PostgreSQL), run right after _ticket_and_attention_lock_sql in the same round
+    """The finish of a plain visit (PostgreSQL), run right after _ticket_and_attention_lock_only_sql in the same round
     trip: when the ticket is at this counter in progress, with exactly one open attention, no appointment to
     complete and no itinerary steps left (and the missing requirement is one of its procedure's), the ticket is
     finished and its attention closed, and the attention's row is returned; otherwise nothing is written and
@@ -381,7 +391,7 @@ def _finish_plain(
     params += [missing_requirement.pk] if missing_requirement is not None else []
     params.append(note)
     statements = [
-        (_ticket_and_attention_lock_sql(), [ticket.pk]),
+        (_ticket_and_attention_lock_only_sql(), [ticket.pk]),
         (_finish_plain_sql(missing_requirement=missing_requirement is not None), params),
     ]
     with connection.cursor() as cursor:
