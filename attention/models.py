@@ -71,7 +71,7 @@ class Ticket(models.Model):
     Indexes are few on purpose: every call and finish rewrites the row into each of them (the status is in
     partial indexes, so never a HOT update). Foreign keys only looked up when their row is deleted (queue,
     procedure, language, counters, the greeter) have none; the composite ones cover the center, and
-    ticket_at_counter the tickets in progress at a counter."""
+    ticket_one_at_counter the ticket in progress at a counter."""
 
     # Indexed by the composite indexes below, which all begin with it (one index less to write on every call).
     center = models.ForeignKey(
@@ -136,7 +136,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="tickets",
         help_text=_("The counter that called it last."),
-        db_index=False,  # ticket_at_counter: the tickets in progress at a counter
+        db_index=False,  # ticket_one_at_counter: the ticket in progress at a counter
     )
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
     recalls = models.PositiveSmallIntegerField(_("times called again"), default=0)
@@ -183,6 +183,12 @@ class Ticket(models.Model):
                 condition=~models.Q(status__in=["called", "serving"]) | models.Q(counter__isnull=False),
                 name="ticket_at_counter_has_counter",
             ),
+            # One ticket at a time at a counter (services.calling checks it under the session's lock; the database
+            # refuses a second one whatever the path). Its index also finds what a counter has in progress: every
+            # call checks it, and a counter keeps its old tickets.
+            models.UniqueConstraint(
+                fields=["counter"], condition=models.Q(status__in=["called", "serving"]), name="ticket_one_at_counter"
+            ),
             # One open remote ticket per mobile number and per document at a center (abuse limit).
             models.UniqueConstraint(
                 fields=["center", "service_day", "contact_phone"],
@@ -205,10 +211,6 @@ class Ticket(models.Model):
                 name="ticket_waiting",
             ),
             models.Index(fields=["center", "service_day", "called_at"], name="ticket_called"),
-            # What a counter has in progress (services.calling: every call checks it; a counter keeps its old tickets).
-            models.Index(
-                fields=["counter"], condition=models.Q(status__in=["called", "serving"]), name="ticket_at_counter"
-            ),
             # The call-next rule's three kinds of waiting tickets, each in its own call order
             # (attention.selectors.eligibility._first_candidates_sql).
             models.Index(

@@ -71,7 +71,7 @@ def _quoted(model, attname: str) -> str:
 
 def _active() -> str:
     """ACTIVE_TICKET_STATUSES as SQL literals (plain choice values): written into the statement, not passed, so its
-    generic plan can use the partial index of the tickets at a counter (Ticket.Meta: ticket_at_counter)."""
+    generic plan can use the partial index of the tickets at a counter (Ticket.Meta: ticket_one_at_counter)."""
     assert all(status.isidentifier() and status.islower() for status in ACTIVE_TICKET_STATUSES)  # noqa: S101
     return ", ".join(f"'{status}'" for status in ACTIVE_TICKET_STATUSES)
 

@@ -1,7 +1,7 @@
 """The call-next rule, case by case (attention/services/calling.py documents it)."""
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from appointments.constants import PriorityNeed
 from centers.models import Language
@@ -9,6 +9,7 @@ from centers.tests.factories import CounterFactory
 
 from ..constants import TicketStatus
 from ..errors import CounterNotOpen, TicketInProgress
+from ..models import Ticket
 from ..selectors import next_ticket_queryset
 from ..selectors.eligibility import next_ticket_lock
 from ..services import attention_finish, counter_pause, counter_resume, ticket_call_next
@@ -162,3 +163,13 @@ def test_a_call_and_a_finish_cost_one_round_trip_each(floor, session, django_ass
     assert attention.finished_at == at(10, 5) and attention.outcome == "resolved"
     called.refresh_from_db()
     assert called.status == TicketStatus.FINISHED
+
+
+def test_the_database_refuses_a_second_ticket_in_progress_at_a_counter(floor, session):
+    """Defence in depth: the services check it under the session's lock; the constraint holds whatever the path."""
+    first, second = walk_in(floor, 1), walk_in(floor, 2)
+    assert ticket_call_next(session=session, now=at(10)).pk == first.pk
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ticket.objects.filter(pk=second.pk).update(status=TicketStatus.SERVING, counter=session.counter)
+    attention_finish(ticket=first, session=session, outcome="resolved", now=at(10, 5))
+    assert ticket_call_next(session=session, now=at(10, 6)).pk == second.pk
