@@ -19,6 +19,7 @@ transaction` before 1.21) would break them; the project connects directly.
 import datetime as dt
 import functools
 import hashlib
+import re
 import threading
 import weakref
 from collections.abc import Callable, Sequence
@@ -30,6 +31,7 @@ from django.db.models import Field, Model, QuerySet
 
 __all__ = [
     "InsertColumns",
+    "choice_literal",
     "Prepared",
     "attnames",
     "execute_prepared",
@@ -172,6 +174,15 @@ def _numbered(sql: str, order: tuple[int, ...], signature: str) -> tuple[str, st
         raise ValueError("the SQL's placeholders and the parameters do not match")
     text = pieces[0] + "".join(f"${number}{piece}" for number, piece in zip(order, pieces[1:], strict=True))
     return "mp_" + hashlib.blake2b(f"{text}\x00{signature}".encode(), digest_size=12).hexdigest(), text
+
+
+def choice_literal(value: str) -> str:
+    """A plain choice value (lower-case letters and underscores) as an SQL literal, to write into a statement rather
+    than pass as a parameter: a prepared statement's generic plan can then use the partial indexes whose predicate
+    names the value. Anything else is refused (never a user's input)."""
+    if not re.fullmatch(r"[a-z_]+", value):
+        raise ValueError(f"not a plain choice value: {value!r}")
+    return f"'{value}'"
 
 
 @dataclass(frozen=True)

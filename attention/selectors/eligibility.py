@@ -2,7 +2,6 @@
 
 import datetime as dt
 import functools
-import re
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -25,6 +24,7 @@ from django.db.models.functions import Coalesce
 
 from appointments.formatting import lima_date
 from centers.models import Counter, StaffMembership
+from common.prepared import choice_literal
 from procedures.models import Procedure
 
 from ..constants import PriorityNeed, TicketStatus
@@ -64,9 +64,7 @@ class _Inline(Value):
     can then use the partial indexes whose predicate names it (Ticket.Meta: ticket_waiting_*)."""
 
     def as_sql(self, compiler, connection):
-        if not re.fullmatch(r"[a-z_]+", self.value):
-            raise ValueError(f"not a plain choice value: {self.value!r}")
-        return f"'{self.value}'", []
+        return choice_literal(self.value), []
 
 
 _PREFERENTIAL = ~Q(preferential_reason=_Inline(PriorityNeed.NONE))

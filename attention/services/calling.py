@@ -37,6 +37,7 @@ from centers.models import Counter
 from common.prepared import (
     Prepared,
     attnames,
+    choice_literal,
     execute_prepared,
     execute_prepared_batch,
     insert_columns,
@@ -72,8 +73,7 @@ def _quoted(model, attname: str) -> str:
 def _active() -> str:
     """ACTIVE_TICKET_STATUSES as SQL literals (plain choice values): written into the statement, not passed, so its
     generic plan can use the partial index of the tickets at a counter (Ticket.Meta: ticket_one_at_counter)."""
-    assert all(status.isidentifier() and status.islower() for status in ACTIVE_TICKET_STATUSES)  # noqa: S101
-    return ", ".join(f"'{status}'" for status in ACTIVE_TICKET_STATUSES)
+    return ", ".join(choice_literal(status) for status in ACTIVE_TICKET_STATUSES)
 
 
 @functools.cache
@@ -270,8 +270,14 @@ def _ticket_and_attention_lock_sql() -> str:
     columns += [f"a.{_quoted(Attention, name)}" for name in attnames(Attention)]
     return (
         f"SELECT {', '.join(columns)}, EXISTS (SELECT 1 FROM {quote(ItineraryStep._meta.db_table)} s"
-        " WHERE s.ticket_id = t.id AND s.done_at IS NULL)"
-        f" FROM {quote(Ticket._meta.db_table)} t JOIN {quote(Attention._meta.db_table)} a"
+        f" WHERE s.ticket_id = t.id AND s.done_at IS NULL) {_ticket_and_attention_locked()}"
+    )
+
+
+def _ticket_and_attention_locked() -> str:
+    quote = connection.ops.quote_name
+    return (
+        f"FROM {quote(Ticket._meta.db_table)} t JOIN {quote(Attention._meta.db_table)} a"
         " ON a.ticket_id = t.id AND a.finished_at IS NULL WHERE t.id = %s LIMIT 2 FOR UPDATE OF t, a"
     )
 
@@ -279,11 +285,7 @@ def _ticket_and_attention_lock_sql() -> str:
 @functools.cache
 def _ticket_and_attention_lock_only_sql() -> str:
     """_ticket_and_attention_lock_sql's locks alone, for a batch that does not read its rows (_finish_plain)."""
-    quote = connection.ops.quote_name
-    return (
-        f"SELECT 1 FROM {quote(Ticket._meta.db_table)} t JOIN {quote(Attention._meta.db_table)} a"
-        " ON a.ticket_id = t.id AND a.finished_at IS NULL WHERE t.id = %s LIMIT 2 FOR UPDATE OF t, a"
-    )
+    return f"SELECT 1 {_ticket_and_attention_locked()}"
 
 
 def _ticket_lock(*, ticket: Ticket, session: CounterSession, statuses) -> tuple[Ticket, Attention, bool | None]:

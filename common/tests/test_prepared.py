@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 
-from common.prepared import execute_prepared, execute_prepared_batch, instance, prepare
+from common.prepared import choice_literal, execute_prepared, execute_prepared_batch, instance, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,10 @@ def test_a_value_without_a_prepared_type_runs_as_a_plain_execute():
     with connection.cursor() as cursor:
         execute_prepared(cursor, "SELECT %s = ANY(%s)", [2, [1, 2, 3]], connection=connection)
         assert cursor.fetchone() == (True,)
+
+
+def test_only_a_plain_choice_value_is_written_into_the_sql():
+    assert choice_literal("serving") == "'serving'"
+    for unsafe in ("x'; DROP TABLE t; --", "Called", "older adult", ""):
+        with pytest.raises(ValueError):
+            choice_literal(unsafe)
