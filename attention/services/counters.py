@@ -47,10 +47,11 @@ def _session_lock_for_call_sql() -> Prepared:
 
 
 def session_lock_for_call(*, session: CounterSession) -> CounterSession:
-    """session_lock with its counter, its SQL compiled once (common.prepared): the hottest path's first statement.
-    Whether a ticket is in progress at the counter is checked by the next statement, not this one: a statement
-    that waited for this lock still reads with the snapshot it started with, so it could miss a ticket that a
-    double click's first call committed meanwhile (services.calling checks it in the call's own statement)."""
+    """session_lock with its counter, its SQL compiled once (common.prepared): the first step of a call through the
+    ORM (services.calling's portable path; on PostgreSQL the call sends its own lock with its statement). Whether a
+    ticket is in progress at the counter is checked after this lock, never in the same statement: a statement that
+    waited for this lock still reads with the snapshot it started with, so it could miss a ticket that a double
+    click's first call committed meanwhile."""
     rows = _session_lock_for_call_sql().rows(pk=session.pk)
     if not rows:
         raise CounterSession.DoesNotExist()
