@@ -4,8 +4,10 @@ import calendar
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import (
     Exists,
     F,
@@ -389,11 +391,16 @@ def procedure_by_slug(*, slug: str) -> Procedure | None:
     """The procedure with this slug in any state (the booking service says when it cannot be booked), or None: its
     slug, name and fee (other fields load when read), annotated with `requirement_texts`, its requirements' texts in
     their order. One query, compiled once: every API booking reads it, and its answer shows them."""
-    rows = _procedure_by_slug_sql().rows(slug=slug)
-    if not rows:
-        return None
-    *fields, texts = rows[0]
-    procedure = instance(Procedure, dict(zip(_PROCEDURE_BOOKING_FIELDS, fields, strict=True)))
+    procedure: Any
+    if connection.vendor != "postgresql":  # ARRAY(subquery) is PostgreSQL's (SQLite: the run command)
+        if (procedure := Procedure.objects.filter(slug=slug).first()) is None:
+            return None
+        texts = list(procedure.requirements.order_by("position", "id").values_list("text", flat=True))
+    else:
+        if not (rows := _procedure_by_slug_sql().rows(slug=slug)):
+            return None
+        *fields, texts = rows[0]
+        procedure = instance(Procedure, dict(zip(_PROCEDURE_BOOKING_FIELDS, fields, strict=True)))
     procedure.requirement_texts = texts
     return procedure
 

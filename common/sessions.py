@@ -46,7 +46,9 @@ class SessionStore(CachedDbSessionStore):
             return super().save(must_create)
         alias = router.db_for_write(self.model)
         connection = connections[alias]
-        params = [self.encode(self._get_session()), self.get_expiry_date(), self.session_key]  # type: ignore[attr-defined]
+        # The expiry as the field stores it on this database (a naive UTC text on SQLite, as the ORM writes it).
+        expiry = self.model._meta.get_field("expire_date").get_db_prep_value(self.get_expiry_date(), connection)
+        params = [self.encode(self._get_session()), expiry, self.session_key]  # type: ignore[attr-defined]
         with connection.cursor() as cursor:
             execute_prepared(cursor, _update_sql(self.model, alias), params, connection=connection)
             if cursor.rowcount != 1:  # the row is gone (expired, flushed): as Django's forced update

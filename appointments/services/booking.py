@@ -363,6 +363,11 @@ def _appointment_insert(
         consent_version=consent_version,
         consent_at=now,
     )
+    if connection.vendor != "postgresql":  # no data-modifying CTEs (SQLite: the run command): the same, step by step
+        slot_claim(slot_id=slot.pk)
+        appointment.save(force_insert=True)
+        notifications_plan(appointment=appointment, kind=NotificationKind.CONFIRMATION, now=now)
+        return appointment
     appointment.created_at = appointment.updated_at = timezone.now()  # auto_now(_add), as save() sets them
     messages = notifications_rows(appointment=appointment, kind=NotificationKind.CONFIRMATION, now=now)
     sql, made, planned = _book_sql(len(messages))

@@ -2,7 +2,8 @@
 (`manage.py load_demo`, which also runs a morning of tickets at Lima Norte through the counters' services) with the
 development settings, no Redis and Celery eager. The suite otherwise runs on PostgreSQL, where the counters' hot
 paths take PostgreSQL-only SQL; this runs the same steps as the run command, on SQLite, in a scratch directory, and
-then calls and finishes a ticket there (attention.services: the portable paths).
+then calls and finishes a ticket there and books an appointment through the API (attention.services and
+appointments' booking service and selectors: their portable paths).
 """
 
 from __future__ import annotations
@@ -42,6 +43,38 @@ assert attention.finished_at is not None and attention.ticket_id == ticket.pk
 print("called and finished", ticket.prefix, ticket.number)
 """
 
+BOOK_THROUGH_THE_API = """
+from django.db.models import F
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from appointments.constants import CONSENT_VERSION
+from appointments.models import Appointment, Slot
+
+slot = (
+    Slot.objects.filter(starts_at__gt=timezone.now() + timezone.timedelta(days=1), booked__lt=F("capacity"))
+    .select_related("schedule")
+    .order_by("starts_at")
+    .first()
+)
+assert slot is not None, "the demo has no bookable slot"
+body = {
+    "procedure": slot.schedule.procedures.first().slug,
+    "slot": slot.pk,
+    "document_type": "dni",
+    "document_number": "40000001",
+    "full_name": "Rosa María Quispe",
+    "email": "rosa@example.pe",
+    "phone": "987654321",
+    "consent_version": CONSENT_VERSION,
+}
+response = APIClient(HTTP_HOST="127.0.0.1").post("/api/v1/appointments/", body, format="json")
+assert response.status_code == 201, (response.status_code, response.content[:2000])
+booked = Appointment.objects.get(slot=slot, document_number="40000001")
+assert booked.notifications.exists(), "no confirmation planned"
+print("booked", response.json()["code"], len(response.json()["requirements"]), "requirements")
+"""
+
 
 def test_the_run_command_loads_the_demo_on_sqlite(tmp_path):
     env = {
@@ -63,3 +96,4 @@ def test_the_run_command_loads_the_demo_on_sqlite(tmp_path):
     manage("migrate", "--noinput", "-v", "0")
     assert "Demo MAC loaded" in manage("load_demo")
     assert "called and finished" in manage("shell", "-c", CALL_AND_FINISH)
+    assert "booked" in manage("shell", "-c", BOOK_THROUGH_THE_API)  # the booking service and the API's answer
