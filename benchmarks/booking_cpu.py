@@ -48,9 +48,16 @@ class Booker:
         self.data = data
         self.client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
         self.places = iter([slot for slot, free in data["pool"] for _place in range(free)])
-        self.document = data["documents"] + {"wizard": 0, "api": 40_000_000}[path]
+        self.document = data["documents"] + {"wizard": 0, "api": 40_000_000, "full": 20_000_000}[path]
         self.csrf = ""
-        if path == "wizard":
+        if path == "full":  # one slot of the pool, booked up first: every attempt finds it full at the data step
+            self.full_slot, free = data["pool"][0]
+            for _place in range(free):
+                self.document += 1
+                body = api_booking(data, self.full_slot, f"{self.document:08d}")
+                response = self.client.post("/api/v1/appointments/", body, content_type="application/json")
+                assert response.status_code == 201, response.content
+        if path in ("wizard", "full"):
             body = self.client.get("/citas/gestionar/").content.decode()
             self.csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1]
 
@@ -61,9 +68,15 @@ class Booker:
         return self.client.post(path, urlencode(form), content_type="application/x-www-form-urlencoded")
 
     def __call__(self) -> None:
-        slot = next(self.places)
         self.document += 1
         document = f"{self.document:08d}"
+        if self.path == "full":  # the data step's POST for a taken time: the day's times again, with the reason
+            response = self.form_post(
+                "/citas/nueva/datos/", details_form(self.data, self.full_slot, document, self.csrf)
+            )
+            assert response.status_code == 409, response.content[:2000]
+            return
+        slot = next(self.places)
         if self.path == "api":
             response = self.client.post(
                 "/api/v1/appointments/", api_booking(self.data, slot, document), content_type="application/json"
@@ -182,7 +195,12 @@ def measure(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--path", choices=["both", "api", "wizard"], default="both")
+    parser.add_argument(
+        "--path",
+        choices=["both", "api", "wizard", "full"],
+        default="both",
+        help="both (default): the pages and the API; full: the data step's POST for a taken time (a 409 page)",
+    )
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--size", type=int, default=40, help="bookings per batch (default 40)")
     parser.add_argument("--profile", action="store_true", help="also cProfile one batch per path")
