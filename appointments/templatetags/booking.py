@@ -23,7 +23,8 @@ def slot_options(slots) -> str:
 
     Built here rather than with a template loop: a day holds up to a hundred times, and this list is rendered on
     every "that time was just taken" answer, the busiest error page of a popular day (the loop cost about 8 ms of
-    CPU per page, this about a tenth). The markup is the loop's, item for item (appointments/tests/test_slot_options.py)."""
+    CPU per page, this about a tenth). The markup is the loop's, item for item
+    (appointments/tests/test_slot_options.py)."""
     full = escape(gettext("Full"))
     free_texts: dict[int, str] = {}
     items = []
@@ -37,7 +38,7 @@ def slot_options(slots) -> str:
         items.append(
             f'<li class="slot-option{"" if free else " slot-full"}">'
             f'<input class="form-check-input" type="radio" name="slot" id="slot-{slot_id}" value="{slot_id}"'
-            f'{"" if free else " disabled"}>'
+            f"{'' if free else ' disabled'}>"
             f'<label class="form-check-label" for="slot-{slot_id}">'
             f'<span class="slot-time">{escape(formatting.time_display(slot.starts_at))}–'
             f"{escape(formatting.time_display(slot.ends_at))}</span>"
