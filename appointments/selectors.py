@@ -17,6 +17,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
 from django.db.models.functions import TruncDate
@@ -125,22 +126,59 @@ class SlotOption:
     free: int
 
 
+def _slots_of_day_query(*, procedure_id, center_id, start, end, now):
+    return (
+        bookable_slots(procedure_id=procedure_id, now=now)
+        .filter(center_id=center_id, starts_at__gte=start, starts_at__lt=end)
+        .order_by("starts_at", "pk")
+        .values_list("pk", "starts_at", "ends_at", "capacity", "booked")
+    )
+
+
+_SLOTS_OF_DAY_KINDS = {
+    "procedure_id": int,
+    "center_id": int,
+    "start": dt.datetime,
+    "end": dt.datetime,
+    "now": dt.datetime,
+}
+
+
 @functools.cache
 def _slots_of_day_sql() -> Prepared:
-    """slots_of_day's query, compiled once (it runs on every step after the day, and on the booking's data POST)."""
+    """slots_of_day's query, compiled once (it runs on every step after the day)."""
+    return prepare(_slots_of_day_query, **_SLOTS_OF_DAY_KINDS)
+
+
+@functools.cache
+def _slot_of_day_sql() -> Prepared:
+    """slot_of_day's query: slots_of_day's, narrowed to the chosen slot's time (compiled once)."""
     return prepare(
-        lambda procedure_id, center_id, start, end, now: (
-            bookable_slots(procedure_id=procedure_id, now=now)
-            .filter(center_id=center_id, starts_at__gte=start, starts_at__lt=end)
-            .order_by("starts_at", "pk")
-            .values_list("pk", "starts_at", "ends_at", "capacity", "booked")
+        lambda slot_id, **values: _slots_of_day_query(**values).filter(
+            starts_at=Subquery(Slot.objects.filter(pk=slot_id).values("starts_at")[:1])
         ),
-        procedure_id=int,
-        center_id=int,
-        start=dt.datetime,
-        end=dt.datetime,
-        now=dt.datetime,
+        slot_id=int,
+        **_SLOTS_OF_DAY_KINDS,
     )
+
+
+def _options(rows) -> list[SlotOption]:
+    """The rows of slots_of_day's query as times (schedules sharing a time merged: see slots_of_day)."""
+    options: dict[dt.datetime, SlotOption] = {}
+    for pk, starts_at, ends_at, capacity, booked in rows:
+        free = max(capacity - booked, 0)
+        if (current := options.get(starts_at)) is None:
+            options[starts_at] = SlotOption(slot_id=pk, starts_at=starts_at, ends_at=ends_at, free=free)
+        else:
+            best = pk if free > current.free else current.slot_id
+            options[starts_at] = SlotOption(
+                slot_id=best, starts_at=starts_at, ends_at=current.ends_at, free=current.free + free
+            )
+    return list(options.values())
+
+
+def _day_bounds(day: dt.date, now: dt.datetime | None) -> dict[str, dt.datetime]:
+    return {"start": _day_start(day), "end": _day_start(day + dt.timedelta(days=1)), "now": now or timezone.now()}
 
 
 def slots_of_day(
@@ -151,24 +189,19 @@ def slots_of_day(
     When two schedules of the center serve the procedure at the same time, the time appears once:
     its places are added up and `slot_id` is the slot with most room.
     """
-    slots = _slots_of_day_sql().rows(
-        procedure_id=procedure_id,
-        center_id=center_id,
-        start=_day_start(day),
-        end=_day_start(day + dt.timedelta(days=1)),
-        now=now or timezone.now(),
+    rows = _slots_of_day_sql().rows(procedure_id=procedure_id, center_id=center_id, **_day_bounds(day, now))
+    return _options(rows)
+
+
+def slot_of_day(
+    *, procedure_id: int, center_id: int, day: dt.date, slot_id: int, now: dt.datetime | None = None
+) -> SlotOption | None:
+    """The time of slot `slot_id` as slots_of_day gives it (None: not one of that day's bookable times), without
+    reading the whole day: the booking's data step checks the chosen time alone."""
+    rows = _slot_of_day_sql().rows(
+        slot_id=slot_id, procedure_id=procedure_id, center_id=center_id, **_day_bounds(day, now)
     )
-    options: dict[dt.datetime, SlotOption] = {}
-    for pk, starts_at, ends_at, capacity, booked in slots:
-        free = max(capacity - booked, 0)
-        if (current := options.get(starts_at)) is None:
-            options[starts_at] = SlotOption(slot_id=pk, starts_at=starts_at, ends_at=ends_at, free=free)
-        else:
-            best = pk if free > current.free else current.slot_id
-            options[starts_at] = SlotOption(
-                slot_id=best, starts_at=starts_at, ends_at=current.ends_at, free=current.free + free
-            )
-    return list(options.values())
+    return next(iter(_options(rows)), None)
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,12 @@ def path_resolve(
             % {"last": formatting.day_display(last)},
         )
     path.day, path.month, path.step = day, day.replace(day=1), "slot"
+    if want_slot and (slot_id := cleaned.get("slot")) is not None:
+        # The data step: the chosen time alone; the whole day only when a time must be chosen again below.
+        chosen = selectors.slot_of_day(procedure_id=procedure.pk, center_id=path.center.pk, day=day, slot_id=slot_id)
+        if chosen is not None and chosen.slot_id == slot_id and (chosen.free > 0 or allow_full):
+            path.slot, path.step = chosen, "details"
+            return path
     path.slots = selectors.slots_of_day(procedure_id=procedure.pk, center_id=path.center.pk, day=day)
     if not want_slot:
         return path
