@@ -8,6 +8,9 @@ scratch database (migrated, one center, one procedure, 10-minute slots for 4 cit
 threads, each a browser with its own cookies, book for `--seconds`: every booking is the data step's POST (303 to
 the review) and the final POST (303 to the confirmation), 30 % of them on 10 "hot" slots that fill at once.
 Reported: bookings/s, p50/p95/p99 per booking (both requests), outcomes, errors and over-bookings (must be 0).
+Each side runs `--rounds` times (3), each run after a VACUUM ANALYZE: the HTTP paths first, then pgbench; the
+verdicts take the medians (one run's figures swing with the machine: pgbench's TPS alone varied from 393 to 565
+between runs).
 
 Yardstick: pgbench with 50 clients runs the booking's statements (slot check, quota upsert, active appointments,
 conditional slot claim, appointment insert, two notification rows, the due-rows select) as one transaction on the
@@ -178,14 +181,19 @@ PATHS = {"wizard": book, "api": book_api}
 DOCUMENT_BASE = {"wizard": 10_000_000, "api": 50_000_000}
 
 
-def run_http(*, base: str, data: dict, clients: int, seconds: int, path: str = "wizard") -> dict:
-    booker = PATHS[path]
-    document_base = DOCUMENT_BASE[path]
-    # Each path its own hot slots (the API's are kept out of the wizard's run) and the same shared pool; the pool's
-    # tail is the warm-up's.
+def hot_slots(data: dict, path: str, clients: int) -> list[int]:
+    """The path's hot slots: each path its own (the API's are kept out of the wizard's run), taken from the shared
+    pool, whose tail is the warm-up's."""
     reserved = 2 * clients + HOT_SLOTS
-    hot = data["hot"] if path == "wizard" else data["pool"][-reserved : -2 * clients]
-    pool = data["pool"][:-reserved]
+    return data["hot"] if path == "wizard" else data["pool"][-reserved : -2 * clients]
+
+
+def run_http(*, base: str, data: dict, clients: int, seconds: int, path: str = "wizard", round_number: int = 0) -> dict:
+    booker = PATHS[path]
+    # Each round books with other documents (a document may hold three appointments).
+    document_base = DOCUMENT_BASE[path] + round_number * 2_000_000
+    hot = hot_slots(data, path, clients)
+    pool = data["pool"][: -(2 * clients + HOT_SLOTS)]
     browsers = []
     for _i in range(clients):
         browser = Browser(base)
@@ -194,8 +202,8 @@ def run_http(*, base: str, data: dict, clients: int, seconds: int, path: str = "
             browsers.append((browser, CSRF.search(body.decode())[1]))
         else:
             browsers.append((browser, ""))
-    # Warm-up: every client books once on the pool's tail (imports, templates, connections).
-    for index, (browser, csrf) in enumerate(browsers):
+    # Warm-up, the first round: every client books once on the pool's tail (imports, templates, connections).
+    for index, (browser, csrf) in enumerate(browsers if round_number == 0 else []):
         warm = {"wizard": 0, "api": 1}[path] * clients + index
         booker(browser, data, data["pool"][-1 - warm], f"{90_000_000 + warm:08d}", csrf)
     go = threading.Event()
@@ -336,11 +344,33 @@ def django_start(*, database_url: str, static_root: str) -> dict[str, str]:
     return env
 
 
+def settle(database_url: str) -> None:
+    """VACUUM ANALYZE before each run of either side: the previous run's dead rows (every booking updates its slot;
+    pgbench claims the same slots thousands of times) otherwise wake autovacuum in the middle of the next run, and
+    each round ran slower than the one before (pgbench 412, 247, 248 TPS in one run)."""
+    import psycopg2
+
+    connection = psycopg2.connect(database_url)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    finally:
+        connection.close()
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 1) if values else 0.0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=16, help="HTTP booking clients (default 16)")
     parser.add_argument("--pgbench-clients", type=int, default=50, help="pgbench clients (default 50)")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of each side (default 3): the verdict is the median"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker (default 16; 1: sync)")
     parser.add_argument("--database", default=DATABASE)
@@ -349,8 +379,14 @@ def main(argv: list[str] | None = None) -> int:
     with scratch_database(args.database) as database_url, temporary_directory("mac-bench-static-") as static_root:
         env = django_start(database_url=database_url, static_root=static_root)
         from django.db import connections
+        from django.db.models import F
+
+        from appointments.models import Slot
 
         data = setup_data()
+        # Room for every round in the pool (its slots hold 4 citizens; the hot ones keep that, to fill at once).
+        hot = [slot for path in PATHS for slot in hot_slots(data, path, args.clients)]
+        Slot.objects.filter(pk__in=data["pool"]).exclude(pk__in=hot).update(capacity=F("capacity") * (args.rounds + 1))
         from procedures.models import Procedure
 
         procedure_id = Procedure.objects.get(slug=data["procedure"]).pk
@@ -370,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
             "--error-logfile=-",
             "--log-level=warning",
         ]
+        rounds: list[dict[str, dict]] = []
         with open(log_path, "w") as log:
             server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
             base = f"http://127.0.0.1:{port}"
@@ -382,18 +419,28 @@ def main(argv: list[str] | None = None) -> int:
                         pass
                     time.sleep(0.2)
                 load_before = load_average()
-                http_results = {}
-                for path in PATHS:
-                    server_cpu_before = process_cpu_ms(server.pid, children=True)
-                    result = run_http(base=base, data=data, clients=args.clients, seconds=args.seconds, path=path)
-                    server_cpu = process_cpu_ms(server.pid, children=True)
-                    if server_cpu is not None and server_cpu_before is not None and result["attempts"]:
-                        # Measured around the timed run only (not its warm-up).
-                        result["gunicorn_cpu_ms_per_attempt"] = round(
-                            (server_cpu - server_cpu_before) / result["attempts"], 2
+                for number in range(args.rounds):
+                    http_results = {}
+                    for path in PATHS:
+                        settle(database_url)
+                        server_cpu_before = process_cpu_ms(server.pid, children=True)
+                        result = run_http(
+                            base=base,
+                            data=data,
+                            clients=args.clients,
+                            seconds=args.seconds,
+                            path=path,
+                            round_number=number,
                         )
-                    result["load_average_after"] = load_average()
-                    http_results[path] = result
+                        server_cpu = process_cpu_ms(server.pid, children=True)
+                        if server_cpu is not None and server_cpu_before is not None and result["attempts"]:
+                            # Measured around the timed run only (not its warm-up).
+                            result["gunicorn_cpu_ms_per_attempt"] = round(
+                                (server_cpu - server_cpu_before) / result["attempts"], 2
+                            )
+                        result["load_average_after"] = load_average()
+                        http_results[path] = result
+                    rounds.append(http_results)
                 load_after_http = load_average()
             finally:
                 server.terminate()
@@ -401,54 +448,62 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.booking import overbookings
 
         checks = overbookings()
-        pgbench = pgbench_booking(
-            database_url=database_url,
-            data=data,
-            procedure_id=procedure_id,
-            clients=args.pgbench_clients,
-            seconds=args.seconds,
-        )
+        pgbench_rounds = []
+        for _round in range(args.rounds):
+            settle(database_url)
+            pgbench_rounds.append(
+                pgbench_booking(
+                    database_url=database_url,
+                    data=data,
+                    procedure_id=procedure_id,
+                    clients=args.pgbench_clients,
+                    seconds=args.seconds,
+                )
+            )
         connections.close_all()
         if redis_url := os.environ.get("BENCH_REDIS_URL"):  # the broker queue of tasks no worker ran
             import redis
 
             redis.Redis.from_url(redis_url).delete("celery")
 
-    ratios = {
-        path: result["bookings_per_second"] / pgbench["tps"] if pgbench["tps"] else 0.0
-        for path, result in http_results.items()
-    }
     titles = {
         "wizard": "the booking pages (data step's POST + final POST)",
         "api": "the API (one POST /api/v1/appointments/)",
     }
     requests = {"wizard": "2 requests", "api": "1 request"}
-    for path, http_result in http_results.items():
-        errors = {k: v for k, v in http_result["outcomes"].items() if k not in ("ok", "slot_full")}
-        print(
-            f"\nBooking over HTTP through {titles[path]} — gunicorn {args.workers}×{args.threads} threads, "
-            f"{http_result['clients']} clients, {http_result['seconds']} s"
-        )
-        print(f"  bookings/s        {http_result['bookings_per_second']:>10}   ({http_result['bookings']} bookings)")
-        print(
-            f"  per booking ({requests[path]}) p50/p95/p99 ms  {http_result['p50_ms']} / {http_result['p95_ms']} / "
-            f"{http_result['p99_ms']}   target p95 < {TARGET_P95_MS} ms"
-        )
-        print(f"  outcomes          {http_result['outcomes']}   errors: {sum(errors.values())}")
-        print(f"  gunicorn CPU per attempt (all workers) {http_result.get('gunicorn_cpu_ms_per_attempt')} ms")
-        print(f"  load average after this run: {http_result['load_average_after']}")
     print(
-        f"\n  over-bookings (both runs)  {checks['overbooked_places']} places (slots over capacity: "
+        f"\nBooking over HTTP — gunicorn {args.workers}×{args.threads} threads, {args.clients} clients, "
+        f"{args.rounds} rounds of {args.seconds} s per path"
+    )
+    for path in PATHS:
+        print(f"\n{titles[path]}, per round:")
+        for number, http_results in enumerate(rounds, start=1):
+            result = http_results[path]
+            errors = {k: v for k, v in result["outcomes"].items() if k not in ("ok", "slot_full")}
+            print(
+                f"  round {number}: {result['bookings_per_second']:>7} bookings/s ({result['bookings']}), per booking "
+                f"({requests[path]}) p50/p95/p99 ms {result['p50_ms']} / {result['p95_ms']} / {result['p99_ms']}, "
+                f"outcomes {result['outcomes']}, errors: {sum(errors.values())}, gunicorn CPU per attempt "
+                f"{result.get('gunicorn_cpu_ms_per_attempt')} ms, load after: {result['load_average_after']}"
+            )
+    print(
+        f"\n  over-bookings (every run)  {checks['overbooked_places']} places (slots over capacity: "
         f"{checks['slots_over_capacity']}, counter mismatches: {checks['counter_mismatches']})"
     )
-    print(f"\npgbench, the same statements as one transaction — {pgbench['command']}")
-    print(f"  TPS               {pgbench['tps']:>10}   (failed: {pgbench['failed']})")
-    for path, ratio in ratios.items():
+    print(f"\npgbench, the same statements as one transaction — {pgbench_rounds[0]['command']}")
+    print("  TPS per round     " + ", ".join(f"{entry['tps']} (failed: {entry['failed']})" for entry in pgbench_rounds))
+    tps = _median([entry["tps"] for entry in pgbench_rounds])
+    summary = {}
+    print(f"\nmedians of {args.rounds} rounds (pgbench {tps} TPS):")
+    for path in PATHS:
+        per_second = _median([http_results[path]["bookings_per_second"] for http_results in rounds])
+        p95 = _median([http_results[path]["p95_ms"] for http_results in rounds])
+        ratio = per_second / tps if tps else 0.0
+        summary[path] = {"bookings_per_second": per_second, "p95_ms": p95, "ratio": ratio}
         verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
-        p95 = http_results[path]["p95_ms"]
         p95_verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
         print(
-            f"{path:>6}: ratio bookings/s ÷ pgbench TPS = {ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict});"
+            f"{path:>6}: {per_second} bookings/s ÷ {tps} TPS = {ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict});"
             f"   p95 {p95} ms   target < {TARGET_P95_MS} ms   ({p95_verdict})"
         )
     load = {"before": load_before, "after_http": load_after_http, "after_pgbench": load_average()}
@@ -456,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
         f"load average (1, 5, 15 min) before: {load['before']}, after the HTTP runs: {load['after_http']}, "
         f"after pgbench: {load['after_pgbench']} on {os.cpu_count()} CPUs"
     )
-    results = {"http": http_results, "checks": checks, "pgbench": pgbench, "ratios": ratios, "load_average": load}
+    results = {"rounds": rounds, "checks": checks, "pgbench": pgbench_rounds, "medians": summary, "load_average": load}
     path = save_results("booking-http", results)
     print(f"saved {path.relative_to(ROOT)}")
     if checks["overbooked_places"] or checks["slots_over_capacity"] or checks["counter_mismatches"]:
