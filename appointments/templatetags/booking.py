@@ -22,9 +22,9 @@ def slot_options(slots) -> str:
     """The day's times as the slot step's list items, one `<li>` each (includes/step_slot.html).
 
     Built here rather than with a template loop: a day holds up to a hundred times, and this list is rendered on
-    every "that time was just taken" answer, the busiest error page of a popular day (the loop cost about 8 ms of
-    CPU per page, this about a tenth). The markup is the loop's, item for item
-    (appointments/tests/test_slot_options.py)."""
+    every "that time was just taken" answer, the busiest error page of a popular day (that answer took 10–11 ms of
+    CPU with the loop, 5–7 ms with this: benchmarks/booking_cpu.py --path full). The markup is the loop's, item for
+    item (appointments/tests/test_slot_options.py)."""
     full = escape(gettext("Full"))
     free_texts: dict[int, str] = {}
     items = []
