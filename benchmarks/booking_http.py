@@ -62,18 +62,22 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class Browser:
-    """One citizen's browser: a keep-alive connection and its cookies."""
+    """One citizen's browser: its cookies, and a connection per request (`keep_alive` False: what the proxy sends,
+    deploy/nginx.conf keeping no upstream connections) or one kept open (True)."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, *, keep_alive: bool = False) -> None:
         parts = urlsplit(base)
         self.host, self.port = parts.hostname, parts.port
         self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         self.cookies: dict[str, str] = {}
+        self.keep_alive = keep_alive
 
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None, json_body: dict | None = None
     ) -> tuple[int, dict, bytes]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if not self.keep_alive:  # http.client opens the next connection itself
+            headers["Connection"] = "close"
         body = None
         if form is not None:
             body = urlencode(form)
@@ -188,7 +192,16 @@ def hot_slots(data: dict, path: str, clients: int) -> list[int]:
     return data["hot"] if path == "wizard" else data["pool"][-reserved : -2 * clients]
 
 
-def run_http(*, base: str, data: dict, clients: int, seconds: int, path: str = "wizard", round_number: int = 0) -> dict:
+def run_http(
+    *,
+    base: str,
+    data: dict,
+    clients: int,
+    seconds: int,
+    path: str = "wizard",
+    round_number: int = 0,
+    keep_alive: bool = False,
+) -> dict:
     booker = PATHS[path]
     # Each round books with other documents (a document may hold three appointments).
     document_base = DOCUMENT_BASE[path] + round_number * 2_000_000
@@ -196,7 +209,7 @@ def run_http(*, base: str, data: dict, clients: int, seconds: int, path: str = "
     pool = data["pool"][: -(2 * clients + HOT_SLOTS)]
     browsers = []
     for _i in range(clients):
-        browser = Browser(base)
+        browser = Browser(base, keep_alive=keep_alive)
         if path == "wizard":
             _status, _headers, body = browser.request("GET", "/citas/gestionar/")
             browsers.append((browser, CSRF.search(body.decode())[1]))
@@ -373,6 +386,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker (default 16; 1: sync)")
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="each client keeps one connection open (default: a connection per request, as the proxy sends them; "
+        "kept-open connections stay with the worker that accepted them, often 14 of 16 on one worker)",
+    )
     parser.add_argument("--database", default=DATABASE)
     args = parser.parse_args(argv)
 
@@ -431,6 +450,7 @@ def main(argv: list[str] | None = None) -> int:
                             seconds=args.seconds,
                             path=path,
                             round_number=number,
+                            keep_alive=args.keep_alive,
                         )
                         server_cpu = process_cpu_ms(server.pid, children=True)
                         if server_cpu is not None and server_cpu_before is not None and result["attempts"]:
