@@ -1,12 +1,14 @@
 """Celery tasks: thin, take IDs, safe to run twice; the beat schedule names them."""
 
 import datetime as dt
+import json
 import socket
 import threading
 import time
 
 import pytest
 import redis
+from celery.utils.saferepr import saferepr
 from django.conf import settings
 from kombu.exceptions import OperationalError
 
@@ -118,3 +120,12 @@ def test_publishes_reuse_one_redis_client_per_channel(redis_broker, monkeypatch)
         tasks.notification_send.delay(pk)
     assert client.llen(queue) - before == 3
     assert made.count(False) == 1
+
+
+def test_a_published_message_names_its_arguments_as_celery_would(redis_broker):
+    client, queue, _before = redis_broker
+    tasks.notification_send.delay(42)
+    message = json.loads(client.lindex(queue, 0))  # the newest, at the head
+    headers = message["headers"]
+    assert headers["task"] == tasks.notification_send.name
+    assert (headers["argsrepr"], headers["kwargsrepr"]) == (saferepr((42,)), saferepr({})) == ("(42,)", "{}")
