@@ -16,6 +16,7 @@ from appointments.selectors import MAX_RANGE_DAYS
 from appointments.validators import code_display
 from centers.models import Center
 from common.api.fields import ServiceCheckedChoiceField
+from common.api.serializers import FlatSerializer
 from procedures.models import Procedure
 
 
@@ -108,7 +109,7 @@ class ProcedureSlugField(serializers.SlugRelatedField):
         return procedure
 
 
-class BookSerializer(serializers.Serializer):
+class BookSerializer(FlatSerializer):
     """A booking request. The citizen fields are checked by the booking service (400 with `errors` per field)."""
 
     procedure = ProcedureSlugField(help_text=_("The procedure's slug."))
@@ -161,7 +162,7 @@ class RescheduleSerializer(CodeDocumentSerializer):
     slot = serializers.IntegerField(min_value=1, help_text=_("The new slot id."))
 
 
-class AppointmentSerializer(serializers.Serializer):
+class AppointmentSerializer(FlatSerializer):
     """An appointment as its holder sees it (no personal data is echoed back)."""
 
     code = serializers.SerializerMethodField()
