@@ -50,6 +50,7 @@ from benchmarks._common import (  # noqa: E402
     process_cpu_ms,
     save_results,
     scratch_database,
+    settle,
     temporary_directory,
 )
 
@@ -355,21 +356,6 @@ def django_start(*, database_url: str, static_root: str) -> dict[str, str]:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     return env
-
-
-def settle(database_url: str) -> None:
-    """VACUUM ANALYZE before each run of either side: the previous run's dead rows (every booking updates its slot;
-    pgbench claims the same slots thousands of times) otherwise wake autovacuum in the middle of the next run, and
-    each round ran slower than the one before (pgbench 412, 247, 248 TPS in one run)."""
-    import psycopg2
-
-    connection = psycopg2.connect(database_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    finally:
-        connection.close()
 
 
 def _median(values: list[float]) -> float:

@@ -41,7 +41,7 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
 
-from benchmarks._common import load_average, process_cpu_ms, save_results, scratch_database  # noqa: E402
+from benchmarks._common import load_average, process_cpu_ms, save_results, scratch_database, settle  # noqa: E402
 
 DATABASE = "mac_bench_queue"
 TARGET_P95_RATIO = 5
@@ -114,16 +114,6 @@ def floor_reset(*, tickets: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE bench_queue")
         cursor.execute(BARE_FILL, [tickets])
-
-
-def settle() -> None:
-    """VACUUM ANALYZE before each side runs: statistics as autovacuum keeps them on a database in use, and no
-    autovacuum left to run in the middle of the next side's measurement (the previous side's dead rows would
-    otherwise wake it then, taking CPU from whichever side comes next)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
 
 
 BARE_FILL = (
@@ -357,11 +347,11 @@ def main() -> None:
         for number in range(options.rounds):
             if number:
                 floor_reset(tickets=options.tickets)
-            settle()
+            settle(database_url)
             connection.close()  # the children open their own
             service = run(service_counter, [(session,) for session in sessions])
             service["left_waiting"] = Ticket.objects.filter(status="waiting").count()
-            settle()
+            settle(database_url)
             connection.close()
             bare = run(bare_counter, [(n, database_url) for n in range(options.counters)])
             with connection.cursor() as cursor:
