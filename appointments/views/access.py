@@ -4,6 +4,11 @@ Personal data is shown only to the browser that booked, or that gave the code AN
 short-lived grant (appointment id + expiry, no personal data) in the session. A code alone shows a form asking for
 the document number, identical for codes that exist and codes that do not. Every page and POST of an appointment
 (confirmation, manage, cancel, reschedule, downloads) checks that grant again: `appointment_access_required`.
+
+A browser keeps its last `ACCESS_KEEP` grants only: a shared phone or a center's kiosk that books for one citizen
+after another does not go on showing every earlier citizen's data, and the session, read and written on every
+booking, stays small (a browser that had booked a few hundred times took 2.6 ms more per booking on reading and
+writing its session: benchmarks/README.md).
 """
 
 import functools
@@ -22,15 +27,18 @@ from ..validators import code_normalize
 
 ACCESS_SESSION_KEY = "appointments_access"
 ACCESS_SECONDS = 30 * 60
+ACCESS_KEEP = 5
 
 
 def access_grant(request: HttpRequest, *, appointment_id: int, code: str) -> None:
     now = timezone.now().timestamp()
-    grants = {
-        key: value
+    current = [
+        (key, value)
         for key, value in request.session.get(ACCESS_SESSION_KEY, {}).items()
-        if isinstance(value, list) and len(value) == 2 and value[1] > now
-    }
+        if key != code and isinstance(value, list) and len(value) == 2 and value[1] > now
+    ]
+    current.sort(key=lambda item: item[1][1])  # the most recently granted or renewed last
+    grants = dict(current[-(ACCESS_KEEP - 1) :])
     grants[code] = [appointment_id, now + ACCESS_SECONDS]
     request.session[ACCESS_SESSION_KEY] = grants
 

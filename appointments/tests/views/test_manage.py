@@ -331,3 +331,21 @@ def test_another_browser_gets_nothing_from_the_grant(appointment):
     signed_in(owner, appointment)
     assert stranger.get(detail_url(appointment)).status_code == 302
     assert Appointment.objects.get().status == AppointmentStatus.BOOKED
+
+
+def test_a_browser_keeps_access_to_its_last_five_appointments_only(client, frozen, schedule):
+    """A kiosk or a shared phone that looks up one citizen after another does not go on showing the earlier ones."""
+    times = [(8, 30), (9, 0), (9, 30)]  # two places each
+    appointments = [appointment_create(slot=slot_at(schedule, 2026, 12, 1, *times[n // 2]), n=n) for n in range(6)]
+    for appointment in appointments:
+        signed_in(client, appointment)
+        frozen.shift(dt.timedelta(minutes=1))
+
+    assert client.get(detail_url(appointments[0])).status_code == 302  # the oldest grant made room
+    for appointment in appointments[1:]:
+        assert client.get(detail_url(appointment)).status_code == 200
+    assert len(client.session["appointments_access"]) == 5
+
+    signed_in(client, appointments[0])  # looked up again: the oldest of the others makes room now
+    assert client.get(detail_url(appointments[1])).status_code == 302
+    assert client.get(detail_url(appointments[0])).status_code == 200
