@@ -6,9 +6,11 @@ import os
 from typing import Any
 from urllib.parse import urlsplit
 
+from celery.app.amqp import AMQP as CeleryAMQP
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.db import transaction
+from kombu import Producer as KombuProducer
 from kombu.transport import redis as kombu_redis
 
 # Connections for bounded publishes, one pool per process and broker (a forked process makes its own).
@@ -31,6 +33,31 @@ class _PublishChannel(kombu_redis.Channel):
         if reused is None or reused.connection_pool is not self.pool:  # the pool is made again after a disconnect
             reused = self._commands_client = self._create_client()
         yield reused
+
+
+class Producer(KombuProducer):
+    """kombu's Producer, asking its connection's cache of declared queues first: kombu copies the queue (binding the
+    copy to the channel) before it looks there, on every publish — a fifth of a publish's CPU for a queue this
+    connection declared long ago. What is not in the cache, or a channel without its connection, goes kombu's way
+    (declared, or the error and reconnection kombu gives). The cache is the one kombu clears on every reconnection."""
+
+    def maybe_declare(self, entity, retry=False, **retry_policy):
+        connection = getattr(self.channel, "connection", None)
+        # The same test as kombu.common._maybe_declare, made before the copy instead of after it.
+        if (
+            entity
+            and connection is not None
+            and entity.can_cache_declaration
+            and hash(entity) in connection.client.declared_entities
+        ):
+            return False
+        return super().maybe_declare(entity, retry, **retry_policy)
+
+
+class AMQP(CeleryAMQP):
+    """Celery's AMQP with the Producer above (the app's `amqp` in mac_portal/celery.py)."""
+
+    Producer = Producer
 
 
 class PublishTransport(kombu_redis.Transport):

@@ -10,6 +10,7 @@ import pytest
 import redis
 from celery.utils.saferepr import saferepr
 from django.conf import settings
+from kombu.entity import Queue
 from kombu.exceptions import OperationalError
 
 from appointments import tasks
@@ -120,6 +121,27 @@ def test_publishes_reuse_one_redis_client_per_channel(redis_broker, monkeypatch)
         tasks.notification_send.delay(pk)
     assert client.llen(queue) - before == 3
     assert made.count(False) == 1
+
+
+def test_a_connection_declares_its_queue_once_and_again_after_a_reconnection(redis_broker, monkeypatch):
+    client, queue, before = redis_broker
+    monkeypatch.setattr(project_celery, "_pools", {})  # a new pool: its connection has declared nothing yet
+    binds = []  # kombu binds (copies) a queue to the channel to declare it
+    bind = Queue.bind
+    monkeypatch.setattr(Queue, "bind", lambda self, channel: binds.append(self.name) or bind(self, channel))
+
+    tasks.notification_send.delay(1)
+    assert binds == [queue]
+    assert client.smembers(f"_kombu.binding.{queue}")  # declared: the exchange routes to the queue
+    tasks.notification_send.delay(2)
+    tasks.notification_send.delay(3)
+    assert binds == [queue]  # declared already on this connection: no copy, no declaration
+
+    with project_celery._publish_pool(tasks.notification_send.app).acquire() as connection:
+        connection.declared_entities.clear()  # what kombu does on every reconnection
+    tasks.notification_send.delay(4)
+    assert binds == [queue, queue]
+    assert client.llen(queue) - before == 4
 
 
 def test_a_published_message_names_its_arguments_as_celery_would(redis_broker):
