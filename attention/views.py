@@ -26,7 +26,6 @@ from common.challenge import challenge_on_rush
 from common.errors import DomainError
 from common.hooks import page_snippets
 from common.http import with_error_headers
-from common.ratelimit import rate_limit
 
 from . import selectors, services
 from .constants import DeviceKind, PriorityNeed, TicketStatus
@@ -152,8 +151,7 @@ def ticket_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@rate_limit("remote_join")
-@challenge_on_rush
+@challenge_on_rush(limit="remote_join")
 def remote_join(request: HttpRequest, slug: str) -> HttpResponse:
     """Join a center's queue from a phone: choose the procedure, give document and mobile number, get a ticket."""
     center = selectors.remote_center_get(slug=slug)

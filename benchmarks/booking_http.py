@@ -249,10 +249,12 @@ def run_http(
         thread.start()
     deadline[0] = time.time() + seconds
     started = time.perf_counter()
+    client_cpu_before = time.process_time()
     go.set()
     for thread in threads:
         thread.join(timeout=seconds + 120)
     elapsed = time.perf_counter() - started
+    client_cpu = time.process_time() - client_cpu_before
     latencies = [value for mine, _outcomes in results for value in mine]
     outcomes: Counter = Counter()
     for _mine, counted in results:
@@ -270,6 +272,8 @@ def run_http(
         "p50_ms": round(cuts[49] * 1000, 1),
         "p95_ms": round(cuts[94] * 1000, 1),
         "p99_ms": round(cuts[98] * 1000, 1),
+        # The load generator's own CPU (this process: the 16 client threads), which shares the cores with gunicorn.
+        "client_cpu_ms_per_attempt": round(client_cpu * 1000 / max(len(latencies), 1), 2),
     }
 
 
@@ -490,7 +494,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"  round {number}: {result['bookings_per_second']:>7} bookings/s ({result['bookings']}), per booking "
                 f"({requests[path]}) p50/p95/p99 ms {result['p50_ms']} / {result['p95_ms']} / {result['p99_ms']}, "
                 f"outcomes {result['outcomes']}, errors: {sum(errors.values())}, gunicorn CPU per attempt "
-                f"{result.get('gunicorn_cpu_ms_per_attempt')} ms, load after: {result['load_average_after']}"
+                f"{result.get('gunicorn_cpu_ms_per_attempt')} ms (the client's "
+                f"{result['client_cpu_ms_per_attempt']} ms), "
+                f"load after: {result['load_average_after']}"
             )
     print(
         f"\n  over-bookings (every run)  {checks['overbooked_places']} places (slots over capacity: "

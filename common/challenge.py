@@ -28,8 +28,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from .cache import resilient_cache
-from .errors import DomainError
-from .ratelimit import client_address, client_network, sliding_count, sliding_counts_add
+from .errors import DomainError, RateLimited
+from .ratelimit import (
+    client_address,
+    client_attempts,
+    client_network,
+    rate_limited_render,
+    rate_limits_hit,
+    sliding_count,
+)
 
 __all__ = [
     "ChallengeRequired",
@@ -38,6 +45,7 @@ __all__ = [
     "challenge_passed",
     "challenge_on_rush",
     "challenge_pressure_add",
+    "limits_and_pressure_hit",
     "challenge_render",
     "wait_token_issue",
 ]
@@ -66,12 +74,21 @@ def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def challenge_pressure_add(request) -> bool:
-    """Count one booking attempt for the adaptive thresholds (the client's network, and everyone), in one round
-    trip; returns whether the challenge is now required (what `challenge_is_required` would answer right after)."""
+def limits_and_pressure_hit(request, attempts: list[tuple[str, str]]) -> bool:
+    """Count `attempts` against their rate limits (common.ratelimit.rate_limits_hit: RateLimited when one is over)
+    and one booking attempt toward the adaptive thresholds (the client's network, and everyone), all in one round
+    trip; returns whether the challenge is now required (what `challenge_is_required` would answer right after).
+    The pressure counts every attempt, those the limits refuse included."""
     network = client_network(client_address(request))
-    network_count, global_count = sliding_counts_add([("challenge_network", network), ("challenge_global", "all")])
+    network_count, global_count = rate_limits_hit(
+        attempts, also_count=[("challenge_network", network), ("challenge_global", "all")]
+    )
     return _over_thresholds(network_count, global_count)
+
+
+def challenge_pressure_add(request) -> bool:
+    """Count one booking attempt toward the adaptive thresholds alone (limits_and_pressure_hit with no limit)."""
+    return limits_and_pressure_hit(request, [])
 
 
 def _over_thresholds(network_count: float, global_count: float) -> bool:
@@ -161,17 +178,31 @@ def challenge_render(request: HttpRequest, *, error: str = "") -> HttpResponse:
     return response
 
 
-def challenge_on_rush(view):
+def challenge_on_rush(view=None, *, limit: str = "", on_limit=None):
     """Page view decorator: each POST counts toward the adaptive thresholds; while they are reached, a POST without
-    a solved challenge or a ripe wait token gets the interstitial page instead of the view."""
+    a solved challenge or a ripe wait token gets the interstitial page instead of the view.
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method == "POST" and challenge_pressure_add(request):
-            payload, token = request.POST.get("altcha", ""), request.POST.get("espera", "")
-            if not challenge_passed(payload=payload, wait_token=token):
-                tried = bool(payload or token)
-                return challenge_render(request, error=str(_TRY_AGAIN) if tried else "")
-        return view(request, *args, **kwargs)
+    `limit`: also the rate limit of that scope for the client's address and network (as common.ratelimit's
+    `rate_limit`), counted in the same round trip; over it, `on_limit(request, error, *args, **kwargs)` answers
+    (default: common.ratelimit.rate_limited_render) without calling the view."""
 
-    return wrapper
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST":
+                try:
+                    rush = limits_and_pressure_hit(request, client_attempts(request, limit) if limit else [])
+                except RateLimited as error:
+                    if on_limit is None:
+                        return rate_limited_render(request, error)
+                    return on_limit(request, error, *args, **kwargs)
+                if rush:
+                    payload, token = request.POST.get("altcha", ""), request.POST.get("espera", "")
+                    if not challenge_passed(payload=payload, wait_token=token):
+                        tried = bool(payload or token)
+                        return challenge_render(request, error=str(_TRY_AGAIN) if tried else "")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator

@@ -22,7 +22,7 @@ import ipaddress
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -195,29 +195,29 @@ def sliding_count(*, scope: str, key: str, add: bool = False) -> float:
     return _count(scope, key, add=add).estimate
 
 
-def sliding_counts_add(attempts: list[tuple[str, str]]) -> list[float]:
-    """Count one attempt for each (scope, key) in one round trip; their sliding-window estimates after it."""
-    return [counted.estimate for counted in _count_many(attempts)]
-
-
 def _uncount(scope: str, key: str, window: int) -> None:
     current_key, _previous_key, _elapsed = _keys(scope, key, time.time(), window)
     with contextlib.suppress(ValueError):  # the count expired meanwhile: nothing to give back
         resilient_cache.incr(current_key, -1)
 
 
-def rate_limits_hit(attempts: list[tuple[str, str]]) -> None:
+def rate_limits_hit(attempts: list[tuple[str, str]], *, also_count: Sequence[tuple[str, str]] = ()) -> list[float]:
     """Count one attempt for each (scope, key), in one round trip; raise RateLimited (with retry_after) for the
     first whose sliding window then holds more than its limit. A refused attempt takes no place (retrying later is
     not punished): its count and those of the scopes after it are given back, as if they had been counted in turn
-    and the first refusal had stopped the rest."""
-    counted = _count_many(attempts)
-    for index, one in enumerate(counted):
+    and the first refusal had stopped the rest.
+
+    `also_count`: (scope, key) counted in the same round trip with no limit of their own (the adaptive challenge's
+    pressure, common.challenge), counted whatever the limits answer; their sliding-window estimates are returned."""
+    counted = _count_many([*attempts, *also_count])
+    limited, extra = counted[: len(attempts)], counted[len(attempts) :]
+    for index, one in enumerate(limited):
         if one.estimate > one.limit:
-            for later in counted[index:]:
+            for later in limited[index:]:
                 _uncount(later.scope, later.key, later.window)
             refused = _Counted(one.scope, one.key, one.limit, one.window, one.previous, one.current - 1, one.elapsed)
             raise RateLimited(retry_after=refused.retry_after())
+    return [one.estimate for one in extra]
 
 
 def rate_limit_hit(*, scope: str, key: str) -> None:
@@ -238,21 +238,30 @@ def failure_record(*, scope: str, key: str) -> None:
     _count(scope, key, add=True)
 
 
-def client_limits_hit(request: HttpRequest, scope: str) -> None:
-    """Count one attempt of `scope` for the client's address and, when `scope`_network is configured, its network
-    (one round trip)."""
+def client_attempts(request: HttpRequest, scope: str) -> list[tuple[str, str]]:
+    """The (scope, key) pairs one attempt of `scope` counts: the client's address and, when `scope`_network is
+    configured, its network."""
     address = client_address(request)
     attempts = [(scope, address)]
     if _has_limit(f"{scope}_network"):
         attempts.append((f"{scope}_network", client_network(address)))
-    rate_limits_hit(attempts)
+    return attempts
+
+
+def client_network_attempt(request: HttpRequest, scope: str, *parts: object) -> tuple[str, str]:
+    """The (scope, key) of an attempt counted for the client's network and `parts` (e.g. a center and a day: how
+    many places of one center-day one network may take)."""
+    return scope, ":".join([client_network(client_address(request)), *map(str, parts)])
+
+
+def client_limits_hit(request: HttpRequest, scope: str) -> None:
+    """Count one attempt of `scope` for the client's address and network (one round trip)."""
+    rate_limits_hit(client_attempts(request, scope))
 
 
 def client_network_limit_hit(request: HttpRequest, scope: str, *parts: object) -> None:
-    """Count one attempt of `scope` for the client's network and `parts` (e.g. a center and a day: how many places
-    of one center-day one network may take)."""
-    key = ":".join([client_network(client_address(request)), *map(str, parts)])
-    rate_limit_hit(scope=scope, key=key)
+    """Count one attempt of `scope` for the client's network and `parts`."""
+    rate_limits_hit([client_network_attempt(request, scope, *parts)])
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ Errors have one shape, {"code", "detail", "errors"?, "retry_after"?}:
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,9 +21,9 @@ from common.challenge import (
     ChallengeRequired,
     challenge_create,
     challenge_passed,
-    challenge_pressure_add,
+    limits_and_pressure_hit,
 )
-from common.ratelimit import RateLimitThrottle, client_network_limit_hit
+from common.ratelimit import RateLimitThrottle, client_attempts, client_limits_hit, client_network_attempt
 
 from .serializers import (
     AppointmentSerializer,
@@ -121,7 +122,9 @@ class SlotsView(BookingAPIView):
 
 
 class BookView(BookingAPIView):
-    rate_limit_scopes = ("book",)
+    # Its limits are counted by `post` itself, with the challenge's pressure and the center-day limit in the same
+    # round trip to the shared cache (the throttle would take one more).
+    rate_limit_scopes = ()
 
     @extend_schema(
         tags=["appointments"],
@@ -135,12 +138,17 @@ class BookView(BookingAPIView):
         responses={201: AppointmentSerializer, 400: INVALID, 409: CONFLICT, 429: TOO_MANY},
     )
     def post(self, request: Request) -> Response:
-        data = self.valid_data(BookSerializer, request.data)
-        if challenge_pressure_add(request) and not challenge_passed(payload=data["altcha"]):
-            raise ChallengeRequired()
+        try:
+            data = self.valid_data(BookSerializer, request.data)
+        except APIException:  # invalid data, or a body that does not parse
+            client_limits_hit(request, "book")  # every attempt counts (over the limit, the answer is 429)
+            raise
+        attempts = client_attempts(request, "book")
         # Anti-hoarding: how many places of one center-day one network may take.
         if place := selectors.slot_center_day(slot_id=data["slot"]):
-            client_network_limit_hit(request, "book_center_day", *place)
+            attempts.append(client_network_attempt(request, "book_center_day", *place))
+        if limits_and_pressure_hit(request, attempts) and not challenge_passed(payload=data["altcha"]):
+            raise ChallengeRequired()
         appointment = services.appointment_book(
             slot_id=data["slot"],
             procedure_id=data["procedure"].pk,

@@ -192,6 +192,32 @@ def test_book_rate_limit_is_429_with_retry_after(frozen, api, schedule, settings
     assert other_client.post("/api/v1/appointments/", booking(slot, 3), format="json").status_code == 201
 
 
+def test_invalid_bookings_count_toward_the_rate_limit(frozen, api, schedule, settings):
+    settings.RATE_LIMITS = {"book": (2, 3600), "lookup": (30, 600)}
+    slot = slot_create(schedule=schedule, starts_at=SLOT_START, capacity=10)
+    assert api.post("/api/v1/appointments/", booking(slot, 1, document_number="12"), format="json").status_code == 400
+    assert api.post("/api/v1/appointments/", "{", content_type="application/json").status_code == 400
+    response = api.post("/api/v1/appointments/", booking(slot, 1), format="json")
+    assert (response.status_code, response.json()["code"]) == (429, "rate_limited")
+
+
+def test_a_booking_counts_its_limits_and_the_rush_in_one_round_trip(frozen, api, schedule, settings, monkeypatch):
+    """The address, its network, the center-day of the slot and the challenge's two counts: one MULTI/EXEC."""
+    import redis.client
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "book": (20, 3600), "book_network": (120, 3600)}
+    slot = slot_create(schedule=schedule, starts_at=SLOT_START, capacity=10)
+    pipelines = []
+    execute = redis.client.Pipeline.execute
+    monkeypatch.setattr(
+        redis.client.Pipeline,
+        "execute",
+        lambda self, *args, **kwargs: pipelines.append(len(self.command_stack)) or execute(self, *args, **kwargs),
+    )
+    assert api.post("/api/v1/appointments/", booking(slot, 1), format="json").status_code == 201
+    assert pipelines == [15]  # five windows: SET NX, INCR, GET of the previous one each
+
+
 def test_lookup_cancel_and_reschedule_need_code_and_document(frozen, api, schedule):
     old = slot_create(schedule=schedule, starts_at=SLOT_START)
     new = slot_create(schedule=schedule, starts_at=SLOT_START + dt.timedelta(days=1))

@@ -24,7 +24,7 @@ from common.challenge import challenge_on_rush
 from common.errors import DomainError, RateLimited
 from common.hooks import page_snippets
 from common.http import with_error_headers
-from common.ratelimit import client_network_limit_hit, rate_limit
+from common.ratelimit import client_network_limit_hit
 
 from .. import documents, selectors, services
 from ..constants import CONSENT_VERSION, AgeBand, DocumentType, Gender, PriorityNeed
@@ -215,8 +215,7 @@ def _book_rate_limited(request: HttpRequest, error: DomainError) -> HttpResponse
 
 @never_cache
 @require_POST
-@rate_limit("book", on_limit=_book_rate_limited)
-@challenge_on_rush
+@challenge_on_rush(limit="book", on_limit=_book_rate_limited)
 def booking_book(request: HttpRequest) -> HttpResponse:
     """The review's final POST: books the draft through the service and answers 303 to the confirmation.
 

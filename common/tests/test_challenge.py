@@ -13,8 +13,12 @@ from common.challenge import (
     challenge_is_required,
     challenge_passed,
     challenge_pressure_add,
+    limits_and_pressure_hit,
     wait_token_issue,
 )
+from common.errors import RateLimited
+from common.ratelimit import client_attempts
+from common.tests.utils import new_address
 
 START = 1_800_000_000
 
@@ -72,6 +76,19 @@ def test_it_is_required_only_while_a_network_or_everyone_rushes(settings):
     assert not challenge_is_required(calm)
     settings.CHALLENGE_GLOBAL_THRESHOLD = 3
     assert challenge_is_required(calm)  # everyone at once
+
+
+def test_limits_and_the_pressure_are_counted_together_and_a_refused_attempt_is_pressure_too(settings):
+    settings.CHALLENGE_NETWORK_THRESHOLD = 3
+    settings.CHALLENGE_GLOBAL_THRESHOLD = 1000
+    settings.RATE_LIMITS = {"book": (1, 3600), "book_network": (100, 3600)}
+    request = RequestFactory().post("/", REMOTE_ADDR=new_address())
+    assert limits_and_pressure_hit(request, client_attempts(request, "book")) is False  # 1st attempt of the network
+    with pytest.raises(RateLimited):
+        limits_and_pressure_hit(request, client_attempts(request, "book"))  # over its limit, and the 2nd attempt
+    assert not challenge_is_required(request)
+    assert challenge_pressure_add(request) is True  # the 3rd: the refused one was counted
+    assert challenge_is_required(request)
 
 
 def test_the_challenge_is_what_the_widget_reads():
