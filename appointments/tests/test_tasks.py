@@ -144,15 +144,6 @@ def test_a_connection_declares_its_queue_once_and_again_after_a_reconnection(red
     assert client.llen(queue) - before == 4
 
 
-def test_what_a_publish_reads_of_the_configuration_is_the_settings_and_can_still_be_changed(redis_broker):
-    from mac_portal.celery import PUBLISH_CONFIGURATION
-
-    conf = tasks.notification_send.app.conf
-    assert set(PUBLISH_CONFIGURATION) <= set(conf.changes)  # read from the first layer, not through Django's
-    assert conf.task_default_queue == "celery" and conf.broker_pool_acquire_timeout is None
-    assert (conf.broker_url, conf.task_always_eager) == (settings.REDIS_URL, False)  # the fixture's update wins
-
-
 def test_a_published_message_names_its_arguments_as_celery_would(redis_broker):
     client, queue, _before = redis_broker
     tasks.notification_send.delay(42)
