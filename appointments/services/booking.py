@@ -285,6 +285,11 @@ def appointment_book(
     data = citizen_clean(citizen=citizen)
     now = timezone.now()
     slot = _bookable_slot(slot_id=slot_id, procedure_id=procedure_id, now=now)
+    if slot.booked >= slot.capacity:
+        # Full when read: answered at once, without the transaction (in a rush, most attempts at the wanted times
+        # end here). A place freed a moment after this read is missed, as it would be by a citizen a moment earlier;
+        # a place taken after it is still refused by the claim, which alone decides.
+        raise SlotFull()
     for _attempt in range(CODE_ATTEMPTS):
         try:
             with transaction.atomic():

@@ -55,12 +55,31 @@ def test_booking_takes_a_place_and_gives_an_unguessable_code(frozen, slot):
     assert first.phone == "+51987654321"
 
 
-def test_a_full_slot_refuses_the_next_citizen(frozen, slot):
+def test_a_full_slot_refuses_the_next_citizen(frozen, slot, django_assert_num_queries):
     book(slot, 1)
     book(slot, 2)
-    with pytest.raises(SlotFull) as info:
+    with pytest.raises(SlotFull) as info, django_assert_num_queries(1):  # the slot's read: no transaction
         book(slot, 3)
     assert info.value.code == "slot_full"
+    assert Appointment.objects.count() == 2
+
+
+def test_a_slot_that_fills_after_its_read_is_refused_by_the_claim(frozen, slot, monkeypatch):
+    book(slot, 1)
+    read = booking_service._bookable_slot
+    reads = []
+
+    def read_then_the_last_place_goes(**kwargs):
+        found = read(**kwargs)
+        reads.append(found.booked)
+        if len(reads) == 1:  # one place left when read: another citizen takes it now
+            book(slot, 2)
+        return found
+
+    monkeypatch.setattr(booking_service, "_bookable_slot", read_then_the_last_place_goes)
+    with pytest.raises(SlotFull):
+        book(slot, 3)
+    assert reads == [1, 1]  # the other citizen's read came second and still saw the place
     assert Appointment.objects.count() == 2
 
 
