@@ -54,7 +54,6 @@ __all__ = [
     "language_choices",
     "procedure_by_slug",
     "procedure_for_booking",
-    "slot_center_day",
     "slot_conflicts",
     "slots_of_day",
 ]
@@ -282,21 +281,6 @@ def appointment_lookup(*, code: str, document_number: str) -> Appointment | None
         given=document_number,
     )
     return appointment if matches else None
-
-
-@functools.cache
-def _slot_center_day_sql() -> Prepared:
-    # No ordering: Slot's default one joins its schedule and that schedule's center for nothing here.
-    return prepare(
-        lambda pk: Slot.objects.filter(pk=pk).order_by().values_list("center__slug", "starts_at")[:1], pk=int
-    )
-
-
-def slot_center_day(*, slot_id: int) -> tuple[str, str] | None:
-    """(center slug, Lima day as YYYY-MM-DD) of a slot, or None when there is no such slot (every API booking
-    asks: compiled once, common.prepared)."""
-    rows = _slot_center_day_sql().rows(pk=slot_id)
-    return (rows[0][0], lima_date(rows[0][1]).isoformat()) if rows else None
 
 
 def appointment_get(*, appointment_id: int) -> Appointment:

@@ -48,9 +48,10 @@ class Booker:
         self.data = data
         self.client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
         self.places = iter([slot for slot, free in data["pool"] for _place in range(free)])
-        self.document = data["documents"] + {"wizard": 0, "api": 40_000_000, "full": 20_000_000}[path]
+        offsets = {"wizard": 0, "api": 40_000_000, "full": 20_000_000, "api-full": 60_000_000}
+        self.document = data["documents"] + offsets[path]
         self.csrf = ""
-        if path == "full":  # one slot of the pool, booked up first: every attempt finds it full at the data step
+        if path in ("full", "api-full"):  # one slot of the pool, booked up first: every attempt finds it full
             self.full_slot, free = data["pool"][0]
             for _place in range(free):
                 self.document += 1
@@ -75,6 +76,14 @@ class Booker:
                 "/citas/nueva/datos/", details_form(self.data, self.full_slot, document, self.csrf)
             )
             assert response.status_code == 409, response.content[:2000]
+            return
+        if self.path == "api-full":  # an API booking of a full slot: 409 slot_full
+            response = self.client.post(
+                "/api/v1/appointments/",
+                api_booking(self.data, self.full_slot, document),
+                content_type="application/json",
+            )
+            assert response.status_code == 409, response.content
             return
         slot = next(self.places)
         if self.path == "api":
@@ -197,9 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--path",
-        choices=["both", "api", "wizard", "full"],
+        choices=["both", "api", "wizard", "full", "api-full"],
         default="both",
-        help="both (default): the pages and the API; full: the data step's POST for a taken time (a 409 page)",
+        help="both (default): the pages and the API; full: the data step's POST for a taken time (a 409 page); "
+        "api-full: an API booking of a full slot (409)",
     )
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--size", type=int, default=40, help="bookings per batch (default 40)")

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from appointments import selectors, services
 from appointments.constants import BookingChannel
+from appointments.formatting import lima_date
 from appointments.models import Appointment
 from common.api.schema import error_response
 from common.challenge import (
@@ -23,6 +24,7 @@ from common.challenge import (
     challenge_passed,
     limits_and_pressure_hit,
 )
+from common.errors import DomainError
 from common.ratelimit import RateLimitThrottle, client_attempts, client_limits_hit, client_network_attempt
 
 from .serializers import (
@@ -138,24 +140,39 @@ class BookView(BookingAPIView):
         responses={201: AppointmentSerializer, 400: INVALID, 409: CONFLICT, 429: TOO_MANY},
     )
     def post(self, request: Request) -> Response:
+        counted = False
+
+        def limits_hit(slot=None) -> None:
+            """Every attempt counts against the address's limits (over one, the answer is 429), once. With the slot
+            (`admit`), also the center-day limit (how many places of one center-day one network may take) and the
+            challenge's pressure, in the same round trip."""
+            nonlocal counted
+            counted = True
+            if slot is None:
+                client_limits_hit(request, "book")
+                return
+            day = lima_date(slot.starts_at).isoformat()
+            attempts = [
+                *client_attempts(request, "book"),
+                client_network_attempt(request, "book_center_day", slot.center.slug, day),
+            ]
+            if limits_and_pressure_hit(request, attempts) and not challenge_passed(payload=data["altcha"]):
+                raise ChallengeRequired()
+
         try:
             data = self.valid_data(BookSerializer, request.data)
-        except APIException:  # invalid data, or a body that does not parse
-            client_limits_hit(request, "book")  # every attempt counts (over the limit, the answer is 429)
+            appointment = services.appointment_book(
+                slot_id=data["slot"],
+                procedure_id=data["procedure"].pk,
+                citizen=services.Citizen.from_data(data),
+                consent_version=data["consent_version"],
+                channel=BookingChannel.VIRTUAL,
+                admit=limits_hit,
+            )
+        except (APIException, DomainError):  # refused before the slot was known: counted all the same
+            if not counted:
+                limits_hit()
             raise
-        attempts = client_attempts(request, "book")
-        # Anti-hoarding: how many places of one center-day one network may take.
-        if place := selectors.slot_center_day(slot_id=data["slot"]):
-            attempts.append(client_network_attempt(request, "book_center_day", *place))
-        if limits_and_pressure_hit(request, attempts) and not challenge_passed(payload=data["altcha"]):
-            raise ChallengeRequired()
-        appointment = services.appointment_book(
-            slot_id=data["slot"],
-            procedure_id=data["procedure"].pk,
-            citizen=services.Citizen.from_data(data),
-            consent_version=data["consent_version"],
-            channel=BookingChannel.VIRTUAL,
-        )
         # The answer from what the booking holds, without reading it back: the appointment with the slot and center
         # its checks read, and the procedure this request named (with its requirement texts).
         appointment.procedure = data["procedure"]

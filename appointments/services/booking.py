@@ -17,6 +17,7 @@ import functools
 import logging
 import math
 import secrets
+from collections.abc import Callable
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
@@ -267,6 +268,7 @@ def appointment_book(
     citizen: Citizen,
     consent_version: str,
     channel: str = BookingChannel.VIRTUAL,
+    admit: Callable[[Slot], None] | None = None,
 ) -> Appointment:
     """Book a slot for a procedure; returns the appointment (its `code` is what the citizen keeps) with its slot and
     center as the checks read them (times, the center's slug, name and address: enough to answer without a read).
@@ -274,6 +276,10 @@ def appointment_book(
     Raises InvalidBooking, WindowClosed, Cooldown, Duplicate, LimitReached or SlotFull.
     The confirmation (e-mail and/or SMS) and the reminders are planned in the same transaction and sent
     after commit.
+
+    `admit(slot)`: the caller's own check, called once the slot is found bookable and before anything is locked or
+    claimed (the API counts its center-day limit there, from the slot this booking reads anyway); what it raises is
+    raised.
     """
     if consent_version != CONSENT_VERSION:
         raise InvalidBooking(
@@ -285,6 +291,8 @@ def appointment_book(
     data = citizen_clean(citizen=citizen)
     now = timezone.now()
     slot = _bookable_slot(slot_id=slot_id, procedure_id=procedure_id, now=now)
+    if admit is not None:
+        admit(slot)
     if slot.booked >= slot.capacity:
         # Full when read: answered at once, without the transaction (in a rush, most attempts at the wanted times
         # end here). A place freed a moment after this read is missed, as it would be by a citizen a moment earlier;

@@ -115,12 +115,12 @@ def test_the_booking_answers_as_a_lookup_of_it_would_without_reading_it_back(
 ):
     procedure.requirements.filter(text="Foto").update(position=0)
     procedure.requirements.filter(text="Pago de la tasa").update(position=1)
-    # The procedure with its requirement texts, the slot's center and day (anti-hoarding limit), the slot with its
-    # checks (and the center's name and address); then the transaction (SAVEPOINT and RELEASE here, BEGIN and COMMIT
-    # in production): quota upsert, active appointments, one statement that claims the place and inserts the
-    # appointment and its message rows. Nothing is read back for the answer.
+    # The procedure with its requirement texts, the slot with its checks (and the center's slug, name and address:
+    # the anti-hoarding limit's center-day comes from it); then the transaction (SAVEPOINT and RELEASE here, BEGIN
+    # and COMMIT in production): quota upsert, active appointments, one statement that claims the place and inserts
+    # the appointment and its message rows. Nothing is read back for the answer.
     body = booking(slot)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         booked = api.post("/api/v1/appointments/", body, format="json")
     assert booked.status_code == 201, booked.json()
     appointment = Appointment.objects.get()
@@ -193,10 +193,12 @@ def test_book_rate_limit_is_429_with_retry_after(frozen, api, schedule, settings
 
 
 def test_invalid_bookings_count_toward_the_rate_limit(frozen, api, schedule, settings):
-    settings.RATE_LIMITS = {"book": (2, 3600), "lookup": (30, 600)}
+    settings.RATE_LIMITS = {"book": (3, 3600), "lookup": (30, 600)}
     slot = slot_create(schedule=schedule, starts_at=SLOT_START, capacity=10)
     assert api.post("/api/v1/appointments/", booking(slot, 1, document_number="12"), format="json").status_code == 400
     assert api.post("/api/v1/appointments/", "{", content_type="application/json").status_code == 400
+    no_such_slot = api.post("/api/v1/appointments/", {**booking(slot, 1), "slot": slot.pk + 1000}, format="json")
+    assert (no_such_slot.status_code, no_such_slot.json()["code"]) == (400, "invalid")  # refused by the service
     response = api.post("/api/v1/appointments/", booking(slot, 1), format="json")
     assert (response.status_code, response.json()["code"]) == (429, "rate_limited")
 

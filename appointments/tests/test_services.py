@@ -64,6 +64,42 @@ def test_a_full_slot_refuses_the_next_citizen(frozen, slot, django_assert_num_qu
     assert Appointment.objects.count() == 2
 
 
+def test_admit_sees_the_slot_before_anything_is_taken_and_may_refuse(frozen, slot):
+    class Refused(Exception):
+        pass
+
+    seen = []
+
+    def admit(found):
+        seen.append((found.pk, found.center.slug))
+        raise Refused
+
+    with pytest.raises(Refused):
+        booking_service.appointment_book(
+            slot_id=slot.pk,
+            procedure_id=slot.schedule.procedures.get().pk,
+            citizen=citizen(1),
+            consent_version=CONSENT_VERSION,
+            admit=admit,
+        )
+    assert seen == [(slot.pk, slot.center.slug)]
+    assert (Appointment.objects.count(), DocumentQuota.objects.count()) == (0, 0)
+    slot.refresh_from_db()
+    assert slot.booked == 0
+
+    book(slot, 1)
+    book(slot, 2)
+    with pytest.raises(SlotFull):  # a full slot is admitted (counted by the caller) before it is refused
+        booking_service.appointment_book(
+            slot_id=slot.pk,
+            procedure_id=slot.schedule.procedures.get().pk,
+            citizen=citizen(3),
+            consent_version=CONSENT_VERSION,
+            admit=lambda found: seen.append((found.pk, found.center.slug)),
+        )
+    assert len(seen) == 2
+
+
 def test_a_slot_that_fills_after_its_read_is_refused_by_the_claim(frozen, slot, monkeypatch):
     book(slot, 1)
     read = booking_service._bookable_slot
