@@ -100,9 +100,10 @@ def client_address(request: HttpRequest) -> str:
     return forwarded[-proxies][:64]
 
 
+@functools.lru_cache(maxsize=4096)
 def client_network(address: str) -> str:
     """The network an address belongs to for limits: its /24 (IPv4) or /48 (IPv6); the address itself if it is
-    not an IP address."""
+    not an IP address. Remembered per process (a booking asks three times: its limits and the challenge's count)."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

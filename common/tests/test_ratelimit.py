@@ -18,6 +18,7 @@ from common.ratelimit import (
     failure_record,
     failures_check,
     rate_limit_hit,
+    sliding_count,
 )
 from common.tests.utils import DEAD_REDIS_CACHES, new_address
 
@@ -155,23 +156,27 @@ def test_after_a_failure_the_shared_cache_is_skipped_for_a_while(settings, addre
 
 
 def test_an_address_and_its_network_are_counted_in_one_round_trip(settings, address, monkeypatch):
-    """The settings' Redis backend counts several windows in one MULTI/EXEC (common.redis_cache)."""
+    """The settings' Redis backend counts several windows with one script call (common.redis_cache)."""
     import redis.client
 
-    round_trips = []
-    original = redis.client.Pipeline.execute
-
-    def counted(self, *args, **kwargs):
-        round_trips.append(len(self.command_stack))
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(redis.client.Pipeline, "execute", counted)
-    monkeypatch.setattr(redis.client.Redis, "execute_command", lambda *args, **kwargs: pytest.fail("a lone command"))
     settings.RATE_LIMITS = {"book": (2, 3600), "book_network": (100, 3600)}
     request = RequestFactory().post("/", REMOTE_ADDR=address)
-    client_limits_hit(request, "book")
-    client_limits_hit(request, "book")
-    assert round_trips == [6, 6]  # per window: SET NX, INCR, GET of the previous one
+    client_limits_hit(request, "book")  # the script is loaded into Redis on its first call
+    commands = []
+    original = redis.client.Redis.execute_command
+
+    def counted(self, *args, **kwargs):
+        commands.append((args[0], args[3 : 3 + args[2]] if args[0] == "EVALSHA" else args[1:]))  # sha numkeys keys…
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counted)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", lambda *args, **kwargs: pytest.fail("a pipeline"))
+    with pytest.raises(RateLimited):
+        for _attempt in range(2):
+            client_limits_hit(request, "book")
+    names = [name for name, _keys in commands]
+    assert names[:2] == ["EVALSHA", "EVALSHA"] and "EVALSHA" not in names[2:]  # then the refused one is given back
+    assert len(commands[0][1]) == 4  # per window: its current and its previous key
 
 
 def test_a_refused_address_gives_back_its_network_count_too(settings):
@@ -190,3 +195,15 @@ def test_a_refused_address_gives_back_its_network_count_too(settings):
     fourth = network_peer.rsplit(".", 1)[0] + "." + str((int(network_peer.rsplit(".", 1)[1]) + 3) % 256)
     with pytest.raises(RateLimited):
         client_limits_hit(RequestFactory().post("/", REMOTE_ADDR=fourth), "book")  # the network is full
+
+
+def test_counting_goes_on_after_redis_forgets_the_script(settings, address):
+    """A restarted Redis has no scripts: the count is loaded again and nothing falls back to the local cache."""
+    from django.core.cache import cache
+
+    settings.RATE_LIMITS = {"book": (5, 3600)}
+    before = resilient.fallback_count()
+    assert sliding_count(scope="book", key=address, add=True) == 1
+    cache._cache.get_client(write=True).script_flush()
+    assert sliding_count(scope="book", key=address, add=True) == 2
+    assert resilient.fallback_count() == before
