@@ -1,6 +1,19 @@
 """gunicorn settings of the web service (docker-compose.yml, benchmarks): access logs without query strings or
-referrers — the self-service links carry tokens and booking codes in their query strings (see README, security)."""
+referrers — the self-service links carry tokens and booking codes in their query strings (see README, security) — and
+a worker's loaded application kept out of the garbage collector's full passes."""
+
+import gc
 
 accesslog = "-"
 # %(U)s is the path without its query string; the referrer (which may hold one) is left out.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+
+def post_worker_init(worker) -> None:
+    """Once the worker has loaded Django and the project, move every object alive then (modules, settings, URL
+    patterns, compiled statements…) out of the garbage collector's reach: they live as long as the worker, and a full
+    collection scanned all of them again and again. Measured in-process over 1,500 API bookings: 509 ms of the
+    collector's CPU out of 5,570 without, 153 ms out of 4,230 with (benchmarks/README.md). Requests' own objects are
+    collected as before."""
+    gc.collect()
+    gc.freeze()

@@ -1,0 +1,18 @@
+"""gunicorn.conf.py: a worker freezes what it loaded, once it has loaded it."""
+
+import gc
+import runpy
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_worker_moves_its_loaded_application_out_of_the_collectors_reach():
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["accesslog"] == "-" and "%(U)s" in conf["access_log_format"]
+    before = gc.get_freeze_count()
+    try:
+        conf["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
