@@ -12,6 +12,7 @@ round trip.
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.commands.core import Script
 
 __all__ = ["RedisCache"]
 
@@ -47,17 +48,18 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = _ReusedClientRedisCacheClient
-        self._windows_script = None
+        self._windows_script: Script | None = None
 
     def windows_count(self, items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
         """For each (current key, previous key, timeout): add one to the current key (created with the timeout when
         missing) and read the previous one; [(current count, previous count)] in the same order. Atomic, so a key
         never outlives its timeout (an INCR of a key that expired a moment before would create it without one)."""
         client = self._cache.get_client(write=True)
-        if self._windows_script is None:
-            self._windows_script = client.register_script(_WINDOWS_COUNT)  # its SHA1; loaded on first use
+        script = self._windows_script
+        if script is None:
+            script = self._windows_script = client.register_script(_WINDOWS_COUNT)  # its SHA1; loaded on first use
         keys = []
         for current, previous, _timeout in items:
             keys += [self.make_and_validate_key(current), self.make_and_validate_key(previous)]
-        counts = self._windows_script(keys=keys, args=[timeout for *_keys, timeout in items], client=client)
+        counts = script(keys=keys, args=[timeout for *_keys, timeout in items], client=client)
         return [(int(counts[2 * i]), int(counts[2 * i + 1])) for i in range(len(items))]
