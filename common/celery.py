@@ -37,9 +37,10 @@ class _PublishChannel(kombu_redis.Channel):
 
 class Producer(KombuProducer):
     """kombu's Producer, asking its connection's cache of declared queues first: kombu copies the queue (binding the
-    copy to the channel) before it looks there, on every publish — a fifth of a publish's CPU for a queue this
-    connection declared long ago. What is not in the cache, or a channel without its connection, goes kombu's way
-    (declared, or the error and reconnection kombu gives). The cache is the one kombu clears on every reconnection."""
+    copy to the channel) before it looks there, on every publish — a tenth of a publish's CPU (0.28 → 0.25 ms) for a
+    queue this connection declared long ago. What is not in the cache, or a channel without its connection, goes
+    kombu's way (declared, or the error and reconnection kombu gives). The cache is the one kombu clears on every
+    reconnection."""
 
     def maybe_declare(self, entity, retry=False, **retry_policy):
         connection = getattr(self.channel, "connection", None)

@@ -44,7 +44,6 @@ __all__ = [
     "challenge_is_required",
     "challenge_passed",
     "challenge_on_rush",
-    "challenge_pressure_add",
     "limits_and_pressure_hit",
     "challenge_render",
     "wait_token_issue",
@@ -84,11 +83,6 @@ def limits_and_pressure_hit(request, attempts: list[tuple[str, str]]) -> bool:
         attempts, also_count=[("challenge_network", network), ("challenge_global", "all")]
     )
     return _over_thresholds(network_count, global_count)
-
-
-def challenge_pressure_add(request) -> bool:
-    """Count one booking attempt toward the adaptive thresholds alone (limits_and_pressure_hit with no limit)."""
-    return limits_and_pressure_hit(request, [])
 
 
 def _over_thresholds(network_count: float, global_count: float) -> bool:

@@ -12,7 +12,6 @@ from common.challenge import (
     challenge_create,
     challenge_is_required,
     challenge_passed,
-    challenge_pressure_add,
     limits_and_pressure_hit,
     wait_token_issue,
 )
@@ -71,7 +70,7 @@ def test_it_is_required_only_while_a_network_or_everyone_rushes(settings):
     for host in range(1, 4):
         request = factory.post("/", REMOTE_ADDR=f"203.0.113.{host}")
         required_before = challenge_is_required(request)
-        challenge_pressure_add(request)
+        limits_and_pressure_hit(request, [])
     assert not required_before and challenge_is_required(request)
     assert not challenge_is_required(calm)
     settings.CHALLENGE_GLOBAL_THRESHOLD = 3
@@ -87,7 +86,7 @@ def test_limits_and_the_pressure_are_counted_together_and_a_refused_attempt_is_p
     with pytest.raises(RateLimited):
         limits_and_pressure_hit(request, client_attempts(request, "book"))  # over its limit, and the 2nd attempt
     assert not challenge_is_required(request)
-    assert challenge_pressure_add(request) is True  # the 3rd: the refused one was counted
+    assert limits_and_pressure_hit(request, []) is True  # the 3rd: the refused one was counted
     assert challenge_is_required(request)
 
 
