@@ -7,7 +7,7 @@ the document number, identical for codes that exist and codes that do not. Every
 
 A browser keeps its last `ACCESS_KEEP` grants only: a shared phone or a center's kiosk that books for one citizen
 after another does not go on showing every earlier citizen's data, and the session, read and written on every
-booking, stays small (a browser that had booked a few hundred times took 2.6 ms more per booking on reading and
+booking, stays small (a browser that had booked a few hundred times took about 3 ms more per booking on reading and
 writing its session: benchmarks/README.md).
 """
 
