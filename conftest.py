@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from centers.models import Language
 from common.cache import fallback_reset
+from common.memo import memos_forget
 from common.tests.utils import new_address
 
 
@@ -82,3 +83,4 @@ def _own_cache_namespace(settings):
     """Each test starts with no cached catalog page and bumps versions only for itself: the shared cache (Redis)
     outlives the rolled-back rows of earlier tests and is shared by the parallel workers."""
     settings.CACHE_NAMESPACE = secrets.token_hex(8)
+    memos_forget()  # values a process keeps a minute (common.memo), read from an earlier test's rolled-back rows

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from procedures.models import Entity, Procedure
 from procedures.selectors import ProcedureFilters, bookable_q, procedure_list
+from procedures.services import CATALOG_MEMO
 
 from .constants import ALL_CENTERS_ROLES, Channel, StaffRole, Weekday
 from .models import Center, Closure, Language, Offering, OpeningHours, StaffMembership
@@ -255,7 +256,12 @@ def center_closed_days(*, center: Center) -> list[ClosedDay]:
 
 
 def phone_line_number() -> str:
-    """The phone number of the MAC phone platform (the active telefonico service point), or ""."""
+    """The phone number of the MAC phone platform (the active telefonico service point), or "". Every page's footer
+    shows it: kept a minute per process (procedures.services.CATALOG_MEMO, forgotten by any catalog change)."""
+    return CATALOG_MEMO.get("phone_line_number", _phone_line_number)
+
+
+def _phone_line_number() -> str:
     phone = (
         Center.objects.filter(is_active=True, channel=Channel.PHONE)
         .exclude(phone="")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from .cache import resilient_cache as cache
+from .memo import memos_forget
 
 VERSION_PREFIX = "version:"
 
@@ -77,6 +78,8 @@ def cached_page(
         _version, status, body = entry
     else:
         # The version was read before building: an edit committed meanwhile bumps it, and this entry is rebuilt.
+        # Built from fresh rows, not from this process's memos (kept a minute): the page is kept an hour.
+        memos_forget()
         response = build(request)
         status, body = response.status_code, response.content.decode()
         if status in (200, 400, 404):

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 
+from common.memo import ProcessMemo
 from common.pagecache import namespace_bump
 
 from .constants import SEARCH_CONFIG
@@ -13,6 +14,7 @@ from .models import Procedure
 
 __all__ = [
     "CATALOG_CACHE",
+    "CATALOG_MEMO",
     "SEARCH_VECTOR",
     "catalog_changed",
     "procedure_build_search_document",
@@ -30,14 +32,24 @@ SEARCH_VECTOR = (
 
 # The cache namespace of the rendered catalog pages (centers.views): any change to the catalog bumps its version.
 CATALOG_CACHE = "catalog"
+# Catalog values that every page or booking reads (the phone line in the footer, the languages offered), kept per
+# process for a minute (common.memo); any change to the catalog forgets them in the process that makes it.
+CATALOG_MEMO = ProcessMemo(seconds=60)
 
 
 def catalog_changed() -> None:
     """Leave every cached catalog page behind, once the current transaction commits (a page rendered meanwhile
     from the old rows is then cached under the old version, never the new one). Called by the catalog models'
     save/delete signals (procedures.handlers, centers.handlers: admin and service edits) and by writes that
-    bypass signals (bulk updates, the demo loader)."""
-    transaction.on_commit(lambda: namespace_bump(CATALOG_CACHE))
+    bypass signals (bulk updates, the demo loader). This process's CATALOG_MEMO is forgotten at once and again
+    after commit (a value read meanwhile from the old rows is not kept)."""
+    CATALOG_MEMO.forget()
+    transaction.on_commit(_catalog_committed)
+
+
+def _catalog_committed() -> None:
+    namespace_bump(CATALOG_CACHE)
+    CATALOG_MEMO.forget()
 
 
 def text_normalize(text: str) -> str:

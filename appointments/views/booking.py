@@ -120,8 +120,13 @@ def booking_details(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     data = request.POST if posted else request.GET
     path = path_resolve(data, want_slot=True)
-    languages = selectors.language_choices()
     carried = draft_load(request, request.POST.get("borrador", "")) if posted else None
+    if path.step != "details":
+        # A time taken meanwhile (the busiest answer of a rush): the day's times again, the data kept in a draft
+        # only if it was one already; the form is not built at all.
+        carry = [("borrador", carried.token)] if carried else None
+        return wizard_render(request, path, carry=carry)
+    languages = selectors.language_choices()
     if carried is not None and "document_number" not in request.POST:
         form = _form_from_fields(carried.fields, languages)
     elif posted:
@@ -129,9 +134,6 @@ def booking_details(request: HttpRequest) -> HttpResponse:
     else:
         draft = draft_load(request, request.GET.get("borrador", "")) or draft_latest(request)
         form = CitizenForm(initial=dict(draft.fields) if draft else None, languages=languages)
-    if path.step != "details":
-        carry = [("borrador", carried.token)] if carried else None
-        return wizard_render(request, path, carry=carry)
     if not form.is_bound:
         return _details_render(request, path, form)
     if not form.is_valid():
