@@ -80,6 +80,9 @@ class ResilientCache:
     def set(self, key: str, value: Any, timeout: int | None = None) -> None:
         self._call("set", key, value, timeout)
 
+    def set_many(self, data: dict[str, Any], timeout: int | None = None) -> None:
+        self._call("set_many", data, timeout)
+
     def add(self, key: str, value: Any, timeout: int | None = None) -> bool:
         return self._call("add", key, value, timeout)
 

@@ -1,14 +1,15 @@
-"""Access to one appointment's pages: a short-lived grant in the session.
+"""Access to one appointment's pages: a short-lived grant held for the browser.
 
-Personal data is shown only to the browser that booked, or that gave the code AND the document number: both put a
-short-lived grant (appointment id + expiry, no personal data) in the session. A code alone shows a form asking for
+Personal data is shown only to the browser that booked, or that gave the code AND the document number: both give it
+a short-lived grant (appointment id + expiry, no personal data), kept in the shared cache under the browser's
+session key (browser.browser_key: the session is not written for it). A code alone shows a form asking for
 the document number, identical for codes that exist and codes that do not. Every page and POST of an appointment
 (confirmation, manage, cancel, reschedule, downloads) checks that grant again: `appointment_access_required`.
 
 A browser keeps its last `ACCESS_KEEP` grants only: a shared phone or a center's kiosk that books for one citizen
-after another does not go on showing every earlier citizen's data, and the session, read and written on every
-booking, stays small (a browser that had booked a few hundred times took about 3 ms more per booking on reading and
-writing its session: benchmarks/README.md).
+after another does not go on showing every earlier citizen's data, and the grants, read and written on every
+booking, stay small (a browser that had booked a few hundred times took about 3 ms more per booking when they lived
+in its session: benchmarks/README.md).
 """
 
 import functools
@@ -20,33 +21,55 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from common.cache import resilient_cache as cache
+
 from .. import documents, selectors
 from ..constants import AppointmentStatus
 from ..models import Appointment
 from ..validators import code_normalize
+from .browser import browser_key
 
-ACCESS_SESSION_KEY = "appointments_access"
+GRANTS_PREFIX = "appointments:grants:"
 ACCESS_SECONDS = 30 * 60
 ACCESS_KEEP = 5
+# How long a browser's grants are stored (each also carries its own expiry, ACCESS_SECONDS after it was given or
+# renewed); also the life of the entries stored with them (`also`: a draft's booking, kept an hour).
+GRANTS_STORED_SECONDS = 60 * 60
 
 
-def access_grant(request: HttpRequest, *, appointment_id: int, code: str) -> None:
+def access_grants(request: HttpRequest) -> dict[str, list]:
+    """This browser's grants, {code: [appointment id, expiry timestamp]} (expired ones included), read once per
+    request."""
+    grants = getattr(request, "_mac_access_grants", None)
+    if grants is None:
+        owner = browser_key(request)
+        found = cache.get(GRANTS_PREFIX + owner) if owner else None
+        grants = found if isinstance(found, dict) else {}
+        request._mac_access_grants = grants  # type: ignore[attr-defined]
+    return grants
+
+
+def access_grant(request: HttpRequest, *, appointment_id: int, code: str, also: dict | None = None) -> None:
+    """Let this browser see the appointment for ACCESS_SECONDS (its oldest grant makes room past ACCESS_KEEP).
+    `also`: other cache entries to store in the same round trip (kept GRANTS_STORED_SECONDS)."""
     now = timezone.now().timestamp()
     current = [
         (key, value)
-        for key, value in request.session.get(ACCESS_SESSION_KEY, {}).items()
+        for key, value in access_grants(request).items()
         if key != code and isinstance(value, list) and len(value) == 2 and value[1] > now
     ]
     current.sort(key=lambda item: item[1][1])  # the most recently granted or renewed last
     grants = dict(current[-(ACCESS_KEEP - 1) :])
     grants[code] = [appointment_id, now + ACCESS_SECONDS]
-    request.session[ACCESS_SESSION_KEY] = grants
+    owner = browser_key(request, create=True)
+    cache.set_many({GRANTS_PREFIX + owner: grants, **(also or {})}, GRANTS_STORED_SECONDS)
+    request._mac_access_grants = grants  # type: ignore[attr-defined]
 
 
 def access_appointment(request: HttpRequest, code: str) -> Appointment | None:
     """The appointment with this code if this browser may see it now (and the grant is renewed), else None."""
     code = code_normalize(code)
-    grant = request.session.get(ACCESS_SESSION_KEY, {}).get(code) if code else None
+    grant = access_grants(request).get(code) if code else None
     if not grant or grant[1] <= timezone.now().timestamp():
         return None
     try:

@@ -37,11 +37,11 @@ from ..validators import code_display, code_normalize
 from .access import access_grant, appointment_access_required, appointment_context
 from .drafts import (
     Draft,
+    draft_booked_entry,
     draft_in_flight,
     draft_latest,
     draft_load,
     draft_lock,
-    draft_mark_booked,
     draft_save,
     draft_unlock,
     draft_with_outcome,
@@ -160,9 +160,9 @@ def _draft_gone(request: HttpRequest) -> HttpResponse:
     return redirect("appointments:new")
 
 
-def _to_confirmation(request: HttpRequest, booked: tuple[int, str]) -> HttpResponse:
+def _to_confirmation(request: HttpRequest, booked: tuple[int, str], *, also: dict | None = None) -> HttpResponse:
     appointment_id, code = booked
-    access_grant(request, appointment_id=appointment_id, code=code)
+    access_grant(request, appointment_id=appointment_id, code=code, also=also)
     return HttpResponseRedirect(reverse("appointments:confirmation", kwargs={"code": code}), status=303)
 
 
@@ -249,8 +249,9 @@ def booking_book(request: HttpRequest) -> HttpResponse:
     except BookingError as exc:
         draft_unlock(token)
         return _book_failed(request, draft, exc)
-    draft_mark_booked(token, appointment_id=appointment.pk, code=appointment.code)
-    return _to_confirmation(request, (appointment.pk, appointment.code))
+    # The grant and the draft's outcome (its idempotency record) in one round trip.
+    booked = (appointment.pk, appointment.code)
+    return _to_confirmation(request, booked, also=draft_booked_entry(token, appointment_id=booked[0], code=booked[1]))
 
 
 def _citizen_values(fields: list[tuple[str, str]]) -> list[tuple[str, str | bool]]:

@@ -6,8 +6,9 @@ form, and the review never shows the browser's "Confirm Form Resubmission". The 
 idempotency key: once it has booked, its review page and any repeat of the final POST go to that confirmation.
 
 Personal data never travels in the URL (only the token) nor in hidden fields after the data step. The token only
-works in the browser that made it: its hash is listed in that browser's session (hashes of the last few drafts),
-so a leaked link shows nothing to anyone else.
+works in the browser that made it: the draft names its browser (browser.browser_key, from the session's key), so a
+leaked link shows nothing to anyone else. The session itself is not written: the draft and the browser's pointer to
+its latest draft are stored together, in one round trip.
 
 Three identical final POSTs at once (a triple tap on a slow phone): the first takes `lock` (an atomic cache.add)
 and books; the others do not wait for it — they answer 303 to the review page, which shows "we are booking it"
@@ -22,11 +23,12 @@ from django.http import HttpRequest
 
 from common.cache import resilient_cache as cache
 
+from .browser import browser_key
+
 DRAFT_PREFIX = "appointments:draft:"
+LATEST_PREFIX = "appointments:latest-draft:"
 DRAFT_SECONDS = 60 * 60
 LOCK_SECONDS = 60
-SESSION_KEY = "appointments_drafts"
-KEEP_DRAFTS = 5
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class Draft:
     """One browser's checked booking data: the wizard's choices and the citizen form's fields (as typed, cleaned).
 
     `path` holds the query parameters of the chosen procedure, center, day and time; `fields` the citizen form's
-    (name, value) pairs; `procedure_id` and `slot_id` let the final POST go straight to the booking service.
+    (name, value) pairs; `procedure_id` and `slot_id` let the final POST go straight to the booking service;
+    `owner` is the browser that made it (browser.browser_key).
     """
 
     token: str
@@ -42,6 +45,7 @@ class Draft:
     fields: list[tuple[str, str]]
     procedure_id: int
     slot_id: int
+    owner: str = ""
 
 
 def _hash(token: str) -> str:
@@ -65,50 +69,58 @@ def draft_save(
     slot_id: int,
 ) -> Draft:
     """Store a new draft for this browser and remember it as the latest (the data step shows it again)."""
-    draft = Draft(token=secrets.token_urlsafe(16), path=path, fields=fields, procedure_id=procedure_id, slot_id=slot_id)
-    cache.set(_key(draft.token), draft, DRAFT_SECONDS)
-    mine = [value for value in request.session.get(SESSION_KEY, []) if isinstance(value, str)]
-    request.session[SESSION_KEY] = [*mine[-(KEEP_DRAFTS - 1) :], _hash(draft.token)]
+    owner = browser_key(request, create=True)
+    draft = Draft(
+        token=secrets.token_urlsafe(16),
+        path=path,
+        fields=fields,
+        procedure_id=procedure_id,
+        slot_id=slot_id,
+        owner=owner,
+    )
+    cache.set_many({_key(draft.token): draft, LATEST_PREFIX + owner: _hash(draft.token)}, DRAFT_SECONDS)
     return draft
 
 
-def _is_mine(request: HttpRequest, token: str) -> bool:
-    return token_valid(token) and _hash(token) in request.session.get(SESSION_KEY, [])
+def _mine(request: HttpRequest, draft: object) -> Draft | None:
+    """The draft if it is one and this browser made it."""
+    if isinstance(draft, Draft) and draft.owner and draft.owner == browser_key(request):
+        return draft
+    return None
 
 
 def draft_load(request: HttpRequest, token: str) -> Draft | None:
     """The draft with this token if this browser made it and it has not expired."""
-    if not _is_mine(request, token):
-        return None
-    draft = cache.get(_key(token))
-    return draft if isinstance(draft, Draft) else None
+    return _mine(request, cache.get(_key(token))) if token_valid(token) else None
 
 
 def draft_with_outcome(request: HttpRequest, token: str) -> tuple[Draft | None, tuple[int, str] | None]:
     """The draft (as draft_load) and, in the same round trip, (appointment id, code) of the booking it made, if any."""
-    if not _is_mine(request, token):
+    if not token_valid(token):
         return None, None
     data_key, booked_key = _key(token), _key(token, "booked")
     found = cache.get_many([data_key, booked_key])
-    draft, booked = found.get(data_key), found.get(booked_key)
-    return (draft if isinstance(draft, Draft) else None), (tuple(booked) if booked else None)  # type: ignore[return-value]
+    draft = _mine(request, found.get(data_key))
+    booked = found.get(booked_key) if draft is not None else None
+    return draft, (tuple(booked) if booked else None)  # type: ignore[return-value]
 
 
 def draft_latest(request: HttpRequest) -> Draft | None:
     """This browser's most recent draft that has not booked yet (its data fills the form when the citizen goes
     back), or None."""
-    mine = request.session.get(SESSION_KEY, [])
-    if not mine:
+    owner = browser_key(request)
+    latest = cache.get(LATEST_PREFIX + owner) if owner else None
+    if not isinstance(latest, str):
         return None
-    latest = mine[-1]
-    draft = cache.get(f"{DRAFT_PREFIX}data:{latest}")
-    if not isinstance(draft, Draft) or cache.get(f"{DRAFT_PREFIX}booked:{latest}"):
-        return None
-    return draft
+    data_key, booked_key = f"{DRAFT_PREFIX}data:{latest}", f"{DRAFT_PREFIX}booked:{latest}"
+    found = cache.get_many([data_key, booked_key])
+    return None if found.get(booked_key) else _mine(request, found.get(data_key))
 
 
-def draft_mark_booked(token: str, *, appointment_id: int, code: str) -> None:
-    cache.set(_key(token, "booked"), (appointment_id, code), DRAFT_SECONDS)
+def draft_booked_entry(token: str, *, appointment_id: int, code: str) -> dict[str, tuple[int, str]]:
+    """The cache entry that records the booking a draft made (kept DRAFT_SECONDS), for the caller to store with its
+    own entries in one round trip: access.access_grant(also=…)."""
+    return {_key(token, "booked"): (appointment_id, code)}
 
 
 def draft_lock(token: str) -> bool:

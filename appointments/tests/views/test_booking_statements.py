@@ -11,23 +11,23 @@ from appointments.tests.utils import slot_at
 pytestmark = pytest.mark.django_db
 
 
-def test_a_booking_over_http_costs_thirteen_statements(client, schedule, procedure, center, django_assert_num_queries):
+def test_a_booking_over_http_costs_eleven_statements(client, schedule, procedure, center, django_assert_num_queries):
     review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0))  # the browser's session exists
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     data_form = form_to(details_page(client, procedure, center, slot), DETAILS_URL)
 
-    # Procedure, center, the day's times (each compiled once: common.prepared), the language chosen (Quechua), the
-    # session's UPDATE (one statement, no transaction around it). The languages offered were read by the form's GET
-    # and are kept a minute (procedures.services.CATALOG_MEMO).
-    with django_assert_num_queries(5):
+    # Procedure, center, the day's times (each compiled once: common.prepared), the language chosen (Quechua). The
+    # languages offered were read by the form's GET and are kept a minute (procedures.services.CATALOG_MEMO); the
+    # draft is stored in the cache for the browser, the session is not written (views/browser.py).
+    with django_assert_num_queries(4):
         posted = data_form.submit(client, **CITIZEN_INPUT)
     assert posted.status_code == 303
     review_form = form_to(client.get(posted["Location"]), BOOK_URL)
 
     # The language (Quechua was chosen), the slot with its checks; then the transaction (SAVEPOINT and RELEASE
     # here, BEGIN and COMMIT in production): quota upsert, active appointments, and one statement that claims the
-    # place, inserts the appointment and its message rows; the session's grant (one UPDATE).
-    with django_assert_num_queries(8):
+    # place, inserts the appointment and its message rows. The grant goes to the cache, not to the session.
+    with django_assert_num_queries(7):
         booked = review_form.submit(client, button="Confirmar y reservar")
     assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
     assert Appointment.objects.get(slot=slot).document_number == CITIZEN_INPUT["document_number"]

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
+from django.contrib.sessions.models import Session
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from appointments.constants import AppointmentStatus
@@ -16,6 +17,7 @@ from appointments.services import slots_generate
 from appointments.tests.factories import ScheduleFactory, appointment_create, lima
 from appointments.tests.pages import MANAGE_URL, form_to
 from appointments.tests.utils import TUESDAY, WEDNESDAY, slot_at
+from appointments.views.access import access_grants
 from centers.tests.factories import CenterFactory
 from common.tests.utils import new_address
 
@@ -34,6 +36,13 @@ def detail_url(appointment) -> str:
 
 def look_up(client, code: str, document_number: str):
     return client.post(MANAGE_URL, {"code": code, "document_number": document_number})
+
+
+def grants_of(client) -> dict:
+    """The grants this browser holds, read as the pages read them."""
+    request = RequestFactory().get("/")
+    request.session = client.session
+    return access_grants(request)
 
 
 def signed_in(client, appointment):
@@ -344,8 +353,39 @@ def test_a_browser_keeps_access_to_its_last_five_appointments_only(client, froze
     assert client.get(detail_url(appointments[0])).status_code == 302  # the oldest grant made room
     for appointment in appointments[1:]:
         assert client.get(detail_url(appointment)).status_code == 200
-    assert len(client.session["appointments_access"]) == 5
+    assert len(grants_of(client)) == 5
 
     signed_in(client, appointments[0])  # looked up again: the oldest of the others makes room now
     assert client.get(detail_url(appointments[1])).status_code == 302
     assert client.get(detail_url(appointments[0])).status_code == 200
+
+
+def test_a_grant_is_kept_for_the_browser_without_writing_its_session(client, appointment):
+    """The grant lives in the shared cache under the session's key (views/browser.py): the session is made once,
+    and a look-up of a browser that has one leaves it untouched."""
+    signed_in(client, appointment)  # the first look-up makes the session
+    session_key = client.session.session_key
+    stored = Session.objects.get(session_key=session_key).session_data
+    other = appointment_create(slot=appointment.slot, n=8)
+
+    signed_in(client, other)
+
+    assert client.session.session_key == session_key
+    assert Session.objects.get(session_key=session_key).session_data == stored
+    assert set(grants_of(client)) == {appointment.code, other.code}
+    assert client.get(detail_url(appointment)).status_code == 200 and client.get(detail_url(other)).status_code == 200
+
+
+def test_a_session_cookie_that_names_no_session_is_not_adopted(appointment):
+    """Session fixation: a key planted in a citizen's browser (or forged) is replaced by a new one, so the grant is
+    never stored under a key that someone else knows."""
+    planted = "plantedsessionkey0123456789abcdef"
+    citizen, planter = Client(REMOTE_ADDR=new_address()), Client(REMOTE_ADDR=new_address())
+    citizen.cookies["sessionid"] = planted
+    planter.cookies["sessionid"] = planted
+
+    signed_in(citizen, appointment)
+
+    assert citizen.cookies["sessionid"].value != planted
+    assert citizen.get(detail_url(appointment)).status_code == 200
+    assert planter.get(detail_url(appointment)).status_code == 302
