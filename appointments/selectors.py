@@ -253,8 +253,12 @@ def _center_for_procedure_sql() -> Prepared:
 
 def center_for_procedure(*, procedure_id: int, slug: str) -> CenterOption | None:
     """The in-person center with this slug if it takes appointments for the procedure, without its next free time
-    (one query, compiled once; centers_for_procedure computes that for every center)."""
-    rows = _center_for_procedure_sql().rows(procedure_id=procedure_id, slug=slug)
+    (one query, compiled once; centers_for_procedure computes that for every center). Its row is kept a minute per
+    process (procedures.services.CATALOG_MEMO): the booking service checks the center again in its own statement."""
+    rows = CATALOG_MEMO.get(
+        ("center_for_procedure", procedure_id, slug),
+        lambda: tuple(_center_for_procedure_sql().rows(procedure_id=procedure_id, slug=slug)),
+    )
     if not rows:
         return None
     center = instance(Center, dict(zip(attnames(Center), rows[0], strict=True)))
@@ -377,8 +381,11 @@ def _procedure_for_booking_sql() -> Prepared:
 
 def procedure_for_booking(*, slug: str) -> Procedure | None:
     """The active procedure with this slug (any appointment policy: the page explains walk-in ones), with its
-    entity, or None (one query, compiled once: every booking step reads it)."""
-    rows = _procedure_for_booking_sql().rows(slug=slug)
+    entity, or None (one query, compiled once: every booking step reads it). Its row is kept a minute per process
+    (procedures.services.CATALOG_MEMO): the booking service checks the procedure again in its own statement."""
+    rows = CATALOG_MEMO.get(
+        ("procedure_for_booking", slug), lambda: tuple(_procedure_for_booking_sql().rows(slug=slug))
+    )
     if not rows:
         return None
     names = attnames(Procedure)
@@ -408,18 +415,21 @@ def _procedure_by_slug_sql() -> Prepared:
 def procedure_by_slug(*, slug: str) -> Procedure | None:
     """The procedure with this slug in any state (the booking service says when it cannot be booked), or None: its
     slug, name and fee (other fields load when read), annotated with `requirement_texts`, its requirements' texts in
-    their order. One query, compiled once: every API booking reads it, and its answer shows them."""
+    their order. One query, compiled once: every API booking reads it, and its answer shows them. Its row is kept a
+    minute per process (procedures.services.CATALOG_MEMO): the booking service checks the procedure again in its own
+    statement."""
     procedure: Any
     if connection.vendor != "postgresql":  # ARRAY(subquery) is PostgreSQL's (SQLite: the run command)
         if (procedure := Procedure.objects.filter(slug=slug).first()) is None:
             return None
         texts = list(procedure.requirements.order_by("position", "id").values_list("text", flat=True))
     else:
-        if not (rows := _procedure_by_slug_sql().rows(slug=slug)):
+        rows = CATALOG_MEMO.get(("procedure_by_slug", slug), lambda: tuple(_procedure_by_slug_sql().rows(slug=slug)))
+        if not rows:
             return None
         *fields, texts = rows[0]
         procedure = instance(Procedure, dict(zip(_PROCEDURE_BOOKING_FIELDS, fields, strict=True)))
-    procedure.requirement_texts = texts
+    procedure.requirement_texts = list(texts)  # the kept row's list is never handed out
     return procedure
 
 

@@ -19,10 +19,12 @@ _memos: "weakref.WeakSet[ProcessMemo]" = weakref.WeakSet()
 
 
 class ProcessMemo:
-    """A per-process table of values computed by a function, each kept for `seconds`."""
+    """A per-process table of values computed by a function, each kept for `seconds`. Bounded: past `max_entries`
+    keys (a script asking for made-up names) it starts again empty."""
 
-    def __init__(self, *, seconds: float) -> None:
+    def __init__(self, *, seconds: float, max_entries: int = 10_000) -> None:
         self.seconds = seconds
+        self.max_entries = max_entries
         self._values: dict[Hashable, tuple[float, Any]] = {}
         _memos.add(self)
 
@@ -33,6 +35,8 @@ class ProcessMemo:
         if found is not None and now - found[0] < self.seconds:
             return found[1]
         value = compute()
+        if len(self._values) >= self.max_entries:
+            self._values = {}
         self._values[key] = (now, value)
         return value
 

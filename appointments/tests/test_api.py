@@ -11,6 +11,7 @@ from appointments.services import slots_generate
 from appointments.tests.factories import ScheduleFactory, appointment_create, lima, slot_create
 from appointments.tests.utils import SLOT_START
 from common.tests.utils import new_address
+from procedures.constants import AppointmentPolicy
 from procedures.models import Procedure
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +133,24 @@ def test_the_booking_answers_as_a_lookup_of_it_would_without_reading_it_back(
     assert looked_up.status_code == 200
     assert booked.content == looked_up.content  # byte for byte
     assert booked.json()["requirements"] == ["Foto", "Pago de la tasa"]
+
+
+def test_the_procedure_is_read_once_a_minute_and_the_service_still_has_the_last_word(
+    frozen, api, slot, procedure, django_assert_num_queries
+):
+    """The procedure's row is kept a minute per process (procedures.services.CATALOG_MEMO). Another process that
+    makes it walk-in-only does not tell this one: the booking's own statement refuses it all the same."""
+    first, second, third = (booking(slot, n) for n in (1, 2, 3))
+    assert api.post("/api/v1/appointments/", first, format="json").status_code == 201
+    with django_assert_num_queries(6):  # the procedure is not read again
+        booked = api.post("/api/v1/appointments/", second, format="json")
+    assert booked.status_code == 201, booked.json()
+
+    Procedure.objects.filter(pk=procedure.pk).update(appointment_policy=AppointmentPolicy.WALK_IN)  # elsewhere
+    refused = api.post("/api/v1/appointments/", third, format="json")
+
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid", refused.json()
+    assert Appointment.objects.count() == 2
 
 
 @pytest.mark.parametrize("value", ["no-existe", "", 5, 5.5, True, ["x"], {"a": 1}, "a\x00b"])

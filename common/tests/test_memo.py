@@ -34,3 +34,15 @@ def test_forget_and_memos_forget_drop_every_value():
 
     memos_forget()
     assert first.get("key", lambda: "newer") == "newer" and second.get("key", lambda: "newer") == "newer"
+
+
+def test_past_its_max_entries_a_memo_starts_again_empty():
+    """A script asking for made-up names cannot make a process keep more than `max_entries` values."""
+    kept = ProcessMemo(seconds=60, max_entries=3)
+    for name in ("a", "b", "c"):
+        kept.get(name, lambda name=name: name.upper())
+
+    kept.get("d", lambda: "D")
+
+    assert kept.get("d", lambda: "not asked") == "D"
+    assert kept.get("a", lambda: "read again") == "read again"

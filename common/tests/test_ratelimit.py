@@ -207,3 +207,13 @@ def test_counting_goes_on_after_redis_forgets_the_script(settings, address):
     cache._cache.get_client(write=True).script_flush()
     assert sliding_count(scope="book", key=address, add=True) == 2
     assert resilient.fallback_count() == before
+
+
+def test_the_redis_cache_takes_any_key_without_memcached_warnings(recwarn):
+    """common.redis_cache skips Django's memcached key checks: Redis takes long keys and any character."""
+    cache = caches["default"]
+    key = f"long:{'x' * 300}:with space"
+    cache.set(key, "kept", 5)
+
+    assert cache.get(key) == "kept"
+    assert not [warning for warning in recwarn if "memcached" in str(warning.message)]
