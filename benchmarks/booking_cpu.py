@@ -7,7 +7,7 @@ The HTTP benchmark's ratio moves with the CPU a booking costs the server process
 and the client, that is what is left to cut. This books through Django's test client with the benchmark settings
 (production settings, Redis from BENCH_REDIS_URL when set, the booking rate limits lifted) on a scratch database, the
 same requests `booking_http.py` sends: the pages (the data step's POST, then the final POST, CSRF enforced, a browser
-that already has a session) and the API (`POST /api/v1/appointments/`, JSON). It prints, per path, the CPU per
+that has booked before) and the API (`POST /api/v1/appointments/`, JSON). It prints, per path, the CPU per
 booking (time.process_time, the client's share included: the best and the median batch) and the SQL statements per
 booking. Nothing is sent anywhere; the Celery queue it fills is deleted afterwards.
 """

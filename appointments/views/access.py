@@ -2,7 +2,7 @@
 
 Personal data is shown only to the browser that booked, or that gave the code AND the document number: both give it
 a short-lived grant (appointment id + expiry, no personal data), kept in the shared cache under the browser's
-session key (browser.browser_key: the session is not written for it). A code alone shows a form asking for
+key (browser.browser_key, a signed cookie: no session). A code alone shows a form asking for
 the document number, identical for codes that exist and codes that do not. Every page and POST of an appointment
 (confirmation, manage, cancel, reschedule, downloads) checks that grant again: `appointment_access_required`.
 

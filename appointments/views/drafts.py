@@ -6,9 +6,9 @@ form, and the review never shows the browser's "Confirm Form Resubmission". The 
 idempotency key: once it has booked, its review page and any repeat of the final POST go to that confirmation.
 
 Personal data never travels in the URL (only the token) nor in hidden fields after the data step. The token only
-works in the browser that made it: the draft names its browser (browser.browser_key, from the session's key), so a
-leaked link shows nothing to anyone else. The session itself is not written: the draft and the browser's pointer to
-its latest draft are stored together, in one round trip.
+works in the browser that made it: the draft names its browser (browser.browser_key, a signed cookie), so a leaked
+link shows nothing to anyone else. No session is read or written: the draft and the browser's pointer to its latest
+draft are stored together, in one round trip.
 
 Three identical final POSTs at once (a triple tap on a slow phone): the first takes `lock` (an atomic cache.add)
 and books; the others do not wait for it — they answer 303 to the review page, which shows "we are booking it"

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # The acting staff member of the change history (mac_portal/audit.py); nothing for citizens and devices.
     "mac_portal.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The booking pages' browser cookie, when a draft or a grant made one (appointments/views/browser.py).
+    "appointments.views.browser.BrowserCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout flagged during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -90,13 +90,13 @@ def test_a_citizen_books_through_every_step_without_javascript(
     assert data_form.method == "post"
 
     # The data's POST stores a draft and redirects (303) to the review, a GET: Back and reload resend nothing.
-    # (Four of the queries make this browser's session, once: its row, in a savepoint under the test, and the
-    # middleware's save; the draft itself is kept in the cache.)
-    with django_assert_max_num_queries(9):
+    # The day's times and the language chosen: the procedure and the center were read by the earlier steps (kept a
+    # minute per process), the draft is kept in the cache for the browser (its signed cookie, no session).
+    with django_assert_max_num_queries(2):
         posted = data_form.submit(client, **CITIZEN_INPUT)
     assert posted.status_code == 303 and posted["Location"].startswith("/citas/nueva/revisar/")
     assert "10117410" not in posted["Location"]  # personal data never travels in the URL
-    # The review shows everything before booking (the session comes from the cache).
+    # The review shows everything before booking (the draft comes from the cache).
     with django_assert_max_num_queries(7):
         page = client.get(posted["Location"])
     html = page.content.decode()
@@ -114,7 +114,7 @@ def test_a_citizen_books_through_every_step_without_javascript(
     # The booking: language, slot (one query with its procedure check), quota upsert (creates and locks), active
     # appointments, one statement that claims the place and inserts the appointment and its messages; plus the
     # SAVEPOINT and RELEASE of the atomic block nested in the test's transaction (in production: BEGIN and COMMIT).
-    # The grant goes to the cache with the draft's outcome; the session is not written.
+    # The grant goes to the cache with the draft's outcome; there is no session.
     with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(7):
         response = review_form.submit(client, button="Confirmar y reservar")
     appointment = Appointment.objects.get()

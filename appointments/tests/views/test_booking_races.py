@@ -22,7 +22,7 @@ def test_three_identical_final_posts_at_once_all_land_on_the_same_confirmation(c
 
     def tap() -> None:
         browser = Client(REMOTE_ADDR=client.defaults["REMOTE_ADDR"])
-        browser.cookies = cookies  # the same browser: same session, same draft
+        browser.cookies = cookies  # the same browser: same cookies, same draft
         try:
             start.wait(timeout=30)
             response = review_form.submit(browser, button="Confirmar y reservar")

@@ -1,6 +1,6 @@
 """The statements a booking costs over HTTP, pinned (benchmarks/README.md, "booking over HTTP"): the data step's POST
-and the final POST of a browser that already has a session, as in a booking rush. Each statement is a round trip;
-a new one here needs a reason."""
+and the final POST of a browser that has booked before (it has its cookie), as in a booking rush. Each statement is a
+round trip; a new one here needs a reason."""
 
 import pytest
 
@@ -12,14 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_booking_over_http_costs_nine_statements(client, schedule, procedure, center, django_assert_num_queries):
-    review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0))  # the browser's session exists
+    review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0))  # the browser has its cookie
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     data_form = form_to(details_page(client, procedure, center, slot), DETAILS_URL)
 
     # The day's times (compiled once: common.prepared), the language chosen (Quechua). The procedure, the center
     # and the languages offered were read by the earlier steps and are kept a minute per process
     # (procedures.services.CATALOG_MEMO: the booking service checks them again); the draft is stored in the cache
-    # for the browser, the session is not written (views/browser.py).
+    # for the browser (its signed cookie, views/browser.py): no session is read or written.
     with django_assert_num_queries(2):
         posted = data_form.submit(client, **CITIZEN_INPUT)
     assert posted.status_code == 303
@@ -27,7 +27,7 @@ def test_a_booking_over_http_costs_nine_statements(client, schedule, procedure, 
 
     # The language (Quechua was chosen), the slot with its checks; then the transaction (SAVEPOINT and RELEASE
     # here, BEGIN and COMMIT in production): quota upsert, active appointments, and one statement that claims the
-    # place, inserts the appointment and its message rows. The grant goes to the cache, not to the session.
+    # place, inserts the appointment and its message rows. The grant goes to the cache, with the draft's outcome.
     with django_assert_num_queries(7):
         booked = review_form.submit(client, button="Confirmar y reservar")
     assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")

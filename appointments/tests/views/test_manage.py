@@ -18,6 +18,7 @@ from appointments.tests.factories import ScheduleFactory, appointment_create, li
 from appointments.tests.pages import MANAGE_URL, form_to
 from appointments.tests.utils import TUESDAY, WEDNESDAY, slot_at
 from appointments.views.access import access_grants
+from appointments.views.browser import BROWSER_COOKIE
 from centers.tests.factories import CenterFactory
 from common.tests.utils import new_address
 
@@ -41,7 +42,7 @@ def look_up(client, code: str, document_number: str):
 def grants_of(client) -> dict:
     """The grants this browser holds, read as the pages read them."""
     request = RequestFactory().get("/")
-    request.session = client.session
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
     return access_grants(request)
 
 
@@ -360,32 +361,32 @@ def test_a_browser_keeps_access_to_its_last_five_appointments_only(client, froze
     assert client.get(detail_url(appointments[0])).status_code == 200
 
 
-def test_a_grant_is_kept_for_the_browser_without_writing_its_session(client, appointment):
-    """The grant lives in the shared cache under the session's key (views/browser.py): the session is made once,
-    and a look-up of a browser that has one leaves it untouched."""
-    signed_in(client, appointment)  # the first look-up makes the session
-    session_key = client.session.session_key
-    stored = Session.objects.get(session_key=session_key).session_data
+def test_a_grant_is_kept_for_the_browser_without_a_session(client, appointment):
+    """The grant lives in the shared cache under the browser's signed cookie (views/browser.py): a look-up makes the
+    cookie once and neither reads nor writes a session."""
+    signed_in(client, appointment)
+    cookie = client.cookies[BROWSER_COOKIE].value
     other = appointment_create(slot=appointment.slot, n=8)
 
-    signed_in(client, other)
+    again = look_up(client, other.code, other.document_number)
 
-    assert client.session.session_key == session_key
-    assert Session.objects.get(session_key=session_key).session_data == stored
+    assert again.status_code == 303 and BROWSER_COOKIE not in again.cookies  # made once, kept by the browser
+    assert client.cookies[BROWSER_COOKIE].value == cookie
+    assert "sessionid" not in client.cookies and not Session.objects.exists()
     assert set(grants_of(client)) == {appointment.code, other.code}
     assert client.get(detail_url(appointment)).status_code == 200 and client.get(detail_url(other)).status_code == 200
 
 
-def test_a_session_cookie_that_names_no_session_is_not_adopted(appointment):
-    """Session fixation: a key planted in a citizen's browser (or forged) is replaced by a new one, so the grant is
-    never stored under a key that someone else knows."""
-    planted = "plantedsessionkey0123456789abcdef"
+@pytest.mark.parametrize("planted", ["made-up-value", "made-up-value:forged-signature", ""])
+def test_a_browser_cookie_without_our_signature_is_not_adopted(appointment, planted):
+    """A cookie value someone chose (or forged) is replaced by a new signed one, so the grant is never stored under
+    a key that someone else knows."""
     citizen, planter = Client(REMOTE_ADDR=new_address()), Client(REMOTE_ADDR=new_address())
-    citizen.cookies["sessionid"] = planted
-    planter.cookies["sessionid"] = planted
+    citizen.cookies[BROWSER_COOKIE] = planted
+    planter.cookies[BROWSER_COOKIE] = planted
 
     signed_in(citizen, appointment)
 
-    assert citizen.cookies["sessionid"].value != planted
+    assert citizen.cookies[BROWSER_COOKIE].value not in ("", planted)
     assert citizen.get(detail_url(appointment)).status_code == 200
     assert planter.get(detail_url(appointment)).status_code == 302
