@@ -28,13 +28,14 @@ from ..constants import AppointmentStatus
 from ..models import Appointment
 from ..validators import code_normalize
 from .browser import browser_key
+from .drafts import DRAFT_SECONDS
 
 GRANTS_PREFIX = "appointments:grants:"
 ACCESS_SECONDS = 30 * 60
 ACCESS_KEEP = 5
 # How long a browser's grants are stored (each also carries its own expiry, ACCESS_SECONDS after it was given or
-# renewed); also the life of the entries stored with them (`also`: a draft's booking, kept an hour).
-GRANTS_STORED_SECONDS = 60 * 60
+# renewed); also the life of the entries stored with them (`also`: a draft's outcome, which lives as its draft).
+GRANTS_STORED_SECONDS = max(2 * ACCESS_SECONDS, DRAFT_SECONDS)
 
 
 def access_grants(request: HttpRequest) -> dict[str, list]:

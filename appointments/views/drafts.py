@@ -118,8 +118,8 @@ def draft_latest(request: HttpRequest) -> Draft | None:
 
 
 def draft_booked_entry(token: str, *, appointment_id: int, code: str) -> dict[str, tuple[int, str]]:
-    """The cache entry that records the booking a draft made (kept DRAFT_SECONDS), for the caller to store with its
-    own entries in one round trip: access.access_grant(also=…)."""
+    """The cache entry that records the booking a draft made, for the caller to store with its own entries in one
+    round trip: access.access_grant(also=…), which keeps them GRANTS_STORED_SECONDS (an hour, as the draft)."""
     return {_key(token, "booked"): (appointment_id, code)}
 
 
