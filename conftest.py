@@ -3,6 +3,8 @@
 import secrets
 
 import pytest
+import redis
+from celery import current_app
 from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -84,3 +86,23 @@ def _own_cache_namespace(settings):
     outlives the rolled-back rows of earlier tests and is shared by the parallel workers."""
     settings.CACHE_NAMESPACE = secrets.token_hex(8)
     memos_forget()  # values a process keeps a minute (common.memo), read from an earlier test's rolled-back rows
+
+
+@pytest.fixture
+def redis_broker(settings):
+    """The test Redis as Celery's broker, publishing for real (not eager); yields (client, queue, its length before).
+    What the test published is taken off the queue afterwards."""
+    assert settings.REDIS_URL, "the tests run with Redis (scripts/test sets REDIS_URL)"
+    app = current_app
+    saved = {name: app.conf[name] for name in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=settings.REDIS_URL, task_always_eager=False)
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    queue = app.conf.task_default_queue
+    before = client.llen(queue)
+    try:
+        yield client, queue, before
+    finally:
+        app.conf.update(saved)
+        if published := client.llen(queue) - before:
+            client.lpop(queue, published)  # the newest messages, at the head
+        client.close()

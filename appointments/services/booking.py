@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from centers.models import Center
 from centers.selectors import offerings_bookable
+from common.celery import one_message
 from common.prepared import (
     InsertColumns,
     Prepared,
@@ -300,7 +301,8 @@ def appointment_book(
         raise SlotFull()
     for _attempt in range(CODE_ATTEMPTS):
         try:
-            with transaction.atomic():
+            # After commit: the confirmation's task and the virtual attention's record, in one message.
+            with one_message(), transaction.atomic():
                 quota = document_lock(document_type=data.document_type, document_number=data.document_number)
                 _cooldown_check(quota=quota, now=now)
                 active = [
@@ -433,7 +435,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str = "", by_staff: 
     conflicts, closures) does not.
     """
     now = timezone.now()
-    with transaction.atomic():
+    with one_message(), transaction.atomic():  # the cancellation's message and the attention record: one publish
         appointment = _appointment_lock(appointment=appointment)
         _changeable_check(appointment=appointment, now=now, by_staff=by_staff)
         quota = document_lock(document_type=appointment.document_type, document_number=appointment.document_number)

@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-import redis
 from celery.utils.saferepr import saferepr
 from django.conf import settings
 from kombu.entity import Queue
@@ -89,27 +88,9 @@ def test_a_publish_to_a_broker_that_never_answers_fails_within_seconds(silent_br
     assert time.monotonic() - started < 15  # 2 s socket timeouts, one retry
 
 
-@pytest.fixture
-def redis_broker():
-    """The test Redis as the broker, publishing for real; what a test publishes is taken off the queue afterwards."""
-    assert settings.REDIS_URL, "the tests run with Redis (scripts/test sets REDIS_URL)"
-    app = tasks.notification_send.app
-    saved = {name: app.conf[name] for name in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=settings.REDIS_URL, task_always_eager=False)
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    queue = app.conf.task_default_queue
-    before = client.llen(queue)
-    try:
-        yield client, queue, before
-    finally:
-        app.conf.update(saved)
-        if published := client.llen(queue) - before:
-            client.lpop(queue, published)  # the newest messages, at the head
-        client.close()
-
-
 def test_publishes_reuse_one_redis_client_per_channel(redis_broker, monkeypatch):
     client, queue, before = redis_broker
+    monkeypatch.setattr(project_celery, "_pools", {})  # a new pool, whose channel has made no client yet
     made = []  # clients for commands (kombu's channel also keeps one `asynchronous` client, once)
     create = project_celery._PublishChannel._create_client
     monkeypatch.setattr(
