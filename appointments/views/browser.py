@@ -4,8 +4,8 @@ The booking pages keep a browser's state (its latest draft, the appointments it 
 its own, named by a signed cookie (`mac_browser`: a random value, HttpOnly, signed with SECRET_KEY), not in a
 session. A page booking used to read the session on both of its requests and change it twice (the draft at the data
 step, the grant at the final POST): each change the whole session signed, encoded and written to PostgreSQL and to
-Redis, and a first booking created a session row. Now a citizen's booking neither reads nor writes a session: 9
-statements per page booking instead of 14 (appointments/tests/views/test_booking_statements.py).
+Redis, and a first booking created a session row. Now a citizen's booking neither reads nor writes a session
+(appointments/tests/views/test_booking_statements.py pins the statements that are left).
 
 Safe as the session cookie was: a value that does not carry our signature (forged, or from another deployment) is
 ignored and a new one is made; the cache keys hold a hash of the value only. Like a session key, a valid cookie
