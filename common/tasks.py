@@ -13,10 +13,15 @@ def run_tasks(calls: list) -> int:
 
     Each runs here as its own body would. One that raises is sent again as a message of its own, where its retry
     policy applies (every task is idempotent: a part that ran before the failure is safe to run again); the others
-    go on. Returns how many ran here without failing."""
+    go on. A task this worker does not know (a newer release's, during a rolling deploy) is sent on by name, for a
+    worker that knows it. Returns how many ran here without failing."""
     done = 0
     for name, args, kwargs in calls:
-        task = current_app.tasks[name]
+        task = current_app.tasks.get(name)
+        if task is None:
+            logger.warning("Task %s is not registered in this worker; sending it on by name", name)
+            current_app.send_task(name, args, kwargs)
+            continue
         try:
             task(*args, **kwargs)
         except Exception:  # noqa: BLE001 - any failure: the task gets its own message and its own retries

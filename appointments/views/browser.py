@@ -25,18 +25,23 @@ from django.http import HttpRequest, HttpResponse
 BROWSER_COOKIE = "mac_browser"
 _SALT = "appointments.browser"
 _NEW = "_mac_browser_new"  # the request attribute holding a value made during this request
+_KEY = "_mac_browser_key"  # the request attribute holding the key, once computed (the cookie is checked once)
 
 
 def browser_key(request: HttpRequest, *, create: bool = False) -> str:
     """The hash of this browser's cookie value ("" when it has none, unless `create`: then one is made now and
     BrowserCookieMiddleware sends it with the response)."""
-    value = getattr(request, _NEW, "") or request.get_signed_cookie(BROWSER_COOKIE, default="", salt=_SALT)
+    if key := getattr(request, _KEY, ""):
+        return key
+    value = request.get_signed_cookie(BROWSER_COOKIE, default="", salt=_SALT)
     if not value:
         if not create:
             return ""
         value = secrets.token_urlsafe(24)
         setattr(request, _NEW, value)
-    return hashlib.sha256(value.encode()).hexdigest()
+    key = hashlib.sha256(value.encode()).hexdigest()
+    setattr(request, _KEY, key)
+    return key
 
 
 class BrowserCookieMiddleware:

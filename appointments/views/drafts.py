@@ -53,7 +53,11 @@ def _hash(token: str) -> str:
 
 
 def _key(token: str, part: str = "data") -> str:
-    return f"{DRAFT_PREFIX}{part}:{_hash(token)}"
+    return _hashed_key(_hash(token), part)
+
+
+def _hashed_key(hashed: str, part: str) -> str:
+    return f"{DRAFT_PREFIX}{part}:{hashed}"
 
 
 def token_valid(token: str) -> bool:
@@ -112,7 +116,7 @@ def draft_latest(request: HttpRequest) -> Draft | None:
     latest = cache.get(LATEST_PREFIX + owner) if owner else None
     if not isinstance(latest, str):
         return None
-    data_key, booked_key = f"{DRAFT_PREFIX}data:{latest}", f"{DRAFT_PREFIX}booked:{latest}"
+    data_key, booked_key = _hashed_key(latest, "data"), _hashed_key(latest, "booked")
     found = cache.get_many([data_key, booked_key])
     return None if found.get(booked_key) else _mine(request, found.get(data_key))
 

@@ -92,3 +92,13 @@ def test_the_worker_runs_each_and_sends_a_failed_one_on_its_own(redis_broker):
 
     assert done == 2 and RAN == [7, 9]
     assert queued(client, queue, client.llen(queue) - before) == [("common.tests.refuse", [8])]  # its own retries
+
+
+def test_a_task_this_worker_does_not_know_is_sent_on_by_name(redis_broker):
+    """A rolling deploy: a newer release's task reaches an older worker inside a combined message."""
+    client, queue, before = redis_broker
+
+    done = run_tasks([["common.tests.newer_release", [10], {}], ["common.tests.record", [11], {}]])
+
+    assert done == 1 and RAN == [11]
+    assert queued(client, queue, client.llen(queue) - before) == [("common.tests.newer_release", [10])]
