@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 
-from common.memo import ProcessMemo
+from common.memo import ProcessMemo, memos_forget
 from common.pagecache import namespace_bump
 
 from .constants import SEARCH_CONFIG
@@ -41,15 +41,16 @@ def catalog_changed() -> None:
     """Leave every cached catalog page behind, once the current transaction commits (a page rendered meanwhile
     from the old rows is then cached under the old version, never the new one). Called by the catalog models'
     save/delete signals (procedures.handlers, centers.handlers: admin and service edits) and by writes that
-    bypass signals (bulk updates, the demo loader). This process's CATALOG_MEMO is forgotten at once and again
-    after commit (a value read meanwhile from the old rows is not kept)."""
-    CATALOG_MEMO.forget()
+    bypass signals (bulk updates, the demo loader). This process's memos (CATALOG_MEMO, and the page fragments that
+    show catalog rows: common.templatetags.fragments) are forgotten at once and again after commit (a value read
+    meanwhile from the old rows is not kept)."""
+    memos_forget()
     transaction.on_commit(_catalog_committed)
 
 
 def _catalog_committed() -> None:
     namespace_bump(CATALOG_CACHE)
-    CATALOG_MEMO.forget()
+    memos_forget()
 
 
 def text_normalize(text: str) -> str:

@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from centers.constants import Channel
+from centers.models import Center
 from centers.tests.factories import CenterFactory, catalog_create
 from mac_portal.views import server_error
 from procedures.tests.factories import ProcedureFactory
@@ -61,6 +62,37 @@ def test_home_has_search_most_demanded_and_service_points(client, catalog, djang
     # Navigation, including the appointments link.
     for label, href in (("Trámites", "/tramites/"), ("Centros MAC", "/centros/"), ("Citas", "/citas/nueva/")):
         assert f'href="{href}"' in html and label in html
+
+
+def test_the_kept_header_and_footer_follow_the_page_the_visitor_and_the_catalog(client, catalog):
+    """The header and footer are kept per process ({% memo %}): each page still marks its own section and sends its
+    own path in the language form, each response has its own CSRF token, and a new phone line shows at once."""
+
+    def chrome(url: str) -> tuple[str, str]:
+        html = client.get(url).content.decode()
+        return html[: html.index("<main")], html[html.index("<footer") :]
+
+    def token(header: str) -> str:
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', header)[1]
+
+    manage, footer = chrome("/citas/gestionar/")
+    assert '<a href="/citas/gestionar/" aria-current="page">Mi cita</a>' in manage
+    assert '<a href="/citas/nueva/">Reservar</a>' in manage
+    assert 'name="next" value="/citas/gestionar/"' in manage
+    assert '<a class="footer-phone" href="tel:012001010">(01) 200-1010</a>' in footer
+    book, _footer = chrome("/citas/nueva/?q=dni")
+    assert '<a href="/citas/nueva/" aria-current="page">Reservar</a>' in book
+    assert '<a href="/citas/gestionar/">Mi cita</a>' in book
+    assert 'name="next" value="/citas/nueva/?q=dni"' in book
+    again, _footer = chrome("/citas/gestionar/")
+    assert again.replace(token(again), "") == manage.replace(token(manage), "")
+    assert token(again) != token(manage) and "placeholder" not in again
+
+    phone_line = Center.objects.get(channel=Channel.PHONE)
+    phone_line.phone = "(01) 200-2020"
+    phone_line.save()
+    _header, footer = chrome("/citas/gestionar/")
+    assert '<a class="footer-phone" href="tel:012002020">(01) 200-2020</a>' in footer
 
 
 def test_pages_use_no_inline_styles_and_vendored_css(client, catalog):

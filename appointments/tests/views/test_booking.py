@@ -391,6 +391,26 @@ def test_full_times_are_shown_disabled(client, schedule, procedure, center):
     assert "Lleno" in page.content.decode()
 
 
+def test_the_kept_summary_and_times_show_a_renamed_procedure_and_a_taken_place_at_once(
+    client, schedule, procedure, center
+):
+    """The summary of the choices and each listed time are kept per process ({% memo %}, slot_options): a
+    procedure renamed in the admin and a place taken meanwhile show on the next page all the same."""
+    params = {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01"}
+    nine = slot_at(schedule, 2026, 12, 1, 9, 0)
+    page = client.get(NEW_URL, params).content.decode()
+    assert "Duplicado de DNI" in page
+    label = f'for="slot-{nine.pk}"><span class="slot-time">09:00–09:30</span><span class="slot-free">'
+    assert f"{label}2 cupos libres<" in page
+
+    procedure.name = "Duplicado del DNI electrónico"
+    procedure.save()
+    fill(nine)
+    page = client.get(NEW_URL, params).content.decode()
+    assert "Duplicado del DNI electrónico" in page and "Duplicado de DNI " not in page
+    assert f"{label}Lleno<" in page
+
+
 # --- The confirmation's privacy ------------------------------------------------------------------------------
 
 
