@@ -1,8 +1,9 @@
-"""Values read from rows that staff edit a few times a year (the phone line's number, the languages offered), kept in
-each process for a minute instead of being read on every page.
+"""Values read from rows that staff edit a few times a year (the phone line's number, the languages offered), and the
+page fragments that show them (common.templatetags.fragments), kept in each process for a minute instead of being
+read or rendered on every page.
 
 The same trade as django.contrib.sites' SITE_CACHE (the current site, kept per process): the process that saves a
-change forgets at once (`ProcessMemo.forget`, called by the rows' save/delete signals and again after commit);
+change forgets at once (`memos_forget`, called by the rows' save/delete signals and again after commit);
 another process shows the old value for at most `seconds`. A page stored in the shared cache for an hour is built
 from fresh rows: common.pagecache forgets every memo before it builds one (`memos_forget`), so a catalog edit never
 leaves an old value in a stored page.
