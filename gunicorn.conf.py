@@ -17,3 +17,11 @@ def post_worker_init(worker) -> None:
     collected as before."""
     gc.collect()
     gc.freeze()
+
+
+def worker_exit(server, worker) -> None:
+    """Publish the scans this worker was asked for after its last commits (common.nudges) before it stops; what is
+    left after two seconds waits for the beat's scans."""
+    from common.nudges import nudges_flush
+
+    nudges_flush(timeout=2.0)

@@ -213,6 +213,11 @@ class Appointment(models.Model):
     # Ley 29733 retention limit: set by services.appointments_purge_personal_data, which clears the citizen's
     # name, document, e-mail, phone and cancel reason and keeps only what aggregate reports need.
     anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True, editable=False)
+    # The changes (booked 1, cancelled 2) not yet announced to the apps above: written in the change's own transaction
+    # and cleared by the scan that announces them (services.changes), so none is lost with a broker message.
+    unannounced = models.PositiveSmallIntegerField(
+        _("changes not yet announced"), default=0, db_default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("appointment")
@@ -250,6 +255,8 @@ class Appointment(models.Model):
             models.Index(
                 fields=["slot"], condition=models.Q(anonymized_at__isnull=True), name="appointment_unpurged_slot"
             ),
+            # The changes' scan reads the few rows it has to announce, not the whole table.
+            models.Index(fields=["id"], condition=models.Q(unannounced__gt=0), name="appointment_unannounced"),
         ]
 
     def __str__(self) -> str:

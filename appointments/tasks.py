@@ -1,8 +1,9 @@
 """Celery tasks of the booking engine: thin, take IDs, idempotent (safe to run twice), retried on database errors.
 
-Each task imports its service inside its body (services import this module to enqueue after commit, so the
-top of this module imports no service). Beat (settings.CELERY_BEAT_SCHEDULE): notifications every minute
-(APPOINTMENTS_NOTIFICATION_SCAN_SECONDS), no-shows every 5 minutes, slots and the personal-data retention purge daily.
+Each task imports its service inside its body (services import this module to nudge or enqueue after commit, so the
+top of this module imports no service). Beat (settings.CELERY_BEAT_SCHEDULE): the outbox scan (messages due, changes to
+announce) every minute (APPOINTMENTS_NOTIFICATION_SCAN_SECONDS; also nudged after commits), no-shows every 5 minutes,
+slots and the personal-data retention purge daily.
 """
 
 from dataclasses import asdict
@@ -17,7 +18,7 @@ RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_jitter
 
 @shared_task(**RETRY)
 def notification_send(notification_id: int) -> bool:
-    """Send one planned message if it is still due and nobody holds it (enqueued after the booking commits)."""
+    """Send one planned message if it is still due and nobody holds it."""
     from appointments.services import notifications
 
     return notifications.notification_send(notification_id=notification_id)
@@ -25,10 +26,21 @@ def notification_send(notification_id: int) -> bool:
 
 @shared_task(**RETRY)
 def notifications_send_due() -> int:
-    """Claim and send every due message: reminders, and anything a lost task or a crashed worker left."""
+    """Claim and send every due message (outbox_scan does it too; kept for messages of an earlier release)."""
     from appointments.services import notifications
 
     return notifications.notifications_send_due()
+
+
+@shared_task(**RETRY)
+def outbox_scan() -> dict[str, int]:
+    """The rows the booking engine leaves for the workers: send the messages due (confirmations, reminders…) and
+    announce the appointments' changes (services.changes). Nudged after the commits that leave such rows
+    (common.nudges) and run by beat as the backstop; returns how many of each."""
+    from appointments.services import notifications
+    from appointments.services.changes import appointment_changes_announce
+
+    return {"sent": notifications.notifications_send_due(), "announced": appointment_changes_announce()}
 
 
 @shared_task(**RETRY)

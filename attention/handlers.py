@@ -1,8 +1,8 @@
 """Hooks from lower apps: appointments cannot depend on attention, so attention listens to its signal.
 
-A booking or a cancellation (`appointments.signals.appointment_changed`, sent after commit) is the virtual channel's
-service act: a task records it as an Attention at the virtual service point (services.virtual), which then finishes
-like any other and sends `attention_finished`.
+A booking or a cancellation (`appointments.signals.appointment_changed`, sent by the appointments' changes scan in a
+worker) is the virtual channel's service act: recorded there as an Attention at the virtual service point
+(services.virtual, idempotent), which then finishes like any other and sends `attention_finished`.
 
 A center's public page (`centers.signals.center_page`) offers "join the line from your phone" (`/fila/<center>/`)
 where some of its queues take remote tickets.
@@ -16,12 +16,12 @@ from centers.models import Center
 from centers.signals import center_page
 
 from .selectors import remote_procedures
-from .tasks import virtual_attention_record
+from .services import attention_record_virtual
 
 
 @receiver(appointment_changed, dispatch_uid="attention_appointment_changed")
 def appointment_changed_record(sender, appointment_id: int, action: str, **kwargs) -> None:
-    virtual_attention_record.delay_on_commit(appointment_id, action)
+    attention_record_virtual(appointment_id=appointment_id, action=action)
 
 
 @receiver(center_page, dispatch_uid="attention_center_page_remote")

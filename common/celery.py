@@ -2,14 +2,10 @@
 
 import contextlib
 import functools
-import logging
 import os
-import threading
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from celery import current_app
 from celery.app.amqp import AMQP as CeleryAMQP
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
@@ -17,14 +13,8 @@ from django.db import transaction
 from kombu import Producer as KombuProducer
 from kombu.transport import redis as kombu_redis
 
-from .tasks import run_tasks
-
-logger = logging.getLogger(__name__)
-
 # Connections for bounded publishes, one pool per process and broker (a forked process makes its own).
 _pools: dict[tuple[int, str], Any] = {}
-# The publishes held by one_message in this thread: [(task name, args, kwargs)], or None outside one.
-_held = threading.local()
 
 
 class _PublishChannel(kombu_redis.Channel):
@@ -104,10 +94,6 @@ class Task(DjangoTask):
         defaults (there, a timed-out acknowledgement would leave the worker's only prefetch slot taken)."""
         if producer is not None or "connection" in options or self.app.conf.task_always_eager:
             return super().apply_async(args, kwargs, task_id, producer, **options)
-        held = getattr(_held, "calls", None)
-        if held is not None and task_id is None and not options:
-            held.append((self.name, list(args or ()), dict(kwargs or {})))
-            return None
         options.setdefault("retry_policy", settings.TASK_PUBLISH_RETRY_POLICY)
         # The arguments' text that every message carries for logs and monitoring: Celery builds it with saferepr,
         # an eighth of a publish's CPU (0.435 → 0.377 ms per publish, benchmarks/README.md); these tasks take ids and
@@ -116,39 +102,3 @@ class Task(DjangoTask):
         options.setdefault("kwargsrepr", repr(dict(kwargs or {}))[:1024])
         with _publish_pool(self.app).acquire(block=True, timeout=10) as connection:
             return super().apply_async(args, kwargs, task_id, connection=connection, **options)
-
-
-@contextlib.contextmanager
-def one_message() -> Iterator[None]:
-    """The tasks published inside the block (by the after-commit callbacks of a transaction committed in it) leave in
-    one message when it ends: common.tasks.run_tasks runs them in turn in the worker, and sends any of them that fails
-    as a message of its own, with its own retries (every task is idempotent). A booking publishes the citizen's
-    confirmation and the virtual channel's attention record: one publish instead of two, each ≈ 0.19 ms of the
-    request's CPU (benchmarks/README.md). One task alone is published as itself; a block inside another joins it.
-
-    The block's end publishes even when it ends with an exception (what committed inside it has committed), and a
-    failed publish is logged, never raised, as Django's robust on_commit does: the periodic scans send what it left
-    (appointments' notification rows). Eager mode (development, tests) runs each task at once, as before."""
-    if getattr(_held, "calls", None) is not None:
-        yield
-        return
-    calls: list[tuple[str, list, dict]] = []
-    _held.calls = calls
-    try:
-        yield
-    finally:
-        _held.calls = None
-        _publish_held(calls)
-
-
-def _publish_held(calls: list[tuple[str, list, dict]]) -> None:
-    if not calls:
-        return
-    try:
-        if len(calls) == 1:
-            name, args, kwargs = calls[0]
-            current_app.tasks[name].apply_async(args, kwargs)
-        else:
-            run_tasks.apply_async(([list(call) for call in calls],))
-    except Exception:  # noqa: BLE001 - committed already: logged as a robust on_commit callback's failure is
-        logger.exception("Publishing %d task(s) after commit failed: %s", len(calls), [call[0] for call in calls])

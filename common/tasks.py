@@ -9,7 +9,9 @@ logger = logging.getLogger(__name__)
 
 @shared_task
 def run_tasks(calls: list) -> int:
-    """Run the tasks one message carried (common.celery.one_message), in turn: [[task name, args, kwargs], …].
+    """Run the tasks one message carried, in turn: [[task name, args, kwargs], …]. Earlier releases sent a booking's
+    after-commit tasks so; a booking now leaves rows that a nudged scan handles (common.nudges), and this stays for the
+    messages of a rolling deploy.
 
     Each runs here as its own body would. One that raises is sent again as a message of its own, where its retry
     policy applies (every task is idempotent: a part that ran before the failure is safe to run again); the others

@@ -28,7 +28,6 @@ from django.utils.translation import ngettext
 
 from centers.models import Center
 from centers.selectors import offerings_bookable
-from common.celery import one_message
 from common.prepared import (
     InsertColumns,
     Prepared,
@@ -53,7 +52,8 @@ from ..constants import (
 from ..errors import Cooldown, Duplicate, InvalidBooking, LimitReached, SlotFull, WindowClosed
 from ..formatting import lima_date
 from ..models import Appointment, DocumentQuota, Notification, Schedule, Slot
-from ..signals import BOOK, CANCEL, appointment_changed_on_commit
+from ..signals import BOOK, CANCEL
+from .changes import appointment_change_mark
 from .citizens import Citizen, CleanCitizen, citizen_clean
 from .notifications import notifications_due_now, notifications_enqueue, notifications_plan, notifications_rows
 from .slots import slot_claim, slot_claim_sql, slot_release
@@ -217,6 +217,7 @@ _BOOKED_FIELDS = (
     "consent_at",
     "created_at",
     "updated_at",
+    "unannounced",
 )
 _PLANNED = ("kind", "channel", "sequence", "due_at")  # a message row's own values (notifications_rows)
 
@@ -301,8 +302,9 @@ def appointment_book(
         raise SlotFull()
     for _attempt in range(CODE_ATTEMPTS):
         try:
-            # After commit: the confirmation's task and the virtual attention's record, in one message.
-            with one_message(), transaction.atomic():
+            # After commit, nothing is published per booking: the confirmation and the change to announce are rows,
+            # and their scans are nudged (common.nudges).
+            with transaction.atomic():
                 quota = document_lock(document_type=data.document_type, document_number=data.document_number)
                 _cooldown_check(quota=quota, now=now)
                 active = [
@@ -323,7 +325,6 @@ def appointment_book(
                     consent_version=consent_version,
                     now=now,
                 )
-                appointment_changed_on_commit(appointment_id=appointment.pk, action=BOOK)
             return appointment
         except IntegrityError as exc:
             # No savepoint around the insert (one round trip less per booking): a clash aborts the whole
@@ -378,6 +379,7 @@ def _appointment_insert(
         consent_version=consent_version,
         consent_at=now,
     )
+    appointment_change_mark(appointment=appointment, action=BOOK)  # announced after commit (services.changes)
     if connection.vendor != "postgresql":  # no data-modifying CTEs (SQLite: the run command): the same, step by step
         slot_claim(slot_id=slot.pk)
         appointment.save(force_insert=True)
@@ -435,7 +437,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str = "", by_staff: 
     conflicts, closures) does not.
     """
     now = timezone.now()
-    with one_message(), transaction.atomic():  # the cancellation's message and the attention record: one publish
+    with transaction.atomic():
         appointment = _appointment_lock(appointment=appointment)
         _changeable_check(appointment=appointment, now=now, by_staff=by_staff)
         quota = document_lock(document_type=appointment.document_type, document_number=appointment.document_number)
@@ -444,12 +446,14 @@ def appointment_cancel(*, appointment: Appointment, reason: str = "", by_staff: 
         appointment.cancelled_at = now
         appointment.cancelled_by_staff = by_staff
         appointment.cancel_reason = (reason or "").strip()[:250]
-        appointment.save(update_fields=["status", "cancelled_at", "cancelled_by_staff", "cancel_reason", "updated_at"])
+        appointment_change_mark(appointment=appointment, action=CANCEL)
+        appointment.save(
+            update_fields=["status", "cancelled_at", "cancelled_by_staff", "cancel_reason", "unannounced", "updated_at"]
+        )
         if not by_staff:
             quota.last_cancelled_at = now
             quota.save(update_fields=["last_cancelled_at"])
         notifications_plan(appointment=appointment, kind="cancellation", now=now)
-        appointment_changed_on_commit(appointment_id=appointment.pk, action=CANCEL)
     return appointment
 
 

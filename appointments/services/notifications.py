@@ -1,8 +1,8 @@
 """Outbound messages (e-mail, SMS) as database rows, planned with the booking and sent at least once, at most twice.
 
-Planning: the booking services call `notifications_plan` inside their transaction; rows due now are
-enqueued after commit (one task per row), and a beat task (`notifications_send_due`) sends whatever is
-due and unclaimed — reminders, and anything a crashed worker or a lost broker message left behind.
+Planning: the booking services call `notifications_plan` inside their transaction; when rows are due now, the scan
+of due rows (`notifications_send_due`, in tasks.outbox_scan) is nudged after commit (common.nudges), and beat runs the
+same scan every minute — reminders, and anything a crashed worker or a lost broker message left behind.
 
 Claiming: `UPDATE … SET claimed_at = now, claim_token = T, attempts = attempts + 1` on rows picked with
 SELECT … FOR UPDATE SKIP LOCKED among those not sent and not claimed (or whose claim lease expired).
@@ -26,13 +26,14 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.utils import timezone
 
+from common.nudges import nudge_on_commit
 from common.outbox import outbox_claim, outbox_failed
 
 from ..constants import AppointmentStatus, NotificationChannel, NotificationKind
 from ..emails import appointment_email_build, appointment_sms_text
 from ..models import Appointment, Notification, OutboundMessage
 from ..sms import sms_send
-from ..tasks import notification_send as notification_send_task
+from ..tasks import outbox_scan
 
 __all__ = [
     "message_rows_claim",
@@ -118,9 +119,10 @@ def notifications_due_now(*, rows: Sequence[Notification], now: dt.datetime) -> 
 
 
 def notifications_enqueue(*, ids: Sequence[int]) -> None:
-    """Send these rows once the current transaction commits (one task per row; the beat sends what a lost task left)."""
-    for pk in ids:
-        notification_send_task.delay_on_commit(pk)
+    """Have these rows (due now) sent soon after the current transaction commits: the outbox scan (tasks.outbox_scan)
+    is nudged (common.nudges), and sends them with whatever else is due."""
+    if ids:
+        nudge_on_commit(outbox_scan)
 
 
 def message_rows_claim(
@@ -213,13 +215,19 @@ def notification_deliver(*, notification_id: int, token: uuid.UUID) -> bool:
     return True
 
 
-def notifications_send_due(*, limit: int = 100) -> int:
-    """Claim and send what is due (the beat task). Returns how many messages went out."""
-    token, ids = notifications_claim(limit=limit)
-    return sum(notification_deliver(notification_id=pk, token=token) for pk in ids)
+def notifications_send_due(*, limit: int = 100, rounds: int = 20) -> int:
+    """Claim and send what is due, `limit` rows per claim, until a claim finds fewer (at most `rounds` claims: a backlog
+    is shared with the next scans). Returns how many messages went out."""
+    sent = 0
+    for _round in range(rounds):
+        token, ids = notifications_claim(limit=limit)
+        sent += sum(notification_deliver(notification_id=pk, token=token) for pk in ids)
+        if len(ids) < limit:
+            break
+    return sent
 
 
 def notification_send(*, notification_id: int) -> bool:
-    """Claim and send one row if it is still due and unclaimed (the after-commit task); idempotent."""
+    """Claim and send one row if it is still due and unclaimed; idempotent."""
     token, ids = notifications_claim(ids=[notification_id])
     return bool(ids) and notification_deliver(notification_id=notification_id, token=token)

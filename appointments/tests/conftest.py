@@ -1,9 +1,10 @@
 import pytest
 import time_machine
 
-from appointments import sms, tasks
+from appointments import sms
 from appointments.tests.factories import ScheduleFactory, slot_create
 from appointments.tests.utils import NOW, SLOT_START
+from common import nudges
 from procedures.tests.factories import ProcedureFactory
 
 
@@ -44,5 +45,6 @@ def slot(schedule):
 
 @pytest.fixture
 def broker_lost(monkeypatch):
-    """The broker loses every after-commit message task (rows are planned as usual; only the beat sends them)."""
-    monkeypatch.setattr(tasks.notification_send, "delay", lambda *args, **kwargs: None)
+    """The broker loses every scan nudged after commit (rows are planned and marked as usual; only the beat's scans
+    act on them)."""
+    monkeypatch.setattr(nudges, "nudge", lambda task: None)

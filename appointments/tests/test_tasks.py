@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def test_the_beat_schedule_runs_the_three_scans():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {
-        "appointments.tasks.notifications_send_due",
+        "appointments.tasks.outbox_scan",  # messages due and changes to announce
         "appointments.tasks.appointments_mark_no_shows",
         "appointments.tasks.slots_extend",
     } <= scheduled

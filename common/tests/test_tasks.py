@@ -1,14 +1,12 @@
-"""common.celery.one_message and common.tasks.run_tasks: the tasks a transaction publishes after commit, in one
-message; each still runs, and one that fails gets a message of its own."""
+"""common.tasks.run_tasks: the tasks an earlier release published in one message after a commit; each still runs, and
+one that fails gets a message of its own."""
 
 import base64
 import json
 
 import pytest
 from celery import shared_task
-from django.db import transaction
 
-from common.celery import one_message
 from common.tasks import run_tasks
 
 RAN: list = []
@@ -33,54 +31,6 @@ def queued(client, queue, count: int) -> list[tuple[str, list]]:
 @pytest.fixture(autouse=True)
 def _nothing_ran():
     RAN.clear()
-
-
-def test_the_tasks_a_commit_publishes_inside_one_message_leave_in_one(
-    redis_broker, db, django_capture_on_commit_callbacks
-):
-    client, queue, before = redis_broker
-    with one_message():
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            transaction.on_commit(lambda: record.delay(1))
-            transaction.on_commit(lambda: record.delay(2))
-        assert client.llen(queue) == before  # held until the block ends
-
-    assert client.llen(queue) - before == 1
-    assert queued(client, queue, 1) == [
-        ("common.tasks.run_tasks", [[["common.tests.record", [1], {}], ["common.tests.record", [2], {}]]])
-    ]
-
-
-def test_one_task_alone_leaves_as_itself_and_an_empty_block_sends_nothing(redis_broker):
-    client, queue, before = redis_broker
-    with one_message():
-        pass
-    assert client.llen(queue) == before
-
-    with one_message(), one_message():  # a block inside another joins it
-        record.delay(3)
-
-    assert queued(client, queue, client.llen(queue) - before) == [("common.tests.record", [3])]
-
-
-def test_a_block_that_ends_with_an_error_still_sends_what_it_held(redis_broker):
-    client, queue, before = redis_broker
-    with pytest.raises(ValueError), one_message():
-        record.delay(4)
-        raise ValueError("after the commit")
-
-    assert queued(client, queue, client.llen(queue) - before) == [("common.tests.record", [4])]
-
-
-def test_a_broker_that_fails_is_logged_not_raised(redis_broker, settings, caplog):
-    from celery import current_app
-
-    current_app.conf.update(broker_url="redis://127.0.0.1:1/0")  # nothing listens there (restored by the fixture)
-    with one_message():
-        record.delay(5)
-        record.delay(6)
-
-    assert "Publishing 2 task(s) after commit failed" in caplog.text
 
 
 def test_the_worker_runs_each_and_sends_a_failed_one_on_its_own(redis_broker):

@@ -177,6 +177,8 @@ TASK_PUBLISH_TRANSPORT_OPTIONS = {
     "interval_max": 0.5,
 }
 TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+# common.nudges: a process publishes each scan asked for after a commit at most once per this period.
+NUDGE_INTERVAL_SECONDS = env.float("NUDGE_INTERVAL_SECONDS", default=0.2)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
@@ -188,8 +190,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Appointments: messages are database rows claimed atomically; these scans are safe to run twice. The scan of due
     # messages also sends what a lost broker message or a crashed worker left: its period bounds that delay.
+    # The same scan also announces the bookings' and cancellations' changes (attention's virtual records). It is nudged
+    # after the commits that leave it work (common.nudges): beat is its backstop.
     "appointments-send-due-notifications": {
-        "task": "appointments.tasks.notifications_send_due",
+        "task": "appointments.tasks.outbox_scan",
         "schedule": env.float("APPOINTMENTS_NOTIFICATION_SCAN_SECONDS", default=60.0),
     },
     # Remote tickets: plan and send the "your turn is near" messages, clear contact data no longer needed.

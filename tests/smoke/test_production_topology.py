@@ -260,8 +260,8 @@ def test_production_topology(topology):
     started = time.monotonic()
     timings = t.timings
 
-    # 1. Booked over HTTP through gunicorn; the after-commit task reaches the worker through Redis; the SMTP sink
-    #    gets the confirmation, with the row's deterministic Message-ID.
+    # 1. Booked over HTTP through gunicorn; the outbox scan nudged after commit (common.nudges) reaches the worker
+    #    through Redis; the SMTP sink gets the confirmation, with the row's deterministic Message-ID.
     first, _ = t.book(1)
     row = t.sent_row(first, "the first confirmation marked sent")
     t.wait(lambda: t.copies(first), "the first confirmation at the SMTP sink")
@@ -269,9 +269,9 @@ def test_production_topology(topology):
     assert row.attempts == 1
     timings["booked and confirmed"] = time.monotonic() - started
 
-    # 2. Redis stopped: booking still answers 201 (the limiter falls back to the local cache; the broker publish
-    #    after commit fails and is logged); the message stays a row until Redis is back, and then the beat's scan
-    #    sends it, once.
+    # 2. Redis stopped: booking still answers 201 (the limiter falls back to the local cache; the web process's
+    #    publish of the nudged scan fails and is logged); the message stays a row until Redis is back, and then the
+    #    beat's scan sends it, once.
     worker, web = t.services[f"worker-{t.workers}"], t.services["web"]
     worker_seen, web_seen = len(worker.log()), len(web.log())
     t.services["redis"].stop()
@@ -280,16 +280,16 @@ def test_production_topology(topology):
     second, took = t.book(2)
     timings["booking with Redis stopped (s)"] = took
     t.wait(
-        lambda: "after commit failed" in web.log()[web_seen:],
-        "the failed after-commit publish in the web service's log",
+        lambda: "Publishing the scan appointments.tasks.outbox_scan failed" in web.log()[web_seen:],
+        "the failed publish of the nudged scan in the web service's log",
     )
     assert t.row(second).sent_at is None and not t.copies(second)
     worker_seen = len(worker.log())
     t.redis_start()
     t.sent_row(second, "the second confirmation sent once Redis is back")
     t.wait(lambda: t.copies(second), "the second confirmation at the SMTP sink")
-    # Its task was never published: the beat's scan, run by the reconnected worker, sent it.
-    assert re.search(r"notifications_send_due\[[^]]+\] succeeded in \S+: 1\b", worker.log()[worker_seen:])
+    # Its scan was never published: the beat's scan, run by the reconnected worker, sent it.
+    assert re.search(r"outbox_scan\[[^]]+\] succeeded in \S+: \{'sent': 1,", worker.log()[worker_seen:])
     timings["Redis stopped, restarted, delivered"] = time.monotonic() - started
 
     # 3. Redis frozen (SIGSTOP: it accepts connections and never answers): booking answers 201 within a few
