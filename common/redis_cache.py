@@ -5,6 +5,7 @@ round trip.
   thirty cache calls): here each connection pool gets one client object, reused (redis-py clients are thread-safe,
   and Django keeps one cache object per thread anyway).
 - Keys are not checked for memcached's limits (`validate_key`): this is Redis.
+- `set_many` stores its keys and their timeout with one script (EVALSHA), atomic as Django's MULTI/EXEC.
 - `windows_count` counts one attempt in several rate-limit windows and reads their previous windows in one round
   trip: one script (EVALSHA), atomic as a MULTI/EXEC of three commands per window would be, at a fraction of
   redis-py's CPU for fifteen queued commands and their replies (Django's add + incr + get take four round trips
@@ -18,10 +19,35 @@ from redis.commands.core import Script
 __all__ = ["RedisCache"]
 
 
+# KEYS: the keys; ARGV: their values in the same order, then the timeout in seconds.
+_SET_MANY = """
+local timeout = ARGV[#ARGV]
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[i], 'EX', timeout)
+end
+return #KEYS
+"""
+
+
 class _ReusedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}
+        self._set_many_script: Script | None = None
+
+    def set_many(self, data, timeout) -> None:
+        """Every key with its timeout in one script call, atomic as Django's MULTI of an MSET and an EXPIRE per key,
+        at about half of redis-py's CPU for those queued commands and their replies. Without a timeout (None: kept;
+        0: gone at once) Django's way."""
+        if not timeout:
+            super().set_many(data, timeout)
+            return
+        client = self.get_client(None, write=True)
+        script = self._set_many_script
+        if script is None:
+            script = self._set_many_script = client.register_script(_SET_MANY)  # type: ignore[attr-defined]
+        values = [self._serializer.dumps(value) for value in data.values()]  # type: ignore[attr-defined]
+        script(keys=list(data), args=[*values, timeout], client=client)
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)  # type: ignore[attr-defined]  # Django's, not in the stubs
