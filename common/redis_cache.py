@@ -45,7 +45,7 @@ class _ReusedClientRedisCacheClient(RedisCacheClient):
         client = self.get_client(None, write=True)
         script = self._set_many_script
         if script is None:
-            script = self._set_many_script = client.register_script(_SET_MANY)  # type: ignore[attr-defined]
+            script = self._set_many_script = client.register_script(_SET_MANY)
         values = [self._serializer.dumps(value) for value in data.values()]  # type: ignore[attr-defined]
         script(keys=list(data), args=[*values, timeout], client=client)
 

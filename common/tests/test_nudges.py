@@ -67,13 +67,19 @@ def test_a_failed_publish_is_logged_and_the_thread_goes_on(settings, caplog):
     assert "Publishing the scan refused failed" in caplog.text
 
 
-def test_a_flush_ends_the_pause_between_rounds(settings):
-    settings.NUDGE_INTERVAL_SECONDS = 3600
+def after_one_round(settings, pause: float) -> tuple[Nudger, GatedPublish]:
+    """A nudger whose thread has published "a" (its gate open) and then pauses `pause` seconds."""
+    settings.NUDGE_INTERVAL_SECONDS = pause
     publish = GatedPublish()
     publish.gate.set()
     nudger = Nudger(publish)
     nudger.note("a")
     assert nudger.flush(timeout=10)
+    return nudger, publish
+
+
+def test_a_flush_ends_the_pause_between_rounds(settings):
+    nudger, publish = after_one_round(settings, 3600)
 
     nudger.note("b")  # noted during the hour's pause
     assert nudger.flush(timeout=10)  # the exit's flush does not wait for it
@@ -83,12 +89,7 @@ def test_a_flush_ends_the_pause_between_rounds(settings):
 
 def test_a_forked_child_starts_its_own_thread(settings):
     """os.register_at_fork: a child has none of its parent's threads, so its notes need a thread of its own."""
-    settings.NUDGE_INTERVAL_SECONDS = 0
-    publish = GatedPublish()
-    publish.gate.set()
-    nudger = Nudger(publish)
-    nudger.note("a")
-    assert nudger.flush(timeout=10)
+    nudger, publish = after_one_round(settings, 0)
 
     nudger._reset()  # what the fork hook runs in the child
     nudger.note("b")
