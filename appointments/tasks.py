@@ -18,7 +18,8 @@ RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_jitter
 
 @shared_task(**RETRY)
 def notification_send(notification_id: int) -> bool:
-    """Send one planned message if it is still due and nobody holds it."""
+    """Send one planned message if it is still due and nobody holds it. Nothing enqueues it now (the outbox scan sends
+    what is due); kept for the messages of an earlier release during a rolling deploy."""
     from appointments.services import notifications
 
     return notifications.notification_send(notification_id=notification_id)

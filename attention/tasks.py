@@ -26,7 +26,9 @@ def remote_message_send(message_id: int) -> bool:
 
 @shared_task(**RETRY)
 def virtual_attention_record(appointment_id: int, action: str) -> int | None:
-    """Record a booking or cancellation as the virtual channel's Attention (once); returns its id."""
+    """Record a booking or cancellation as the virtual channel's Attention (once); returns its id. Nothing enqueues it
+    now (appointments' outbox scan announces the change and attention.handlers records it); kept for the messages of
+    an earlier release during a rolling deploy."""
     from attention.services import attention_record_virtual
 
     attention = attention_record_virtual(appointment_id=appointment_id, action=action)
