@@ -46,18 +46,9 @@ def appointment_changes_announce(*, limit: int = 100, rounds: int = 20) -> int:
             )
             cleared: dict[int, list[int]] = {}
             for pk, marks in rows:
-                done = 0
-                for action, bit in BITS.items():
-                    if not marks & bit:
-                        continue
-                    try:
-                        with transaction.atomic():
-                            appointment_changed.send(sender=None, appointment_id=pk, action=action)
-                    except Exception:  # noqa: BLE001 - any receiver's failure: announced again at the next scan
-                        logger.exception("Announcing the %s of appointment %s failed; it stays marked", action, pk)
-                        failed.add(pk)
-                        break
-                    done |= bit
+                done = _announce(appointment_id=pk, marks=marks)
+                if done != marks:
+                    failed.add(pk)
                 if done:
                     cleared.setdefault(done, []).append(pk)
                     announced += bin(done).count("1")
@@ -66,3 +57,20 @@ def appointment_changes_announce(*, limit: int = 100, rounds: int = 20) -> int:
         if len(rows) < limit:
             break
     return announced
+
+
+def _announce(*, appointment_id: int, marks: int) -> int:
+    """Send the signal for each marked change in order, each in a savepoint; the bits of those announced (a receiver
+    that raises stops there, logged)."""
+    done = 0
+    for action, bit in BITS.items():
+        if not marks & bit:
+            continue
+        try:
+            with transaction.atomic():
+                appointment_changed.send(sender=None, appointment_id=appointment_id, action=action)
+        except Exception:  # noqa: BLE001 - any receiver's failure: announced again at the next scan
+            logger.exception("Announcing the %s of appointment %s failed; it stays marked", action, appointment_id)
+            break
+        done |= bit
+    return done
