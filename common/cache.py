@@ -11,6 +11,7 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -92,6 +93,11 @@ class ResilientCache:
     def delete(self, key: str) -> None:
         self._call("delete", key)
 
+    def add_and_get_many(self, key: str, value: Any, timeout: int, keys: list[str]) -> tuple[bool, dict[str, Any]]:
+        """Add `key` if it is missing and read `keys`: (added, {key: value} of those found). One round trip with
+        common.redis_cache."""
+        return self._call("add_and_get_many", key, value, timeout, keys)
+
     def windows_count(self, items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
         """Rate-limit windows: for each (current key, previous key, timeout), add one to the current count (created
         with the timeout) and read the previous; [(current, previous)]. One round trip with common.redis_cache."""
@@ -112,10 +118,18 @@ def _windows_count(backend: Any, items: list[tuple[str, str, int]]) -> list[tupl
     return counts
 
 
+def _add_and_get_many(backend: Any, key: str, value: Any, timeout: int, keys: list[str]) -> tuple[bool, dict]:
+    """add_and_get_many for a backend without it (the local fallback, LocMemCache in development)."""
+    return backend.add(key, value, timeout), backend.get_many(keys)
+
+
+_FALLBACKS: dict[str, Callable[..., Any]] = {"windows_count": _windows_count, "add_and_get_many": _add_and_get_many}
+
+
 def _operation(backend: Any, operation: str) -> Any:
     method = getattr(backend, operation, None)
-    if method is None and operation == "windows_count":
-        return functools.partial(_windows_count, backend)
+    if method is None and operation in _FALLBACKS:
+        return functools.partial(_FALLBACKS[operation], backend)
     return method
 
 

@@ -10,6 +10,8 @@ round trip.
   trip: one script (EVALSHA), atomic as a MULTI/EXEC of three commands per window would be, at a fraction of
   redis-py's CPU for fifteen queued commands and their replies (Django's add + incr + get take four round trips
   per window).
+- `add_and_get_many` adds one key if it is missing and reads others in one round trip (one script): the booking's
+  final POST takes its draft's lock and reads the draft, its outcome and the browser's grants together.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -71,11 +73,27 @@ return counts
 """
 
 
+# KEYS[1]: the key to add, then the keys to read; ARGV: the value to add and its timeout in seconds. Returns 1 when the
+# key was added (0: it was there), then the values read (false for a missing key: nil to the client).
+_ADD_AND_GET_MANY = """
+local added = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
+local reply = {added and 1 or 0}
+if #KEYS > 1 then
+  local values = redis.call('MGET', unpack(KEYS, 2))
+  for i = 1, #values do
+    reply[i + 1] = values[i]
+  end
+end
+return reply
+"""
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = _ReusedClientRedisCacheClient
         self._windows_script: Script | None = None
+        self._add_and_get_script: Script | None = None
 
     def validate_key(self, key: str) -> None:
         """Nothing to check: Redis takes any key. Django's check warns about keys that memcached would refuse (a
@@ -95,3 +113,22 @@ class RedisCache(DjangoRedisCache):
             keys += [self.make_and_validate_key(current), self.make_and_validate_key(previous)]
         counts = script(keys=keys, args=[timeout for *_keys, timeout in items], client=client)
         return [(int(counts[2 * i]), int(counts[2 * i + 1])) for i in range(len(items))]
+
+    def add_and_get_many(self, key: str, value, timeout: int, keys: list[str]) -> tuple[bool, dict]:
+        """Add `key` with `value` for `timeout` seconds if it is missing (as `add`) and read `keys` (as `get_many`),
+        in one round trip: (added, {key: value} of the keys found). Atomic: nothing runs between the two."""
+        client = self._cache.get_client(write=True)
+        script = self._add_and_get_script
+        if script is None:
+            script = self._add_and_get_script = client.register_script(_ADD_AND_GET_MANY)
+        read = {self.make_and_validate_key(name): name for name in keys}
+        serializer = self._cache._serializer  # type: ignore[attr-defined]  # Django's, not in the stubs
+        reply = script(
+            keys=[self.make_and_validate_key(key), *read],
+            args=[serializer.dumps(value), int(timeout)],
+            client=client,
+        )
+        found = {
+            name: serializer.loads(raw) for name, raw in zip(read.values(), reply[1:], strict=True) if raw is not None
+        }
+        return bool(reply[0]), found

@@ -43,10 +43,22 @@ def access_grants(request: HttpRequest) -> dict[str, list]:
     request."""
     grants = getattr(request, "_mac_access_grants", None)
     if grants is None:
-        owner = browser_key(request)
-        found = cache.get(GRANTS_PREFIX + owner) if owner else None
-        grants = found if isinstance(found, dict) else {}
-        request._mac_access_grants = grants  # type: ignore[attr-defined]
+        key = access_grants_key(request)
+        grants = access_grants_known(request, cache.get(key) if key else None)
+    return grants
+
+
+def access_grants_key(request: HttpRequest) -> str | None:
+    """The cache key of this browser's grants (None: it has no cookie, so no grants), for a caller that reads it
+    with other keys in one round trip and hands the value to access_grants_known."""
+    owner = browser_key(request)
+    return GRANTS_PREFIX + owner if owner else None
+
+
+def access_grants_known(request: HttpRequest, found: object) -> dict[str, list]:
+    """Keep what the cache held under access_grants_key as this request's grants (access_grants reads no more)."""
+    grants = found if isinstance(found, dict) else {}
+    request._mac_access_grants = grants  # type: ignore[attr-defined]
     return grants
 
 

@@ -34,17 +34,22 @@ from ..models import Appointment
 from ..services import Citizen
 from ..signals import confirmation_page
 from ..validators import code_display, code_normalize
-from .access import access_grant, appointment_access_required, appointment_context
+from .access import (
+    access_grant,
+    access_grants_key,
+    access_grants_known,
+    appointment_access_required,
+    appointment_context,
+)
 from .drafts import (
     Draft,
     draft_booked_entry,
-    draft_in_flight,
+    draft_claim,
     draft_latest,
     draft_load,
-    draft_lock,
     draft_save,
+    draft_state,
     draft_unlock,
-    draft_with_outcome,
 )
 from .wizard import BookingPath, booking_links, path_resolve, step_context, steps_of, wizard_render
 
@@ -171,12 +176,13 @@ def _to_confirmation(request: HttpRequest, booked: tuple[int, str], *, also: dic
 def booking_review(request: HttpRequest, token: str) -> HttpResponse:
     """Step 6, the review of a draft (a GET: reload and Back are harmless). Once the draft has booked, its
     confirmation; while another request of this browser is booking it, a page that refreshes until it knows."""
-    draft, booked = draft_with_outcome(request, token)
+    state = draft_state(request, token)
+    draft = state.draft
     if draft is None:
         return _draft_gone(request)
-    if booked is not None:
-        return _to_confirmation(request, booked)
-    if draft_in_flight(token):
+    if state.booked is not None:
+        return _to_confirmation(request, state.booked)
+    if state.in_flight:
         return render(request, "appointments/booking/pending.html", {"review_url": _review_url(draft)}, status=202)
     path = _draft_path(draft, want_slot=True)
     if path.step != "details":
@@ -221,16 +227,22 @@ def _book_rate_limited(request: HttpRequest, error: DomainError) -> HttpResponse
 def booking_book(request: HttpRequest) -> HttpResponse:
     """The review's final POST: books the draft through the service and answers 303 to the confirmation.
 
-    The happy path reads nothing but the draft (the service checks the slot, the procedure and the data again).
+    The happy path reads nothing but the draft (the service checks the slot, the procedure and the data again):
+    its lock, the draft, its outcome and the browser's grants come in one round trip (draft_claim).
     The same draft posted again, or at the same time, never books twice: see drafts.py.
     """
     token = request.POST.get("borrador", "")
-    draft, booked = draft_with_outcome(request, token)
+    grants_key = access_grants_key(request)
+    state, locked, found = draft_claim(request, token, also=[grants_key] if grants_key else [])
+    access_grants_known(request, found.get(grants_key))
+    draft, booked = state.draft, state.booked
+    if locked and (draft is None or booked is not None):  # nothing to book: the lock goes back
+        draft_unlock(token)
     if draft is None:
         return _draft_gone(request)
     if booked is not None:
         return _to_confirmation(request, booked)
-    if not draft_lock(token):
+    if not locked:
         return HttpResponseRedirect(_review_url(draft), status=303)
     # Anti-hoarding: how many places of one center-day one network may take (the draft names them: no query).
     chosen = dict(draft.path)

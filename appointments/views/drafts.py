@@ -10,9 +10,10 @@ works in the browser that made it: the draft names its browser (browser.browser_
 link shows nothing to anyone else. No session is read or written: the draft and the browser's pointer to its latest
 draft are stored together, in one round trip.
 
-Three identical final POSTs at once (a triple tap on a slow phone): the first takes `lock` (an atomic cache.add)
-and books; the others do not wait for it — they answer 303 to the review page, which shows "we are booking it"
-(refreshing itself, no JavaScript needed) until the outcome is known, then redirects to the confirmation.
+Three identical final POSTs at once (a triple tap on a slow phone): the first takes `lock` (an atomic add, in the
+same round trip as its reads: draft_claim) and books; the others do not wait for it — they answer 303 to the review
+page, which shows "we are booking it" (refreshing itself, no JavaScript needed) until the outcome is known, then
+redirects to the confirmation.
 """
 
 import hashlib
@@ -98,15 +99,31 @@ def draft_load(request: HttpRequest, token: str) -> Draft | None:
     return _mine(request, cache.get(_key(token))) if token_valid(token) else None
 
 
-def draft_with_outcome(request: HttpRequest, token: str) -> tuple[Draft | None, tuple[int, str] | None]:
-    """The draft (as draft_load) and, in the same round trip, (appointment id, code) of the booking it made, if any."""
+@dataclass(frozen=True)
+class DraftState:
+    """A draft as one round trip finds it: the draft (as draft_load), (appointment id, code) of the booking it made,
+    and whether a request is booking it right now (its lock is taken)."""
+
+    draft: Draft | None
+    booked: tuple[int, str] | None = None
+    in_flight: bool = False
+
+
+def draft_state(request: HttpRequest, token: str) -> DraftState:
+    """The draft with this token, its booking and its lock, in one round trip (the review page)."""
     if not token_valid(token):
-        return None, None
-    data_key, booked_key = _key(token), _key(token, "booked")
-    found = cache.get_many([data_key, booked_key])
-    draft = _mine(request, found.get(data_key))
-    booked = found.get(booked_key) if draft is not None else None
-    return draft, (tuple(booked) if booked else None)  # type: ignore[return-value]
+        return DraftState(draft=None)
+    lock_key = _key(token, "lock")
+    found = cache.get_many([_key(token), _key(token, "booked"), lock_key])
+    return _draft_state(request, token, found, in_flight=lock_key in found)
+
+
+def _draft_state(request: HttpRequest, token: str, found: dict, *, in_flight: bool) -> DraftState:
+    """The draft and its booking among the values `found` (taken out of it)."""
+    draft = _mine(request, found.pop(_key(token), None))
+    booked = found.pop(_key(token, "booked"), None)
+    outcome = (booked[0], booked[1]) if booked and draft is not None else None
+    return DraftState(draft=draft, booked=outcome, in_flight=in_flight)
 
 
 def draft_latest(request: HttpRequest) -> Draft | None:
@@ -121,20 +138,26 @@ def draft_latest(request: HttpRequest) -> Draft | None:
     return None if found.get(booked_key) else _mine(request, found.get(data_key))
 
 
+def draft_claim(request: HttpRequest, token: str, *, also: list[str]) -> tuple[DraftState, bool, dict]:
+    """The final POST's one round trip: take the draft's booking lock if it is free and read the draft and its
+    booking (as draft_state) and the cache keys `also`; (state, whether this request took the lock, {key: value} of
+    the keys `also` found). Not taken: another request is booking it right now (state.in_flight).
+
+    The lock is taken before anything is known: a request that finds nothing to book (no draft of this browser, or
+    one that has booked already) gives it back with draft_unlock."""
+    if not token_valid(token):
+        return DraftState(draft=None), False, {}
+    locked, found = cache.add_and_get_many(
+        _key(token, "lock"), 1, LOCK_SECONDS, [_key(token), _key(token, "booked"), *also]
+    )
+    return _draft_state(request, token, found, in_flight=not locked), locked, found
+
+
 def draft_booked_entry(token: str, *, appointment_id: int, code: str) -> dict[str, tuple[int, str]]:
     """The cache entry that records the booking a draft made, for the caller to store with its own entries in one
     round trip: access.access_grant(also=…), which keeps them GRANTS_STORED_SECONDS (an hour, as the draft)."""
     return {_key(token, "booked"): (appointment_id, code)}
 
 
-def draft_lock(token: str) -> bool:
-    """Take the draft's booking lock (False: another request is booking it right now)."""
-    return cache.add(_key(token, "lock"), 1, LOCK_SECONDS)
-
-
 def draft_unlock(token: str) -> None:
     cache.delete(_key(token, "lock"))
-
-
-def draft_in_flight(token: str) -> bool:
-    return cache.get(_key(token, "lock")) is not None

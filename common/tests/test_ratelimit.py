@@ -217,3 +217,13 @@ def test_the_redis_cache_takes_any_key_without_memcached_warnings(recwarn):
 
     assert cache.get(key) == "kept"
     assert not [warning for warning in recwarn if "memcached" in str(warning.message)]
+
+
+@override_settings(CACHES=DEAD_REDIS_CACHES)
+def test_add_and_get_many_falls_back_to_the_process_when_redis_is_down(address):
+    caches.close_all()
+    resilient.fallback_reset()
+    key = f"test:claim:{address}"
+
+    assert resilient.resilient_cache.add_and_get_many(key, 1, 60, [key + ":other"]) == (True, {})
+    assert resilient.resilient_cache.add_and_get_many(key, 2, 60, [key]) == (False, {key: 1})

@@ -30,6 +30,7 @@ from appointments.tests.pages import (
     step_url,
 )
 from appointments.tests.utils import TUESDAY, slot_at
+from appointments.views.drafts import draft_claim, draft_state, draft_unlock
 from centers.tests.factories import CenterFactory, OfferingFactory
 from common.tests.utils import DEAD_REDIS_CACHES, new_address
 from procedures.constants import AppointmentPolicy
@@ -201,6 +202,57 @@ def test_pressing_book_twice_books_once_and_shows_the_same_confirmation(client, 
     assert Appointment.objects.count() == 1
     slot.refresh_from_db()
     assert slot.booked == 1
+
+
+def test_a_repeated_final_post_gives_back_the_lock_it_took(client, schedule, procedure, center):
+    """The final POST takes the draft's lock with its reads (drafts.draft_claim): a repeat once the booking's own lock
+    has expired takes it too, finds the booking, and gives it back."""
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review_form = form_to(review_page(client, procedure, center, slot), BOOK_URL)
+    token = review_form.data()["borrador"]
+    review_form.submit(client, button="Confirmar y reservar")
+    draft_unlock(token)  # the booking's lock has expired (LOCK_SECONDS)
+
+    again = review_form.submit(client, button="Confirmar y reservar")
+
+    assert again.status_code == 303 and again["Location"].startswith("/citas/confirmacion/")
+    assert not draft_state(_request_of(client), token).in_flight
+    assert client.get(reverse("appointments:review", kwargs={"token": token}))["Location"] == again["Location"]
+
+
+def test_a_final_post_while_another_books_the_draft_waits_on_the_review(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review_form = form_to(review_page(client, procedure, center, slot), BOOK_URL)
+    token = review_form.data()["borrador"]
+    state, locked, _found = draft_claim(_request_of(client), token, also=[])  # another request of this browser books
+    assert locked and state.draft is not None and state.booked is None and not state.in_flight
+
+    response = review_form.submit(client, button="Confirmar y reservar")
+
+    assert response.status_code == 303 and response["Location"] == reverse("appointments:review", args=[token])
+    assert draft_state(_request_of(client), token).in_flight  # the other request's lock is left alone
+    assert client.get(response["Location"]).status_code == 202  # "we are booking it", refreshing itself
+    assert not Appointment.objects.exists()
+
+
+def test_a_final_post_of_another_browsers_draft_books_nothing_and_keeps_no_lock(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review_form = form_to(review_page(client, procedure, center, slot), BOOK_URL)
+    token = review_form.data()["borrador"]
+
+    response = review_form.submit(Client(), button="Confirmar y reservar")
+
+    assert response.status_code == 302  # "start again": no draft of its own (the test client skips CSRF checks)
+    assert not Appointment.objects.exists() and not draft_state(_request_of(client), token).in_flight
+
+
+def _request_of(client: Client):
+    """A request carrying the test client's cookies (its browser cookie)."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    return request
 
 
 def test_a_second_review_of_the_same_booking_gets_the_duplicate_message(client, schedule, procedure, center):

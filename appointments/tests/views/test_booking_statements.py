@@ -3,6 +3,7 @@ and the final POST of a browser that has booked before (it has its cookie), as i
 round trip; a new one here needs a reason."""
 
 import pytest
+from django.urls import reverse
 
 from appointments.models import Appointment
 from appointments.tests.pages import BOOK_URL, CITIZEN_INPUT, DETAILS_URL, details_page, form_to, review_page
@@ -32,3 +33,33 @@ def test_a_booking_over_http_costs_nine_statements(client, schedule, procedure, 
         booked = review_form.submit(client, button="Confirmar y reservar")
     assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
     assert Appointment.objects.get(slot=slot).document_number == CITIZEN_INPUT["document_number"]
+
+
+def test_the_review_costs_one_redis_round_trip_the_final_post_four(client, schedule, procedure, center, monkeypatch):
+    """A browser that has booked before (it has grants): the booking limit with the rush's pressure; the draft's lock
+    taken with the draft, its outcome and the browser's grants read (drafts.draft_claim); the center-day limit (it
+    needs the draft); the new grant stored with the draft's outcome. Each a script call, none a pipeline."""
+    import redis.client
+
+    first = form_to(review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0)), BOOK_URL)
+    first.submit(client, button="Confirmar y reservar")  # grants for the browser; every script loaded
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    review_form = form_to(review_page(client, procedure, center, slot, document_number="40000001"), BOOK_URL)
+    commands = []
+    original = redis.client.Redis.execute_command
+
+    def counted(self, *args, **kwargs):
+        commands.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counted)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", lambda *args, **kwargs: pytest.fail("a pipeline"))
+
+    review = client.get(reverse("appointments:review", args=[review_form.data()["borrador"]]))
+    assert review.status_code == 200 and commands == ["MGET"]  # the draft, its booking and its lock
+    commands.clear()
+
+    booked = review_form.submit(client, button="Confirmar y reservar")
+
+    assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
+    assert commands == ["EVALSHA"] * 4
