@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import Form
 from procedures.selectors import MAX_QUERY_LENGTH
 
 from . import validators
@@ -28,7 +29,7 @@ SLUG_MAX = 120
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     """The wizard's position, read from the query string (or hidden fields): what was chosen so far.
 
     Only the shape is checked here; whether the procedure, center, day and time exist and fit together is the
@@ -54,7 +55,7 @@ class StepForm(forms.Form):
         return dt.date(year, month, 1)
 
 
-class ProcedureSearchForm(forms.Form):
+class ProcedureSearchForm(Form):
     """First step: find the procedure to book by words (GET)."""
 
     q = forms.CharField(
@@ -104,7 +105,7 @@ def _choice_error() -> dict:
     return {"invalid_choice": _("Choose an option from the list.")}
 
 
-class CitizenForm(forms.Form):
+class CitizenForm(Form):
     """The citizen's data for a booking (Ley 29733: the least we need, statistics data only with consent)."""
 
     document_type = forms.ChoiceField(
@@ -278,7 +279,7 @@ class CitizenForm(forms.Form):
         return pairs
 
 
-class LookupForm(forms.Form):
+class LookupForm(Form):
     """Self-service: find an appointment by its code and the document number it was booked with."""
 
     code = forms.CharField(
@@ -319,7 +320,7 @@ class LookupForm(forms.Form):
         return code
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(
         label=_("Why are you cancelling? (optional)"),
         required=False,

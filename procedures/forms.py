@@ -5,11 +5,13 @@ from collections.abc import Sequence
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import Form
+
 from .constants import Channel, CitizenIntent
 from .selectors import MAX_QUERY_LENGTH
 
 
-class ProcedureSearchForm(forms.Form):
+class ProcedureSearchForm(Form):
     """The catalog's GET search: free text plus entity, service point, channel and intent filters (rendered by
     procedures/includes/search_filters.html).
 
