@@ -10,7 +10,7 @@ citizen form, about 3 % of a booking through the pages (benchmarks/README.md). H
   attribute for attribute: a new object with the same attributes, its own `attrs`, `error_messages`, `validators`
   and choice lists;
 - a choice list of flat (value, label) pairs of strings, numbers and lazy translations is copied as a list: a deep
-  copy would give the same pairs back (they are immutable);
+  copy would give the same pairs back (they are immutable), and a widget's `choices` setter equal pairs;
 - anything else (a MultiValueField, a widget with its own copy, grouped choices) is deep-copied as Django does.
 
 common/tests/test_forms.py checks the copies against Django's deep copy; each app's tests do it for its forms that use
@@ -53,12 +53,17 @@ def _shallow(obj: Any) -> Any:
     return new
 
 
-def _choices_copy(choices: Any, memo: dict) -> Any:
-    if type(choices) is list and all(
-        type(choice) is tuple and all(isinstance(part, _ATOMS) for part in choice) for choice in choices
-    ):
-        return list(choices)
-    return copy.deepcopy(choices, memo)
+def _flat(choices: Any) -> bool:
+    """Whether `choices` is a list of (value, label) pairs of immutable values (no groups, no iterator)."""
+    if type(choices) is not list:
+        return False
+    for choice in choices:
+        if type(choice) is not tuple:
+            return False
+        for part in choice:
+            if not isinstance(part, _ATOMS):
+                return False
+    return True
 
 
 def _widget_copy(widget: Widget, memo: dict) -> Widget:
@@ -68,7 +73,11 @@ def _widget_copy(widget: Widget, memo: dict) -> Widget:
     new = _shallow(widget)
     new.attrs = widget.attrs.copy()
     if cls.__deepcopy__ is ChoiceWidget.__deepcopy__:
-        new.choices = copy.copy(widget.choices)  # type: ignore[attr-defined]
+        choices = widget._choices  # type: ignore[attr-defined]
+        if _flat(choices):  # the `choices` setter would normalize them into equal pairs
+            new._choices = list(choices)
+        else:
+            new.choices = copy.copy(widget.choices)  # type: ignore[attr-defined]
     memo[id(widget)] = new
     return new
 
@@ -85,7 +94,8 @@ def field_copy(field: Field, memo: dict | None = None) -> Field:
     new.error_messages = field.error_messages.copy()
     new.validators = field.validators[:]
     if cls.__deepcopy__ is ChoiceField.__deepcopy__:
-        new._choices = _choices_copy(field._choices, memo)  # type: ignore[attr-defined]
+        choices = field._choices  # type: ignore[attr-defined]
+        new._choices = list(choices) if _flat(choices) else copy.deepcopy(choices, memo)
     return new
 
 
