@@ -16,6 +16,9 @@ Yardstick: pgbench with 50 clients runs the booking's statements (slot check, qu
 conditional slot claim, appointment insert, two notification rows, the due-rows select) as one transaction on the
 same database — what the database alone can do. The ratio bookings/s ÷ pgbench TPS is printed next to its target.
 The client runs on the same 2 cores as gunicorn and PostgreSQL.
+
+`--floor` also runs, each round, two requests to the trivial view per attempt (benchmarks/bench_urls.py), made as
+the pages' two requests are: gunicorn's CPU for them is what a page booking costs before any booking work.
 """
 
 from __future__ import annotations
@@ -211,9 +214,19 @@ def book_api(browser: Browser, data: dict, slot: int, document: str, csrf: str) 
     return "slot_full" if code == "slot_full" else f"api {status} {code}".strip()
 
 
+def floor_pair(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> str:
+    """`--floor`: two requests to the trivial view through the same middleware, as the pages' two requests are made
+    (a connection each): what a page booking costs gunicorn before any booking work."""
+    first = browser.request("GET", TRIVIAL_PATH)[0]
+    second = browser.request("GET", TRIVIAL_PATH)[0]
+    return "ok" if first == second == 200 else f"trivial {first} {second}"
+
+
 PATHS = {"wizard": book, "api": book_api}
+FLOOR = {"floor": floor_pair}  # measured with --floor; no verdict
+TRIVIAL_PATH = "/bench/trivial/"  # benchmarks/bench_urls.py
 # Each path books with its own citizens' documents (a document may hold three appointments).
-DOCUMENT_BASE = {"wizard": 10_000_000, "api": 50_000_000}
+DOCUMENT_BASE = {"wizard": 10_000_000, "api": 50_000_000, "floor": 0}
 
 
 def hot_slots(data: dict, path: str, clients: int) -> list[int]:
@@ -233,7 +246,7 @@ def run_http(
     round_number: int = 0,
     keep_alive: bool = False,
 ) -> dict:
-    booker = PATHS[path]
+    booker = {**PATHS, **FLOOR}[path]
     # Each round books with other documents (a document may hold three appointments).
     document_base = DOCUMENT_BASE[path] + round_number * 2_000_000
     hot = hot_slots(data, path, clients)
@@ -247,7 +260,7 @@ def run_http(
         else:
             browsers.append((browser, ""))
     # Warm-up, the first round: every client books once on the pool's tail (imports, templates, connections).
-    for index, (browser, csrf) in enumerate(browsers if round_number == 0 else []):
+    for index, (browser, csrf) in enumerate(browsers if round_number == 0 and path in PATHS else []):
         warm = {"wizard": 0, "api": 1}[path] * clients + index
         booker(browser, data, data["pool"][-1 - warm], f"{90_000_000 + warm:08d}", csrf)
     go = threading.Event()
@@ -412,8 +425,15 @@ def main(argv: list[str] | None = None) -> int:
         help="each client keeps one connection open (default: a connection per request, as the proxy sends them; "
         "kept-open connections stay with the worker that accepted them, often 14 of 16 on one worker)",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also run, each round, two requests to a trivial view per attempt: gunicorn's CPU for the pages' two "
+        "requests before any booking work (no verdict)",
+    )
     parser.add_argument("--database", default=DATABASE)
     args = parser.parse_args(argv)
+    measured = [*PATHS, *(FLOOR if args.floor else ())]
 
     with scratch_database(args.database) as database_url, temporary_directory("mac-bench-static-") as static_root:
         env = django_start(database_url=database_url, static_root=static_root)
@@ -460,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
                 load_before = load_average()
                 for number in range(args.rounds):
                     http_results = {}
-                    for path in PATHS:
+                    for path in measured:
                         settle(database_url)
                         server_cpu_before = process_cpu_ms(server.pid, children=True)
                         result = run_http(
@@ -509,13 +529,14 @@ def main(argv: list[str] | None = None) -> int:
     titles = {
         "wizard": "the booking pages (data step's POST + final POST)",
         "api": "the API (one POST /api/v1/appointments/)",
+        "floor": f"the floor: two requests to the trivial view {TRIVIAL_PATH} per attempt (no booking)",
     }
-    requests = {"wizard": "2 requests", "api": "1 request"}
+    requests = {"wizard": "2 requests", "api": "1 request", "floor": "2 requests"}
     print(
         f"\nBooking over HTTP — gunicorn {args.workers}×{args.threads} threads, {args.clients} clients, "
         f"{args.rounds} rounds of {args.seconds} s per path"
     )
-    for path in PATHS:
+    for path in measured:
         print(f"\n{titles[path]}, per round:")
         for number, http_results in enumerate(rounds, start=1):
             result = http_results[path]
@@ -548,6 +569,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{path:>6}: {per_second} bookings/s ÷ {tps} TPS = {ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict});"
             f"   p95 {p95} ms   target < {TARGET_P95_MS} ms   ({p95_verdict})"
         )
+    if args.floor:
+        cpu = _median([http_results["floor"].get("gunicorn_cpu_ms_per_attempt") or 0.0 for http_results in rounds])
+        print(f" floor: gunicorn CPU per two trivial requests {cpu} ms (median of the rounds; no target)")
     load = {"before": load_before, "after_http": load_after_http, "after_pgbench": load_average()}
     print(
         f"load average (1, 5, 15 min) before: {load['before']}, after the HTTP runs: {load['after_http']}, "
