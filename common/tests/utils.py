@@ -52,3 +52,16 @@ def assert_fields_copied_as_django(form_class) -> None:
     assert type(ours) is dict and ours.keys() == django.keys()
     for name, field in form_class.base_fields.items():
         same_copy(ours[name], django[name], field, f"{form_class.__name__}.{name}")
+
+
+def assert_module_forms_copied_as_django(module) -> None:
+    """assert_fields_copied_as_django for every common.forms.Form of `module` (there must be one)."""
+    import inspect
+
+    from common.forms import Form
+
+    classes = [cls for _name, cls in inspect.getmembers(module, inspect.isclass) if issubclass(cls, Form)]
+    classes = [cls for cls in classes if cls is not Form]
+    assert classes
+    for cls in classes:
+        assert_fields_copied_as_django(cls)
