@@ -27,8 +27,6 @@ from django.forms.widgets import ChoiceWidget, Widget
 from django.utils.functional import Promise
 
 _ATOMS = (str, int, float, bool, type(None), Promise)
-
-
 _PLAIN: dict[type, bool] = {}
 
 

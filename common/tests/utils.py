@@ -1,9 +1,12 @@
 """Helpers shared by the tests of every app."""
 
 import copy
+import inspect
 import secrets
 
 from django import forms
+
+from common.forms import Form
 
 
 def new_address() -> str:
@@ -56,12 +59,8 @@ def assert_fields_copied_as_django(form_class) -> None:
 
 def assert_module_forms_copied_as_django(module) -> None:
     """assert_fields_copied_as_django for every common.forms.Form of `module` (there must be one)."""
-    import inspect
-
-    from common.forms import Form
-
-    classes = [cls for _name, cls in inspect.getmembers(module, inspect.isclass) if issubclass(cls, Form)]
-    classes = [cls for cls in classes if cls is not Form]
+    members = inspect.getmembers(module, inspect.isclass)
+    classes = [cls for _name, cls in members if issubclass(cls, Form) and cls is not Form]
     assert classes
     for cls in classes:
         assert_fields_copied_as_django(cls)
