@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page, Route, expect
 
 from .support import PageLoad, page_problems
 
@@ -59,31 +59,31 @@ def test_a_citizen_books_from_the_procedure_page_without_javascript(
     page.goto(live_server.url + procedure.get_absolute_url())
 
     page.locator("main").get_by_role("link", name="Reservar cita").click()
-    assert page.get_by_text("Paso 2 de 6").is_visible()
+    expect(page.get_by_text("Paso 2 de 6")).to_be_visible()
     page.get_by_role("link", name="Elegir un día aquí (Centro MAC Lima Norte)").click()
 
-    assert page.get_by_role("table", name="Marzo de 2026").is_visible()
+    expect(page.get_by_role("table", name="Marzo de 2026")).to_be_visible()
     page.get_by_role("link", name=re.compile(DAY_LABEL)).click()
 
     page.get_by_role("radio", name=re.compile(TIME_LABEL)).check()
     page.get_by_role("button", name="Continuar", exact=True).click()
 
-    assert page.get_by_role("heading", name="Sus datos", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Sus datos", exact=True)).to_be_visible()
     fill_citizen_data(page, document_number="10117410")
     page.get_by_role("button", name="Continuar al resumen").click()
 
-    assert page.get_by_role("heading", name="Revise su cita antes de reservarla").is_visible()
-    assert page.get_by_text("DNI 10117410").is_visible()
+    expect(page.get_by_role("heading", name="Revise su cita antes de reservarla")).to_be_visible()
+    expect(page.get_by_text("DNI 10117410")).to_be_visible()
     assert not Appointment.objects.exists()  # nothing is booked before the citizen confirms
     page.get_by_role("button", name="Confirmar y reservar").click()
 
-    assert page.get_by_role("heading", name="Su cita está reservada").is_visible()
+    expect(page.get_by_role("heading", name="Su cita está reservada")).to_be_visible()
     appointment = Appointment.objects.get()
     assert appointment.slot_id == slot.pk and appointment.procedure_id == procedure.pk
     assert page.url == live_server.url + reverse("appointments:confirmation", kwargs={"code": appointment.code})
     assert page.locator(".booking-code").inner_text().strip() == appointment.code_display
-    assert page.get_by_text("Miércoles 11 de marzo de 2026, 08:30").is_visible()
-    assert page.get_by_text("(hora de Lima)").first.is_visible()
+    expect(page.get_by_text("Miércoles 11 de marzo de 2026, 08:30")).to_be_visible()
+    expect(page.get_by_text("(hora de Lima)").first).to_be_visible()
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["rosa@example.pe"]
 
 
@@ -119,7 +119,7 @@ def test_every_booking_step_is_accessible_and_light(page: Page, live_server, cat
 
     load = PageLoad(page, "confirmation", action=page.get_by_role("button", name="Confirmar y reservar").click)
     problems += page_problems(page, load, "confirmation")
-    assert page.get_by_role("heading", name="Su cita está reservada").is_visible(), "the booking did not go through"
+    expect(page.get_by_role("heading", name="Su cita está reservada"), "the booking did not go through").to_be_visible()
 
     load = PageLoad(page, live_server.url + reverse("appointments:manage"))
     problems += page_problems(page, load, "appointment look-up")
@@ -140,8 +140,8 @@ def test_an_invalid_dni_is_summarised_accessibly(page: Page, live_server, catalo
     )
 
     summary = page.get_by_role("alert").filter(has_text="Corrija 1 dato, por favor")
-    assert summary.is_visible()
-    assert summary.get_by_text("El carácter de verificación no corresponde").is_visible()
+    expect(summary).to_be_visible()
+    expect(summary.get_by_text("El carácter de verificación no corresponde")).to_be_visible()
     assert summary.get_by_role("link", name="Número de documento").get_attribute("href") == "#id_document_number"
     assert page.get_by_label("Número de documento").get_attribute("aria-invalid") == "true"
     problems = page_problems(page, load, "data form with an error", status=400)

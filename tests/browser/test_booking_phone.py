@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from .support import axe_violations
 from .test_booking_pages import DAY, DAY_LABEL, TIME_LABEL, fill_citizen_data
@@ -50,15 +50,16 @@ def on_screen(page: Page, selector: str) -> bool:
 def test_1_change_or_cancel_is_in_reach_from_home_and_the_booking_flow(phone: Page, live_server, catalog, schedule):
     phone.goto(live_server.url + "/")
     menu_link = phone.get_by_role("navigation", name="Menú principal").get_by_role("link", name="Mi cita")
-    assert menu_link.is_visible() and on_screen(phone, ".site-nav a[href='/citas/gestionar/']")
+    expect(menu_link).to_be_visible()
+    assert on_screen(phone, ".site-nav a[href='/citas/gestionar/']")
     assert phone.locator(".site-header").bounding_box()["height"] <= 120  # was a quarter of the screen
-    assert phone.get_by_role("link", name="Reservar cita", exact=True).first.is_visible()
+    expect(phone.get_by_role("link", name="Reservar cita", exact=True).first).to_be_visible()
     assert phone.locator("footer").get_by_role("link", name="Cambiar o anular mi cita").count() == 1
 
     phone.goto(live_server.url + reverse("appointments:new"))
     phone.locator("main").get_by_role("link", name="Cambiar o anular mi cita").click()
     assert phone.url == live_server.url + reverse("appointments:manage")
-    assert phone.get_by_label("Código de cita").is_visible()
+    expect(phone.get_by_label("Código de cita")).to_be_visible()
 
 
 def test_2_the_error_summary_is_on_screen_after_a_failed_submit(phone: Page, live_server, catalog, schedule, slot):
@@ -70,7 +71,7 @@ def test_2_the_error_summary_is_on_screen_after_a_failed_submit(phone: Page, liv
     phone.wait_for_load_state("load")
 
     summary = phone.get_by_role("alert").filter(has_text="Corrija 1 dato, por favor")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert on_screen(phone, "#form-errors"), phone.locator("#form-errors").bounding_box()
     if phone.js_enabled:  # type: ignore[attr-defined]
         assert phone.evaluate("() => document.activeElement.id") == "form-errors"
@@ -83,7 +84,7 @@ def test_3_back_after_booking_never_resubmits_nor_books_again(phone: Page, live_
     phone.goto(f"{live_server.url}{reverse('appointments:details')}?{query}&slot={slot.pk}")
     fill_citizen_data(phone, document_number="10117410")
     phone.get_by_role("button", name="Continuar al resumen").click()
-    assert phone.get_by_role("heading", name="Revise su cita antes de reservarla").is_visible()
+    expect(phone.get_by_role("heading", name="Revise su cita antes de reservarla")).to_be_visible()
     review_url = phone.url
 
     # Back from the review: the data is still there.
@@ -93,7 +94,7 @@ def test_3_back_after_booking_never_resubmits_nor_books_again(phone: Page, live_
     assert phone.url == review_url
 
     phone.get_by_role("button", name="Confirmar y reservar").click()
-    assert phone.get_by_role("heading", name="Su cita está reservada").is_visible()
+    expect(phone.get_by_role("heading", name="Su cita está reservada")).to_be_visible()
     confirmation_url = phone.url
 
     # Back: the review is a GET of a draft that has booked, so it leads to the same confirmation (no "Confirm Form
@@ -101,7 +102,7 @@ def test_3_back_after_booking_never_resubmits_nor_books_again(phone: Page, live_
     response = phone.go_back()
     assert response is None or response.request.method == "GET"
     assert phone.url == confirmation_url
-    assert phone.get_by_role("heading", name="Su cita está reservada").is_visible()
+    expect(phone.get_by_role("heading", name="Su cita está reservada")).to_be_visible()
     phone.reload()
     assert Appointment.objects.count() == 1
 
@@ -117,7 +118,8 @@ def test_6_free_days_first_continue_next_to_the_times_and_times_on_one_line(
     phone.goto(live_server.url + url)
 
     first_free = phone.locator(".next-free-days a").first
-    assert first_free.is_visible() and on_screen(phone, ".next-free-days a")
+    expect(first_free).to_be_visible()
+    assert on_screen(phone, ".next-free-days a")
     assert re.search(DAY_LABEL, first_free.inner_text(), re.IGNORECASE)
     first_free.click()
 
@@ -129,7 +131,7 @@ def test_6_free_days_first_continue_next_to_the_times_and_times_on_one_line(
         height, line = box
         assert height < line * 1.5, "a time wrapped onto two lines"
     phone.get_by_role("button", name="Continuar", exact=True).click()
-    assert phone.get_by_role("heading", name="Sus datos", exact=True).is_visible()
+    expect(phone.get_by_role("heading", name="Sus datos", exact=True)).to_be_visible()
 
 
 def test_the_new_and_changed_pages_have_no_accessibility_violations(page: Page, live_server, catalog, schedule):

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from .support import PageLoad, page_problems
 from .test_booking_pages import DAY, fill_citizen_data, without_http_cache
@@ -41,7 +41,7 @@ def test_the_widget_solves_the_challenge_and_the_booking_goes_through(page: Page
 
     load = PageLoad(page, "challenge", action=page.get_by_role("button", name="Confirmar y reservar").click)
 
-    assert page.get_by_role("heading", name="Un momento, por favor").is_visible()
+    expect(page.get_by_role("heading", name="Un momento, por favor")).to_be_visible()
     assert not Appointment.objects.exists()
     try:
         page.wait_for_function(
@@ -55,7 +55,7 @@ def test_the_widget_solves_the_challenge_and_the_booking_goes_through(page: Page
     problems = page_problems(page, load, "challenge", status=429)
     page.get_by_role("button", name="Continuar", exact=True).click()
 
-    assert page.get_by_role("heading", name="Su cita está reservada").is_visible()
+    expect(page.get_by_role("heading", name="Su cita está reservada")).to_be_visible()
     assert Appointment.objects.get().slot_id == slot.pk
     assert not problems, "\n".join(problems)
     # Chromium logs the interstitial's own 429 status as a console error; anything else is a real one.

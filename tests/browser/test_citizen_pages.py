@@ -4,7 +4,7 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from .support import LIMA, PageLoad, axe_violations, page_problems
 
@@ -50,20 +50,20 @@ def test_pages_work_without_javascript(page_without_js: Page, live_server, catal
     address = urlsplit(page.url)
     assert address.path == "/tramites/"
     assert parse_qs(address.query).get("q") == ["antecedentes"]
-    assert page.get_by_role("link", name="Certificado de antecedentes policiales").first.is_visible()
+    expect(page.get_by_role("link", name="Certificado de antecedentes policiales").first).to_be_visible()
 
     page.get_by_role("link", name="Certificado de antecedentes policiales").first.click()
     assert urlsplit(page.url).path == f"/tramites/{catalog['procedure'].slug}/"
-    assert page.get_by_text("S/ 5.40").first.is_visible()
-    assert page.get_by_text("DNI vigente").first.is_visible()
+    expect(page.get_by_text("S/ 5.40").first).to_be_visible()
+    expect(page.get_by_text("DNI vigente").first).to_be_visible()
 
 
 def test_center_page_without_javascript_shows_hours_and_status(page_without_js: Page, live_server, catalog):
     page = page_without_js
     response = page.goto(live_server.url + f"/centros/{catalog['center'].slug}/")
     assert response is not None and response.status == 200
-    assert page.get_by_text("Av. Alfredo Mendiola 1400").first.is_visible()
-    assert page.get_by_text("08:30").first.is_visible()
+    expect(page.get_by_text("Av. Alfredo Mendiola 1400").first).to_be_visible()
+    expect(page.get_by_text("08:30").first).to_be_visible()
 
 
 def test_closed_center_is_accessible_too(page: Page, live_server, catalog, time_machine):

@@ -2,7 +2,7 @@
 errors, and filed and looked up without JavaScript on a 320 px wide phone."""
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from .support import PageLoad, axe_violations, page_problems
 
@@ -49,7 +49,7 @@ def test_file_and_look_up_at_320px(browser, live_server, catalog, attachments_di
         # A first try with mistakes: the messages show, and what was typed stays.
         page.get_by_label("¿Qué pasó?").fill("Mal")
         page.get_by_role("button", name="Presentar mi reclamo").click()
-        assert page.get_by_text("Cuéntenos un poco más sobre lo que pasó").first.is_visible()
+        expect(page.get_by_text("Cuéntenos un poco más sobre lo que pasó").first).to_be_visible()
         check("form with errors")
 
         page.get_by_label("¿Dónde lo atendieron?").select_option(label="Centro MAC Lima Norte")
@@ -65,7 +65,7 @@ def test_file_and_look_up_at_320px(browser, live_server, catalog, attachments_di
         page.get_by_label("Acepto que mis datos se usen").check()
         page.get_by_role("button", name="Presentar mi reclamo").click()
 
-        assert page.get_by_role("heading", name="Su reclamo fue registrado").is_visible()
+        expect(page.get_by_role("heading", name="Su reclamo fue registrado")).to_be_visible()
         code = page.locator("strong").first.inner_text().strip()
         assert len(code) == 11 and code[5] == "-"
         check("tracking code")
@@ -74,7 +74,7 @@ def test_file_and_look_up_at_320px(browser, live_server, catalog, attachments_di
         page.get_by_label("Código de seguimiento").fill(code)
         page.get_by_label("Número de documento").fill("10117410")
         page.get_by_role("button", name="Ver el estado").click()
-        assert page.get_by_text("Recibido, pendiente de respuesta").is_visible()
+        expect(page.get_by_text("Recibido, pendiente de respuesta")).to_be_visible()
         check("status")
     finally:
         context.close()

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import User
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from centers.tests.factories import CenterFactory, CounterFactory, OfferingFactory
 from procedures.tests.factories import PoliceCertificateFactory
@@ -98,7 +98,7 @@ def test_pages_render_without_csp_violations(page: Page, violations: Violations,
         problems += violations.check(name)
     # The admin's own scripts ran (a change form's inlines and widgets work under the policy).
     page.goto(live_server.url + f"/admin/centers/center/{center.pk}/change/")
-    assert page.locator(".add-row a").first.is_visible()
+    expect(page.locator(".add-row a").first).to_be_visible()
     problems += violations.check("center change form (scripts)")
 
     assert problems == [], "\n".join(problems)
@@ -112,7 +112,7 @@ def test_enrolment_page_shows_its_qr_code_without_csp_violations(page: Page, vio
     with page.expect_navigation():
         page.click("input[type=submit]")
     assert "/admin/otp/enrol/" in page.url
-    assert page.locator(".otp-qr svg").is_visible()
+    expect(page.locator(".otp-qr svg")).to_be_visible()
     device = TOTPDevice.objects.get(user__username="nuevo", confirmed=False)
     page.fill("input[name=token]", totp_code(device))
     with page.expect_navigation():

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from attention.constants import Outcome
 from attention.models import Attention
@@ -65,7 +65,7 @@ def test_answering_on_a_phone_with_a_mistake_first(browser: Browser, live_server
     assert _fits(page)
     assert_accessible(page, "survey")
     page.get_by_role("button", name="Enviar mis respuestas").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert "Responda cada pregunta con un número del 1 al 7." in page.content()
     assert_accessible(page, "survey with errors")
     _answer_all(page, "5", "6")
