@@ -1,10 +1,15 @@
-"""gunicorn settings of the web service (docker-compose.yml, benchmarks): access logs without query strings or
-referrers — the self-service links carry tokens and booking codes in their query strings (see README, security) — and
-a worker's loaded application kept out of the garbage collector's full passes."""
+"""gunicorn settings of the web service (docker-compose.yml, benchmarks): one access log, at the proxy, and a worker's
+loaded application kept out of the garbage collector's full passes."""
 
 import gc
+import os
 
-accesslog = "-"
+# The proxy (deploy/nginx.conf) logs every request with the same fields, gunicorn's time for it included
+# ($upstream_response_time): a second line per request here cost the busiest pages about 0.15 ms of CPU each under
+# load (benchmarks/README.md, tenth pass). GUNICORN_ACCESS_LOG=- writes it to stdout, for gunicorn without the proxy:
+# without query strings or referrers — the self-service links carry tokens and booking codes in their query strings
+# (see README, security).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 # %(U)s is the path without its query string; the referrer (which may hold one) is left out.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
