@@ -25,7 +25,7 @@ from procedures.models import Procedure
 
 from .. import formatting, selectors
 from ..errors import SlotFull
-from ..forms import ProcedureSearchForm, StepForm
+from ..forms import ProcedureSearchForm, step_read
 from ..selectors import CenterOption, SlotOption
 
 # The longest booking window a schedule may have (Schedule's check constraint): days beyond it are junk input.
@@ -127,9 +127,7 @@ def path_resolve(
     `procedure` given (rescheduling) skips the procedure step. `want_slot` also checks the chosen time (free,
     unless `allow_full`: then the booking service has the last word and reports SlotFull itself).
     """
-    form = StepForm(data)
-    form.is_valid()
-    cleaned, errors = form.cleaned_data, form.errors
+    cleaned, errors = step_read(data)
     path = BookingPath()
     if procedure is None:
         raw = data.get("procedure", "").strip()
