@@ -60,28 +60,28 @@ def step_read(data: Mapping[str, str]) -> tuple[dict[str, object], frozenset[str
         cleaned["month"] = dt.date(int(match[1]), int(match[2]), 1)
     else:
         errors.add("month")
-    day = data.get("day")
-    if day in (None, ""):
-        cleaned["day"] = None
-    else:
+    for name, read in (("day", _day_read), ("slot", _slot_read)):
+        value = data.get(name)
+        if value in (None, ""):
+            cleaned[name] = None
+            continue
         try:
-            # A calendar date (no time, no zone), read as forms.DateField reads it.
-            cleaned["day"] = dt.datetime.strptime(day.strip(), "%Y-%m-%d").date()  # noqa: DTZ007
+            cleaned[name] = read(value)
         except ValueError:
-            errors.add("day")
-    slot = data.get("slot")
-    if slot in (None, ""):
-        cleaned["slot"] = None
-    else:
-        try:
-            number = int(_DECIMAL_ZEROS.sub("", slot))
-        except ValueError:
-            number = 0
-        if 1 <= number <= _SLOT_MAX:
-            cleaned["slot"] = number
-        else:
-            errors.add("slot")
+            errors.add(name)
     return cleaned, frozenset(errors)
+
+
+def _day_read(value: str) -> dt.date:
+    # A calendar date (no time, no zone), read as forms.DateField reads it.
+    return dt.datetime.strptime(value.strip(), "%Y-%m-%d").date()  # noqa: DTZ007
+
+
+def _slot_read(value: str) -> int:
+    number = int(_DECIMAL_ZEROS.sub("", value))  # as forms.IntegerField reads it
+    if not 1 <= number <= _SLOT_MAX:
+        raise ValueError(value)
+    return number
 
 
 def _text(value: str | None) -> str:
