@@ -27,8 +27,6 @@ from .services import Citizen, citizen_clean
 
 SLUG_MAX = 120
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")  # django.core.validators.validate_slug
 _DECIMAL_ZEROS = re.compile(r"\.0*\s*$")  # what forms.IntegerField drops before int()
 _SLOT_MAX = 2**31 - 1
