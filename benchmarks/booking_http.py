@@ -5,8 +5,10 @@
 
 gunicorn serves the production settings (2 workers × 16 threads, Redis cache from BENCH_REDIS_URL when set) on a
 scratch database (migrated, one center, one procedure, 10-minute slots for 4 citizens over 30 days). 16 client
-threads, each a browser with its own cookies, book for `--seconds`: every booking is the data step's POST (303 to
-the review) and the final POST (303 to the confirmation), 30 % of them on 10 "hot" slots that fill at once.
+threads, each a browser with its own cookies, book for `--seconds`, 30 % of the bookings on 10 "hot" slots that fill
+at once, by three paths in turn: the pages without JavaScript (`wizard`: the data step's POST, 303 to the review,
+and the final POST, 303 to the confirmation), the pages with JavaScript (`wizard-js`: the review shown on the data
+page, whose confirmation sends the data step's POST with `elegido`, 303 to the confirmation) and the API.
 Reported: bookings/s, p50/p95/p99 per booking (both requests), outcomes, errors and over-bookings (must be 0).
 Each side runs `--rounds` times (3), each run after a VACUUM ANALYZE: the HTTP paths first, then pgbench; the
 verdicts take the medians (one run's figures swing with the machine: pgbench's TPS alone varied from 393 to 565
@@ -203,6 +205,17 @@ def book(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> s
     return "slot_full" if status == 409 else f"book {status}"
 
 
+def book_js(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> str:
+    """The data step's POST as the page's script sends it when the review shown on the page is confirmed (booking.js:
+    the form plus `elegido`, a random value): one request books; the outcome."""
+    chosen = f"{random.getrandbits(128):032x}"
+    form = details_form(data, slot, document, csrf) | {"elegido": chosen}
+    status, headers, _body = browser.request("POST", "/citas/nueva/datos/", form)
+    if status == 303 and "/citas/confirmacion/" in headers.get("Location", ""):
+        return "ok"
+    return "slot_full" if status == 409 else f"details {status}"
+
+
 def book_api(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> str:
     """One POST to the appointments API (what vendor and phone clients send: no session, no CSRF); the outcome."""
     status, _headers, body = browser.request(
@@ -222,18 +235,27 @@ def floor_pair(browser: Browser, data: dict, slot: int, document: str, csrf: str
     return "ok" if first == second == 200 else f"trivial {first} {second}"
 
 
-PATHS = {"wizard": book, "api": book_api}
+PATHS = {"wizard": book, "wizard-js": book_js, "api": book_api}
 FLOOR = {"floor": floor_pair}  # measured with --floor; no verdict
 TRIVIAL_PATH = "/bench/trivial/"  # benchmarks/bench_urls.py
 # Each path books with its own citizens' documents (a document may hold three appointments).
-DOCUMENT_BASE = {"wizard": 10_000_000, "api": 50_000_000, "floor": 0}
+DOCUMENT_BASE = {"wizard": 10_000_000, "wizard-js": 30_000_000, "api": 50_000_000, "floor": 0}
+
+
+def reserved_tail(clients: int) -> int:
+    """How many slots at the pool's end are kept out of the runs: each path's warm-up (a slot per client) and the
+    hot slots of every path but the first (whose hot slots are the pool's first)."""
+    return len(PATHS) * clients + (len(PATHS) - 1) * HOT_SLOTS
 
 
 def hot_slots(data: dict, path: str, clients: int) -> list[int]:
-    """The path's hot slots: each path its own (the API's are kept out of the wizard's run), taken from the shared
-    pool, whose tail is the warm-up's."""
-    reserved = 2 * clients + HOT_SLOTS
-    return data["hot"] if path == "wizard" else data["pool"][-reserved : -2 * clients]
+    """The path's hot slots: each path its own (one path's are kept out of another's run), taken from the shared
+    pool, whose tail is the warm-ups'."""
+    index = list(PATHS).index(path) if path in PATHS else 0
+    if index == 0:
+        return data["hot"]
+    end = len(data["pool"]) - len(PATHS) * clients - (index - 1) * HOT_SLOTS
+    return data["pool"][end - HOT_SLOTS : end]
 
 
 def run_http(
@@ -250,18 +272,18 @@ def run_http(
     # Each round books with other documents (a document may hold three appointments).
     document_base = DOCUMENT_BASE[path] + round_number * 2_000_000
     hot = hot_slots(data, path, clients)
-    pool = data["pool"][: -(2 * clients + HOT_SLOTS)]
+    pool = data["pool"][: -reserved_tail(clients)]
     browsers = []
     for _i in range(clients):
         browser = Browser(base, keep_alive=keep_alive)
-        if path == "wizard":
+        if path.startswith("wizard"):
             _status, _headers, body = browser.request("GET", "/citas/gestionar/")
             browsers.append((browser, CSRF.search(body.decode())[1]))
         else:
             browsers.append((browser, ""))
     # Warm-up, the first round: every client books once on the pool's tail (imports, templates, connections).
     for index, (browser, csrf) in enumerate(browsers if round_number == 0 and path in PATHS else []):
-        warm = {"wizard": 0, "api": 1}[path] * clients + index
+        warm = list(PATHS).index(path) * clients + index
         booker(browser, data, data["pool"][-1 - warm], f"{90_000_000 + warm:08d}", csrf)
     go = threading.Event()
     deadline = [0.0]
@@ -443,9 +465,11 @@ def main(argv: list[str] | None = None) -> int:
         from appointments.models import Slot
 
         data = setup_data()
-        # Room for every round in the pool (its slots hold 4 citizens; the hot ones keep that, to fill at once).
+        # Room for every round in the pool (its slots hold 4 citizens; the hot ones keep that, to fill at once):
+        # (rounds + 1) times that for two paths, as when the pages had one path, and as much more for each other.
         hot = [slot for path in PATHS for slot in hot_slots(data, path, args.clients)]
-        Slot.objects.filter(pk__in=data["pool"]).exclude(pk__in=hot).update(capacity=F("capacity") * (args.rounds + 1))
+        room = (args.rounds + 1) * len(PATHS) // 2
+        Slot.objects.filter(pk__in=data["pool"]).exclude(pk__in=hot).update(capacity=F("capacity") * room)
         from procedures.models import Procedure
 
         procedure_id = Procedure.objects.get(slug=data["procedure"]).pk
@@ -527,11 +551,12 @@ def main(argv: list[str] | None = None) -> int:
             redis.Redis.from_url(redis_url).delete("celery")
 
     titles = {
-        "wizard": "the booking pages (data step's POST + final POST)",
+        "wizard": "the booking pages without JavaScript (data step's POST + final POST)",
+        "wizard-js": "the booking pages with JavaScript (the data step's POST, confirmed on its page: booking.js)",
         "api": "the API (one POST /api/v1/appointments/)",
         "floor": f"the floor: two requests to the trivial view {TRIVIAL_PATH} per attempt (no booking)",
     }
-    requests = {"wizard": "2 requests", "api": "1 request", "floor": "2 requests"}
+    requests = {"wizard": "2 requests", "wizard-js": "1 request", "api": "1 request", "floor": "2 requests"}
     print(
         f"\nBooking over HTTP — gunicorn {args.workers}×{args.threads} threads, {args.clients} clients, "
         f"{args.rounds} rounds of {args.seconds} s per path"
@@ -566,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
         p95_verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
         print(
-            f"{path:>6}: {per_second} bookings/s ÷ {tps} TPS = {ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict});"
+            f"{path:>9}: {per_second} bookings/s ÷ {tps} TPS = {ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict});"
             f"   p95 {p95} ms   target < {TARGET_P95_MS} ms   ({p95_verdict})"
         )
     if args.floor:

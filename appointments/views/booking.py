@@ -43,12 +43,14 @@ from .access import (
 )
 from .drafts import (
     Draft,
+    chosen_token,
     draft_booked_entry,
     draft_claim,
+    draft_entries,
     draft_latest,
     draft_load,
-    draft_save,
     draft_state,
+    draft_store,
     draft_unlock,
 )
 from .wizard import BookingPath, booking_links, path_resolve, step_context, steps_of, wizard_render
@@ -97,6 +99,7 @@ def _details_render(request: HttpRequest, path: BookingPath, form: CitizenForm, 
     links = booking_links(path)
     context = step_context(path, links) | {
         "steps": steps_of("details"),
+        "review_steps": steps_of("review"),
         "form": form,
         "consent_version": CONSENT_VERSION,
     }
@@ -110,8 +113,8 @@ def _form_from_fields(fields: list[tuple[str, str]], languages) -> CitizenForm:
     return CitizenForm(data, languages=languages)
 
 
-def _review_url(draft: Draft) -> str:
-    return reverse("appointments:review", kwargs={"token": draft.token})
+def _review_url(token: str) -> str:
+    return reverse("appointments:review", kwargs={"token": token})
 
 
 @never_cache
@@ -121,6 +124,10 @@ def booking_details(request: HttpRequest) -> HttpResponse:
     "Correct my data" keep what was typed), POST checks it, stores a draft and answers 303 to the review (PRG).
 
     A POST with `borrador` and no data (the time chosen again after the review) reuses that draft's data.
+    A POST with `elegido` was confirmed on this page, on the review booking.js showed: it books at once (one request,
+    as the final POST would), under a draft token derived from that value (drafts.chosen_token). A GET with
+    `elegido` (Back after that booking: the script put it in the page's address) or `borrador` of a draft that has
+    booked shows its confirmation.
     """
     posted = request.method == "POST"
     data = request.POST if posted else request.GET
@@ -137,20 +144,29 @@ def booking_details(request: HttpRequest) -> HttpResponse:
     elif posted:
         form = CitizenForm(request.POST, languages=languages)
     else:
-        draft = draft_load(request, request.GET.get("borrador", "")) or draft_latest(request)
+        token = request.GET.get("borrador", "") or chosen_token(request, request.GET.get("elegido", ""))
+        state = draft_state(request, token)
+        if state.booked is not None:
+            return _to_confirmation(request, state.booked)
+        draft = state.draft or draft_latest(request)
         form = CitizenForm(initial=dict(draft.fields) if draft else None, languages=languages)
     if not form.is_bound:
         return _details_render(request, path, form)
     if not form.is_valid():
         return _details_render(request, path, form, status=400)
-    draft = draft_save(
+    chosen = chosen_token(request, request.POST.get("elegido", ""), create=True) if carried is None else ""
+    draft, entries = draft_entries(
         request,
         path=[*booking_links(path).hidden, *path.params.items()],
         fields=form.hidden_fields_data(),
         procedure_id=path.procedure.pk,
         slot_id=path.slot.slot_id,
+        token=chosen,
     )
-    return HttpResponseRedirect(_review_url(draft), status=303)
+    if chosen:
+        return _details_book(request, draft, entries)
+    draft_store(entries)
+    return HttpResponseRedirect(_review_url(draft.token), status=303)
 
 
 def _draft_path(draft: Draft, **kwargs) -> BookingPath:
@@ -178,12 +194,12 @@ def booking_review(request: HttpRequest, token: str) -> HttpResponse:
     confirmation; while another request of this browser is booking it, a page that refreshes until it knows."""
     state = draft_state(request, token)
     draft = state.draft
-    if draft is None:
-        return _draft_gone(request)
     if state.booked is not None:
         return _to_confirmation(request, state.booked)
-    if state.in_flight:
-        return render(request, "appointments/booking/pending.html", {"review_url": _review_url(draft)}, status=202)
+    if state.in_flight:  # a one-request booking (booking.js) stores its draft only with its outcome
+        return render(request, "appointments/booking/pending.html", {"review_url": _review_url(token)}, status=202)
+    if draft is None:
+        return _draft_gone(request)
     path = _draft_path(draft, want_slot=True)
     if path.step != "details":
         return wizard_render(request, path, carry=[("borrador", draft.token)])
@@ -231,11 +247,28 @@ def booking_book(request: HttpRequest) -> HttpResponse:
     its lock, the draft, its outcome and the browser's grants come in one round trip (draft_claim).
     The same draft posted again, or at the same time, never books twice: see drafts.py.
     """
-    token = request.POST.get("borrador", "")
+    return _draft_book(request, request.POST.get("borrador", ""))
+
+
+def _details_rate_limited(request: HttpRequest, error: DomainError, draft: Draft, entries: dict) -> HttpResponse:
+    return _problem_render(request, error, path=_draft_path(draft))
+
+
+@challenge_on_rush(limit="book", on_limit=_details_rate_limited)
+def _details_book(request: HttpRequest, draft: Draft, entries: dict) -> HttpResponse:
+    """The data step's POST confirmed on its page (booking.js): books the checked data at once, under the same
+    limits, rush challenge and idempotency as the final POST (the draft is stored only with its outcome)."""
+    return _draft_book(request, draft.token, new=(draft, entries))
+
+
+def _draft_book(request: HttpRequest, token: str, *, new: tuple[Draft, dict] | None = None) -> HttpResponse:
+    """Book the draft `token` (the stored one, or `new`: a draft and its cache entries, not stored yet) once: its lock
+    is taken with its reads (draft_claim); a repeat finds its outcome, a POST at the same time waits on the review."""
     grants_key = access_grants_key(request)
     state, locked, found = draft_claim(request, token, also=[grants_key] if grants_key else [])
     access_grants_known(request, found.get(grants_key))
-    draft, booked = state.draft, state.booked
+    booked = state.booked
+    draft, entries = new if new is not None else (state.draft, {})
     if locked and (draft is None or booked is not None):  # nothing to book: the lock goes back
         draft_unlock(token)
     if draft is None:
@@ -243,7 +276,7 @@ def booking_book(request: HttpRequest) -> HttpResponse:
     if booked is not None:
         return _to_confirmation(request, booked)
     if not locked:
-        return HttpResponseRedirect(_review_url(draft), status=303)
+        return HttpResponseRedirect(_review_url(token), status=303)
     # Anti-hoarding: how many places of one center-day one network may take (the draft names them: no query).
     chosen = dict(draft.path)
     try:
@@ -259,11 +292,14 @@ def booking_book(request: HttpRequest) -> HttpResponse:
             consent_version=CONSENT_VERSION,
         )
     except BookingError as exc:
+        if entries:  # kept for the times page's "choose another time": the data goes with the draft's token
+            draft_store(entries)
         draft_unlock(token)
         return _book_failed(request, draft, exc)
-    # The grant and the draft's outcome (its idempotency record) in one round trip.
+    # The grant, the draft's outcome (its idempotency record) and a new draft in one round trip.
     booked = (appointment.pk, appointment.code)
-    return _to_confirmation(request, booked, also=draft_booked_entry(token, appointment_id=booked[0], code=booked[1]))
+    outcome = draft_booked_entry(token, appointment_id=booked[0], code=booked[1])
+    return _to_confirmation(request, booked, also=entries | outcome)
 
 
 def _citizen_values(fields: list[tuple[str, str]]) -> list[tuple[str, str | bool]]:

@@ -14,6 +14,12 @@ Three identical final POSTs at once (a triple tap on a slow phone): the first ta
 same round trip as its reads: draft_claim) and books; the others do not wait for it — they answer 303 to the review
 page, which shows "we are booking it" (refreshing itself, no JavaScript needed) until the outcome is known, then
 redirects to the confirmation.
+
+With JavaScript the review is shown on the data page itself (booking.js) and its "Confirm" sends the data step's POST
+with `elegido`, a random value the script chose: that one request books (views.booking._draft_book, as the final
+POST does) under a token derived from the value and the browser's key (chosen_token), so a repeat or a triple tap is
+the same draft, locked and recorded the same way. Its draft is stored only with its outcome (or when the booking
+fails, to keep the data for another time); while it is in flight the review page shows "we are booking it".
 """
 
 import hashlib
@@ -65,26 +71,46 @@ def token_valid(token: str) -> bool:
     return 16 <= len(token or "") <= 64
 
 
-def draft_save(
+def draft_store(entries: dict) -> None:
+    """Store a draft's cache entries (draft_entries) for DRAFT_SECONDS."""
+    cache.set_many(entries, DRAFT_SECONDS)
+
+
+def draft_entries(
     request: HttpRequest,
     *,
     path: list[tuple[str, str]],
     fields: list[tuple[str, str]],
     procedure_id: int,
     slot_id: int,
-) -> Draft:
-    """Store a new draft for this browser and remember it as the latest (the data step shows it again)."""
+    token: str = "",
+) -> tuple[Draft, dict]:
+    """A new draft for this browser (under `token`, else a random one) and the cache entries that store it as its
+    latest, for the caller to store (draft_store) or to store with its own entries in one round trip (a booking's
+    grant)."""
     owner = browser_key(request, create=True)
     draft = Draft(
-        token=secrets.token_urlsafe(16),
+        token=token or secrets.token_urlsafe(16),
         path=path,
         fields=fields,
         procedure_id=procedure_id,
         slot_id=slot_id,
         owner=owner,
     )
-    cache.set_many({_key(draft.token): draft, LATEST_PREFIX + owner: _hash(draft.token)}, DRAFT_SECONDS)
-    return draft
+    return draft, {_key(draft.token): draft, LATEST_PREFIX + owner: _hash(draft.token)}
+
+
+def chosen_token(request: HttpRequest, chosen: str, *, create: bool = False) -> str:
+    """The draft token of a booking confirmed on the data page (one request, no review page: booking.js), from the
+    value the page's script chose for it (`elegido`) and this browser's key: a repeat of that POST finds the same
+    draft, and no other browser can name it. "" for a value that is not one, or a browser without its cookie (unless
+    `create`: then it gets one now, as draft_entries gives it)."""
+    if not (16 <= len(chosen) <= 64 and chosen.isascii() and chosen.replace("-", "").replace("_", "").isalnum()):
+        return ""
+    owner = browser_key(request, create=create)
+    if not owner:
+        return ""
+    return hashlib.sha256(f"{owner}:{chosen}".encode()).hexdigest()[:32]
 
 
 def _mine(request: HttpRequest, draft: object) -> Draft | None:

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, Route, expect
 
-from .support import PageLoad, page_problems
+from .support import PageLoad, axe_violations, page_problems
 
 pytestmark = [
     pytest.mark.browser,
@@ -114,8 +114,22 @@ def test_every_booking_step_is_accessible_and_light(page: Page, live_server, cat
     problems += page_problems(page, load, "data form")
     fill_citizen_data(page, document_number="10117410")
 
-    load = PageLoad(page, "review", action=page.get_by_role("button", name="Continuar al resumen").click)
-    problems += page_problems(page, load, "review")
+    # The review booking.js shows on the data page: no request; the focus on its heading, its own title.
+    page.get_by_role("button", name="Continuar al resumen").click()
+    heading = page.get_by_role("heading", name="Revise su cita antes de reservarla")
+    expect(heading).to_be_focused()
+    expect(page).to_have_title(re.compile("^Revisar · "))
+    expect(page.get_by_text("DNI 10117410")).to_be_visible()
+    expect(page.get_by_role("button", name="Continuar al resumen")).to_be_hidden()
+    problems += [f"review on the data page: WCAG 2.1 A/AA violation: {v}" for v in axe_violations(page)]
+    page.get_by_role("button", name="Corregir mis datos").click()
+    expect(page.get_by_label("Número de documento")).to_have_value("10117410")
+
+    # The review page, as a browser without JavaScript reaches it (the form sent without the script's handler).
+    load = PageLoad(
+        page, "review page", action=lambda: page.evaluate("document.querySelector('form.citizen-form').submit()")
+    )
+    problems += page_problems(page, load, "review page")
 
     load = PageLoad(page, "confirmation", action=page.get_by_role("button", name="Confirmar y reservar").click)
     problems += page_problems(page, load, "confirmation")
@@ -135,8 +149,10 @@ def test_an_invalid_dni_is_summarised_accessibly(page: Page, live_server, catalo
     page.goto(f"{live_server.url}{reverse('appointments:details')}?{query}&slot={slot.pk}")
     fill_citizen_data(page, document_number="10117410-7")  # the check character of 10117410 is 2
 
+    # The browser's own checks pass, so booking.js shows its review; the server's check answers the confirmation.
+    page.get_by_role("button", name="Continuar al resumen").click()
     load = PageLoad(
-        page, "data form with an error", action=page.get_by_role("button", name="Continuar al resumen").click
+        page, "data form with an error", action=page.get_by_role("button", name="Confirmar y reservar").click
     )
 
     summary = page.get_by_role("alert").filter(has_text="Corrija 1 dato, por favor")

@@ -63,3 +63,34 @@ def test_the_review_costs_one_redis_round_trip_the_final_post_four(client, sched
 
     assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
     assert commands == ["EVALSHA"] * 4
+
+
+def test_a_booking_confirmed_on_the_data_page_costs_one_request(
+    client, schedule, procedure, center, django_assert_num_queries, monkeypatch
+):
+    """booking.js's review: the data step's POST with `elegido` books. The statements of both requests (the chosen
+    language is looked up by the form's check and by the booking service's, as on the two requests), and the final
+    POST's four Redis round trips: the data step's own (storing the draft) goes with the grant."""
+    import redis.client
+
+    review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0))  # the browser has its cookie
+    form_to(
+        review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 10, 0), document_number="40000001"),
+        BOOK_URL,
+    ).submit(client, button="Confirmar y reservar")  # grants for the browser; every script loaded
+    data_form = form_to(details_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30)), DETAILS_URL)
+    commands = []
+    original = redis.client.Redis.execute_command
+
+    def counted(self, *args, **kwargs):
+        commands.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counted)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", lambda *args, **kwargs: pytest.fail("a pipeline"))
+
+    with django_assert_num_queries(9):
+        booked = data_form.submit(client, **CITIZEN_INPUT, elegido="0123456789abcdef0123456789abcdef")
+
+    assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
+    assert commands == ["EVALSHA"] * 4

@@ -1,0 +1,176 @@
+"""A booking confirmed on the data page (booking.js shows the review there): the data step's POST with `elegido`, a
+random value the script chose, books in that one request, with the final POST's limits, rush challenge and
+idempotency. The forms are read from the page and sent as the script sends them (the page's form plus `elegido`);
+the script itself is tested in tests/browser/test_booking_pages.py."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from appointments.models import Appointment
+from appointments.tests.pages import CITIZEN_INPUT, DETAILS_URL, details_page, form_to, forms_in
+from appointments.tests.utils import slot_at
+from appointments.views.drafts import chosen_token, draft_claim, draft_state
+from common.tests.utils import new_address
+
+pytestmark = pytest.mark.django_db
+
+CHOSEN = "0123456789abcdef0123456789abcdef"
+
+
+def confirmed(client, procedure, center, slot, *, chosen: str = CHOSEN, **citizen):
+    """The data page's form sent as its review's "Confirm and book" sends it."""
+    page = details_page(client, procedure, center, slot)
+    return form_to(page, DETAILS_URL).submit(client, **{**CITIZEN_INPUT, **citizen, "elegido": chosen})
+
+
+def request_of(client: Client):
+    """A request carrying the test client's cookies (its browser cookie)."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    return request
+
+
+def test_the_data_page_holds_the_review_for_its_script(client, schedule, procedure, center):
+    page = details_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30))
+
+    html = page.content.decode()
+    review = html[html.index('<div id="review-step" hidden') :]
+    assert "Revise su cita antes de reservarla" in review and "Confirmar y reservar" in review
+    assert "S/ 5.40" in review  # the fee, as on the review page
+    assert 'data-review="document_type document_number"' in review
+    # Outside the form: a browser without JavaScript sends the form to the review page, as before.
+    assert [form.action for form in forms_in(page) if "elegido" in dict(form.fields)] == []
+
+
+def test_a_booking_confirmed_on_the_data_page_books_in_one_request(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+
+    booked = confirmed(client, procedure, center, slot)
+
+    assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
+    appointment = Appointment.objects.get()
+    assert appointment.slot == slot and appointment.full_name == CITIZEN_INPUT["full_name"]
+    assert appointment.preferred_language.code == "qu"
+    page = client.get(booked["Location"])
+    assert page.status_code == 200 and "Su cita está reservada" in page.content.decode()
+    # Back after booking: the script left `elegido` in the data page's address, which now shows the confirmation.
+    back = client.get(
+        DETAILS_URL,
+        {**dict(form_to(details_page(client, procedure, center, slot), DETAILS_URL).fields), "elegido": CHOSEN},
+    )
+    assert back.status_code in (302, 303) and back["Location"] == booked["Location"]
+
+
+def test_the_same_confirmation_sent_again_books_once(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+
+    first = confirmed(client, procedure, center, slot)
+    second = confirmed(client, procedure, center, slot)
+
+    assert first.status_code == 303 and second.status_code == 303
+    assert first["Location"] == second["Location"]
+    assert Appointment.objects.count() == 1
+    slot.refresh_from_db()
+    assert slot.booked == 1
+    state = draft_state(request_of(client), chosen_token(request_of(client), CHOSEN))
+    assert state.booked == (Appointment.objects.get().pk, Appointment.objects.get().code)  # its idempotency record
+
+
+def test_a_confirmation_sent_while_the_same_one_books_waits_on_the_review(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    details_page(client, procedure, center, slot)
+    confirmed(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0), chosen="f" * 32)  # has its cookie
+    token = chosen_token(request_of(client), CHOSEN)
+    _state, locked, _found = draft_claim(request_of(client), token, also=[])  # the first press is booking it
+    assert locked
+
+    response = confirmed(client, procedure, center, slot, document_number="40000001")
+
+    assert response.status_code == 303 and response["Location"] == reverse("appointments:review", args=[token])
+    waiting = client.get(response["Location"])
+    assert waiting.status_code == 202 and "Estamos reservando su cita" in waiting.content.decode()
+    assert not Appointment.objects.filter(document_number="40000001").exists()
+
+
+def test_another_browser_sending_the_same_value_books_its_own(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    mine = confirmed(client, procedure, center, slot)
+    other = Client(REMOTE_ADDR=new_address())
+
+    theirs = confirmed(other, procedure, center, slot, document_number="40000001", full_name="Juan Pérez Soto")
+
+    assert theirs.status_code == 303 and theirs["Location"] != mine["Location"]
+    assert Appointment.objects.count() == 2
+    assert "Rosa María" not in other.get(theirs["Location"]).content.decode()
+
+
+def test_invalid_data_confirmed_on_the_page_books_nothing_and_shows_the_errors(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+
+    response = confirmed(client, procedure, center, slot, document_number="123")
+
+    assert response.status_code == 400
+    assert 'id="form-errors"' in response.content.decode()
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("chosen", ["short", "x" * 65, "not a value!" * 3, "ñ" * 20])
+def test_a_value_that_is_not_one_goes_to_the_review_page_as_without_javascript(
+    client, schedule, procedure, center, chosen
+):
+    response = confirmed(client, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30), chosen=chosen)
+
+    assert response.status_code == 303 and response["Location"].startswith("/citas/nueva/revisar/")
+    assert not Appointment.objects.exists()
+
+
+def test_a_failed_booking_keeps_the_data_for_the_page(client, schedule, procedure, center):
+    """The service refuses (here: the citizen already holds an appointment for the procedure); the data is kept under
+    the value's draft, so the page's address (Back, reload) shows the form filled in."""
+    confirmed(client, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30))
+    nine = slot_at(schedule, 2026, 12, 1, 9, 0)
+    again = "a" * 32
+
+    refused = confirmed(client, procedure, center, nine, chosen=again)
+
+    assert refused.status_code == 409 and "Ya tiene una cita para este trámite" in refused.content.decode()
+    assert Appointment.objects.count() == 1
+    query = dict(form_to(details_page(client, procedure, center, nine), DETAILS_URL).fields)
+    page = client.get(DETAILS_URL, {**query, "elegido": again})
+    assert page.status_code == 200 and 'value="Rosa María Quispe Mamani"' in page.content.decode()
+    assert not draft_state(request_of(client), chosen_token(request_of(client), again)).in_flight
+
+
+def test_the_booking_rate_limit_counts_bookings_confirmed_on_the_page(client, settings, schedule, procedure, center):
+    settings.RATE_LIMITS = {"book": (1, 3600), "lookup": (30, 600)}
+    confirmed(client, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30))
+
+    response = confirmed(
+        client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0), chosen="b" * 32, document_number="40000001"
+    )
+
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "Demasiados intentos desde su conexión" in response.content.decode()
+    assert Appointment.objects.count() == 1
+
+
+def test_during_a_rush_a_booking_confirmed_on_the_page_waits_and_keeps_everything(
+    client, settings, frozen, schedule, procedure, center
+):
+    settings.CHALLENGE_NETWORK_THRESHOLD = 1  # every booking from this network is "a rush"
+    settings.CHALLENGE_WAIT_SECONDS = 15
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+
+    page = confirmed(client, procedure, center, slot)
+
+    assert page.status_code == 429 and "<altcha-widget" in page.content.decode()
+    carried = form_to(page, DETAILS_URL)
+    assert dict(carried.fields)["elegido"] == CHOSEN
+    assert not Appointment.objects.exists()
+    frozen.shift(16)
+    done = carried.submit(client)
+    assert done.status_code == 303 and done["Location"].startswith("/citas/confirmacion/")
+    assert Appointment.objects.get().slot == slot
