@@ -48,7 +48,7 @@ class Booker:
         self.data = data
         self.client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
         self.places = iter([slot for slot, free in data["pool"] for _place in range(free)])
-        offsets = {"wizard": 0, "api": 40_000_000, "full": 20_000_000, "api-full": 60_000_000}
+        offsets = {"wizard": 0, "wizard-js": 10_000_000, "api": 40_000_000, "full": 20_000_000, "api-full": 60_000_000}
         self.document = data["documents"] + offsets[path]
         self.csrf = ""
         if path in ("full", "api-full"):  # one slot of the pool, booked up first: every attempt finds it full
@@ -58,7 +58,7 @@ class Booker:
                 body = api_booking(data, self.full_slot, f"{self.document:08d}")
                 response = self.client.post("/api/v1/appointments/", body, content_type="application/json")
                 assert response.status_code == 201, response.content
-        if path in ("wizard", "full"):
+        if path in ("wizard", "wizard-js", "full"):
             body = self.client.get("/citas/gestionar/").content.decode()
             self.csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1]
 
@@ -92,7 +92,12 @@ class Booker:
             )
             assert response.status_code == 201, response.content
             return
-        response = self.form_post("/citas/nueva/datos/", details_form(self.data, slot, document, self.csrf))
+        form = details_form(self.data, slot, document, self.csrf)
+        if self.path == "wizard-js":  # confirmed on the data page (booking.js): one request books
+            response = self.form_post("/citas/nueva/datos/", form | {"elegido": f"{self.document:032x}"})
+            assert response.status_code == 303 and "/citas/confirmacion/" in response["Location"], response.content
+            return
+        response = self.form_post("/citas/nueva/datos/", form)
         assert response.status_code == 303, response.content[:2000]
         token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
         response = self.form_post("/citas/nueva/reservar/", {"csrfmiddlewaretoken": self.csrf, "borrador": token})
@@ -206,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--path",
-        choices=["both", "api", "wizard", "full", "api-full"],
+        choices=["both", "api", "wizard", "wizard-js", "full", "api-full"],
         default="both",
         help="both (default): the pages and the API; full: the data step's POST for a taken time (a 409 page); "
         "api-full: an API booking of a full slot (409)",

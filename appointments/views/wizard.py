@@ -11,16 +11,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, QueryDict
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from centers import selectors as center_selectors
 from centers.constants import Channel
 from centers.views import OfferingRow, entity_label, offering_rows
+from common.memo import ProcessMemo
+from common.pagecache import CSRF_PLACEHOLDER
 from procedures.models import Procedure
 
 from .. import formatting, selectors
@@ -358,13 +362,59 @@ def booking_links(path: BookingPath) -> Links:
 
 def wizard_render(request: HttpRequest, path: BookingPath, *, carry: list[tuple[str, str]] | None = None):
     """The step the path stopped at, with its message (and the citizen's data carried along, if any)."""
+    if path.step == "slot" and not carry and path.center and path.day:
+        key = _times_page_key(request, path)
+        if key is not None:
+            status, html = TIMES_PAGE_MEMO.get(key, lambda: _times_page(request, path))
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
+    return _wizard_render(request, path, carry=carry)
+
+
+def _wizard_render(
+    request: HttpRequest, path: BookingPath, *, carry: list[tuple[str, str]] | None = None, csrf_token=None
+) -> HttpResponse:
     links = booking_links(path)
     context = step_context(
         path, links, slot_action=reverse("appointments:details"), slot_method="post" if carry else "get"
     ) | {"steps": steps_of(path.step), "carry": carry}
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
     if path.step == "procedure":
         context |= _procedurestep_context(request, path)
     return render(request, "appointments/booking/wizard.html", context, status=path.status)
+
+
+# A day's times, the busiest page of a booking rush (a time taken meanwhile sends the data step's POST back to it,
+# with the reason): the whole page kept in this process, keyed by everything it shows (the day's places included,
+# so a booking or a cancellation gives it a new key), with a placeholder for its CSRF token. Forgotten with the
+# catalog's memos (common.memo); a page is about 30 KB, so at most a few megabytes per process.
+TIMES_PAGE_MEMO = ProcessMemo(seconds=60, max_entries=200)
+
+
+def _times_page_key(request: HttpRequest, path: BookingPath) -> tuple | None:
+    """What the times page shows, as a key; None when it shows something of this visitor's (a message waiting)."""
+    if len(get_messages(request)):
+        return None
+    full_path = request.get_full_path()  # the language form's `next`
+    if len(full_path) > 400:
+        return None
+    return (
+        get_language(),
+        full_path,
+        timezone.localdate(),
+        path.procedure.pk if path.procedure else None,
+        path.center.pk,
+        path.day,
+        path.month,
+        tuple((slot.slot_id, slot.starts_at, slot.ends_at, slot.free) for slot in path.slots),
+        path.error,
+        path.status,
+    )
+
+
+def _times_page(request: HttpRequest, path: BookingPath) -> tuple[int, str]:
+    response = _wizard_render(request, path, csrf_token=CSRF_PLACEHOLDER)
+    return response.status_code, response.content.decode()
 
 
 def steps_of(current: str) -> list[dict]:

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from appointments.models import Appointment
-from appointments.tests.pages import CITIZEN_INPUT, DETAILS_URL, details_page, form_to, forms_in
+from appointments.tests.pages import CITIZEN_INPUT, DETAILS_URL, details_page, fill, form_to, forms_in
 from appointments.tests.utils import slot_at
 from appointments.views.drafts import chosen_token, draft_claim, draft_state
 from common.tests.utils import new_address
@@ -174,3 +174,79 @@ def test_during_a_rush_a_booking_confirmed_on_the_page_waits_and_keeps_everythin
     done = carried.submit(client)
     assert done.status_code == 303 and done["Location"].startswith("/citas/confirmacion/")
     assert Appointment.objects.get().slot == slot
+
+
+# --- The day's times, kept whole (views.wizard.TIMES_PAGE_MEMO): the answer to a time taken meanwhile ----------
+
+
+def _taken(client, procedure, center, slot):
+    """The data step's POST for a time that is full (fill): the day's times, with the reason (409)."""
+    page = details_page(client, procedure, center, slot_at_free(slot))
+    return form_to(page, DETAILS_URL).submit(client, **CITIZEN_INPUT, slot=str(slot.pk), elegido=CHOSEN)
+
+
+def slot_at_free(slot):
+    """Another time of the same day that still has room (the data page of a full time is the times page)."""
+    from appointments.models import Slot
+
+    return Slot.objects.filter(schedule=slot.schedule, starts_at__date=slot.starts_at.date(), booked=0).first()
+
+
+def test_the_kept_times_page_is_the_rendered_one_with_a_token_of_its_own(client, schedule, procedure, center):
+    import re
+
+    from django.middleware.csrf import _unmask_cipher_token
+
+    from appointments.views.wizard import TIMES_PAGE_MEMO
+
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    fill(slot)
+    first = _taken(client, procedure, center, slot)
+    other = Client(REMOTE_ADDR=new_address())
+    second = _taken(other, procedure, center, slot)
+
+    assert first.status_code == second.status_code == 409
+    assert "Ese horario ya no está disponible" in second.content.decode()
+    assert len(TIMES_PAGE_MEMO._values) == 1  # the second was the kept page
+    tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.content.decode())[1] for r in (first, second)]
+    assert tokens[0] != tokens[1] and "placeholder" not in second.content.decode()
+    # Each token is the visitor's own: it unmasks to the secret of that visitor's CSRF cookie.
+    for token, browser in zip(tokens, (client, other), strict=True):
+        assert _unmask_cipher_token(token) == browser.cookies["csrftoken"].value
+    normalize = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert normalize.sub("", first.content.decode()) == normalize.sub("", second.content.decode())
+
+
+def test_the_kept_times_page_follows_the_places_of_the_day(client, schedule, procedure, center):
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    nine = slot_at(schedule, 2026, 12, 1, 9, 0)
+    fill(slot)
+    before = form_to(_taken(client, procedure, center, slot), DETAILS_URL)
+    assert (str(nine.pk), False) in before.radios["slot"]
+
+    fill(nine, n=60)  # the next time fills too: the page has another key
+    after = form_to(_taken(Client(REMOTE_ADDR=new_address()), procedure, center, slot), DETAILS_URL)
+
+    assert (str(nine.pk), True) in after.radios["slot"]  # shown full, disabled
+
+
+def test_a_times_page_with_a_message_or_the_citizens_data_is_not_kept(client, schedule, procedure, center):
+    from appointments.views.wizard import TIMES_PAGE_MEMO
+
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    fill(slot)
+    data_form = form_to(details_page(client, procedure, center, slot_at_free(slot)), DETAILS_URL)
+    gone = client.get(reverse("appointments:review", args=["x" * 22]))  # "start again": a message for the next page
+    assert gone.status_code == 302
+    shown = data_form.submit(client, **CITIZEN_INPUT, slot=str(slot.pk), elegido=CHOSEN)
+    assert shown.status_code == 409
+    assert "no guardamos sus datos" in shown.content.decode() and not TIMES_PAGE_MEMO._values
+    # A time taken at the final POST: the times carry the draft's token, never kept.
+    from appointments.tests.pages import BOOK_URL, review_page
+
+    nine = slot_at(schedule, 2026, 12, 1, 9, 0)
+    review = review_page(client, procedure, center, nine)
+    fill(nine, n=60)
+    carried = form_to(review, BOOK_URL).submit(client, button="Confirmar y reservar")
+    assert carried.status_code == 409 and "borrador" in dict(form_to(carried, DETAILS_URL).fields)
+    assert not TIMES_PAGE_MEMO._values
