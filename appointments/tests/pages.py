@@ -185,3 +185,12 @@ def review_page(client, procedure, center, slot, **citizen):
     posted = form_to(page, DETAILS_URL).submit(client, **{**CITIZEN_INPUT, **citizen})
     assert posted.status_code == 303, posted.status_code
     return followed(client, posted)
+
+
+def request_of(client: Client):
+    """A request carrying the test client's cookies (its browser cookie)."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    return request

@@ -44,3 +44,10 @@ def schedule(frozen, procedure, center):
     )
     slots_generate(schedule=schedule)
     return schedule
+
+
+@pytest.fixture
+def rush(settings):
+    """Every booking from the client's network is "a rush" (the challenge's threshold at 1), with a 15 s wait."""
+    settings.CHALLENGE_NETWORK_THRESHOLD = 1
+    settings.CHALLENGE_WAIT_SECONDS = 15

@@ -26,6 +26,7 @@ from appointments.tests.pages import (
     followed,
     form_to,
     forms_in,
+    request_of,
     review_page,
     step_url,
 )
@@ -216,7 +217,7 @@ def test_a_repeated_final_post_gives_back_the_lock_it_took(client, schedule, pro
     again = review_form.submit(client, button="Confirmar y reservar")
 
     assert again.status_code == 303 and again["Location"].startswith("/citas/confirmacion/")
-    assert not draft_state(_request_of(client), token).in_flight
+    assert not draft_state(request_of(client), token).in_flight
     assert client.get(reverse("appointments:review", kwargs={"token": token}))["Location"] == again["Location"]
 
 
@@ -224,13 +225,13 @@ def test_a_final_post_while_another_books_the_draft_waits_on_the_review(client, 
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     review_form = form_to(review_page(client, procedure, center, slot), BOOK_URL)
     token = review_form.data()["borrador"]
-    state, locked, _found = draft_claim(_request_of(client), token, also=[])  # another request of this browser books
+    state, locked, _found = draft_claim(request_of(client), token, also=[])  # another request of this browser books
     assert locked and state.draft is not None and state.booked is None and not state.in_flight
 
     response = review_form.submit(client, button="Confirmar y reservar")
 
     assert response.status_code == 303 and response["Location"] == reverse("appointments:review", args=[token])
-    assert draft_state(_request_of(client), token).in_flight  # the other request's lock is left alone
+    assert draft_state(request_of(client), token).in_flight  # the other request's lock is left alone
     assert client.get(response["Location"]).status_code == 202  # "we are booking it", refreshing itself
     assert not Appointment.objects.exists()
 
@@ -243,16 +244,7 @@ def test_a_final_post_of_another_browsers_draft_books_nothing_and_keeps_no_lock(
     response = review_form.submit(Client(), button="Confirmar y reservar")
 
     assert response.status_code == 302  # "start again": no draft of its own (the test client skips CSRF checks)
-    assert not Appointment.objects.exists() and not draft_state(_request_of(client), token).in_flight
-
-
-def _request_of(client: Client):
-    """A request carrying the test client's cookies (its browser cookie)."""
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/")
-    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
-    return request
+    assert not Appointment.objects.exists() and not draft_state(request_of(client), token).in_flight
 
 
 def test_a_second_review_of_the_same_booking_gets_the_duplicate_message(client, schedule, procedure, center):
@@ -270,11 +262,9 @@ def test_a_second_review_of_the_same_booking_gets_the_duplicate_message(client, 
 
 
 def test_during_a_rush_the_final_step_asks_to_wait_and_keeps_everything(
-    client, settings, frozen, schedule, procedure, center
+    client, rush, frozen, schedule, procedure, center
 ):
     """Without JavaScript: the interstitial carries the citizen's data; after the wait, Continue books."""
-    settings.CHALLENGE_NETWORK_THRESHOLD = 1  # every booking from this network is "a rush"
-    settings.CHALLENGE_WAIT_SECONDS = 15
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
 
     page = form_to(review_page(client, procedure, center, slot), BOOK_URL).submit(client, button="Confirmar y reservar")

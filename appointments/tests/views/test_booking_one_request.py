@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from appointments.models import Appointment
-from appointments.tests.pages import CITIZEN_INPUT, DETAILS_URL, details_page, fill, form_to, forms_in
+from appointments.tests.pages import CITIZEN_INPUT, DETAILS_URL, details_page, fill, form_to, forms_in, request_of
 from appointments.tests.utils import slot_at
 from appointments.views.drafts import chosen_token, draft_claim, draft_state
 from common.tests.utils import new_address
@@ -22,15 +22,6 @@ def confirmed(client, procedure, center, slot, *, chosen: str = CHOSEN, **citize
     """The data page's form sent as its review's "Confirm and book" sends it."""
     page = details_page(client, procedure, center, slot)
     return form_to(page, DETAILS_URL).submit(client, **{**CITIZEN_INPUT, **citizen, "elegido": chosen})
-
-
-def request_of(client: Client):
-    """A request carrying the test client's cookies (its browser cookie)."""
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/")
-    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
-    return request
 
 
 def test_the_data_page_holds_the_review_for_its_script(client, schedule, procedure, center):
@@ -158,10 +149,8 @@ def test_the_booking_rate_limit_counts_bookings_confirmed_on_the_page(client, se
 
 
 def test_during_a_rush_a_booking_confirmed_on_the_page_waits_and_keeps_everything(
-    client, settings, frozen, schedule, procedure, center
+    client, rush, frozen, schedule, procedure, center
 ):
-    settings.CHALLENGE_NETWORK_THRESHOLD = 1  # every booking from this network is "a rush"
-    settings.CHALLENGE_WAIT_SECONDS = 15
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
 
     page = confirmed(client, procedure, center, slot)

@@ -39,21 +39,11 @@ def test_the_review_costs_one_redis_round_trip_the_final_post_four(client, sched
     """A browser that has booked before (it has grants): the booking limit with the rush's pressure; the draft's lock
     taken with the draft, its outcome and the browser's grants read (drafts.draft_claim); the center-day limit (it
     needs the draft); the new grant stored with the draft's outcome. Each a script call, none a pipeline."""
-    import redis.client
-
     first = form_to(review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0)), BOOK_URL)
     first.submit(client, button="Confirmar y reservar")  # grants for the browser; every script loaded
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     review_form = form_to(review_page(client, procedure, center, slot, document_number="40000001"), BOOK_URL)
-    commands = []
-    original = redis.client.Redis.execute_command
-
-    def counted(self, *args, **kwargs):
-        commands.append(args[0])
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(redis.client.Redis, "execute_command", counted)
-    monkeypatch.setattr(redis.client.Pipeline, "execute", lambda *args, **kwargs: pytest.fail("a pipeline"))
+    commands = redis_commands(monkeypatch)
 
     review = client.get(reverse("appointments:review", args=[review_form.data()["borrador"]]))
     assert review.status_code == 200 and commands == ["MGET"]  # the draft, its booking and its lock
@@ -71,15 +61,26 @@ def test_a_booking_confirmed_on_the_data_page_costs_one_request(
     """booking.js's review: the data step's POST with `elegido` books. The statements of both requests (the chosen
     language is looked up by the form's check and by the booking service's, as on the two requests), and the final
     POST's four Redis round trips: the data step's own (storing the draft) goes with the grant."""
-    import redis.client
-
     review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0))  # the browser has its cookie
     form_to(
         review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 10, 0), document_number="40000001"),
         BOOK_URL,
     ).submit(client, button="Confirmar y reservar")  # grants for the browser; every script loaded
     data_form = form_to(details_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30)), DETAILS_URL)
-    commands = []
+    commands = redis_commands(monkeypatch)
+
+    with django_assert_num_queries(9):
+        booked = data_form.submit(client, **CITIZEN_INPUT, elegido="0123456789abcdef0123456789abcdef")
+
+    assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
+    assert commands == ["EVALSHA"] * 4
+
+
+def redis_commands(monkeypatch) -> list[str]:
+    """The Redis commands sent from now on, in order (a pipeline fails the test: each call must be one command)."""
+    import redis.client
+
+    commands: list[str] = []
     original = redis.client.Redis.execute_command
 
     def counted(self, *args, **kwargs):
@@ -88,9 +89,4 @@ def test_a_booking_confirmed_on_the_data_page_costs_one_request(
 
     monkeypatch.setattr(redis.client.Redis, "execute_command", counted)
     monkeypatch.setattr(redis.client.Pipeline, "execute", lambda *args, **kwargs: pytest.fail("a pipeline"))
-
-    with django_assert_num_queries(9):
-        booked = data_form.submit(client, **CITIZEN_INPUT, elegido="0123456789abcdef0123456789abcdef")
-
-    assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
-    assert commands == ["EVALSHA"] * 4
+    return commands
