@@ -105,7 +105,7 @@ def chosen_token(request: HttpRequest, chosen: str, *, create: bool = False) -> 
     value the page's script chose for it (`elegido`) and this browser's key: a repeat of that POST finds the same
     draft, and no other browser can name it. "" for a value that is not one, or a browser without its cookie (unless
     `create`: then it gets one now, as draft_entries gives it)."""
-    if not (16 <= len(chosen) <= 64 and chosen.isascii() and chosen.replace("-", "").replace("_", "").isalnum()):
+    if not (token_valid(chosen) and chosen.isascii() and chosen.replace("-", "").replace("_", "").isalnum()):
         return ""
     owner = browser_key(request, create=create)
     if not owner:
