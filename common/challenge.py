@@ -172,20 +172,24 @@ def challenge_render(request: HttpRequest, *, error: str = "") -> HttpResponse:
     return response
 
 
-def challenge_on_rush(view=None, *, limit: str = "", on_limit=None):
+def challenge_on_rush(view=None, *, limit: str = "", also=None, on_limit=None):
     """Page view decorator: each POST counts toward the adaptive thresholds; while they are reached, a POST without
     a solved challenge or a ripe wait token gets the interstitial page instead of the view.
 
     `limit`: also the rate limit of that scope for the client's address and network (as common.ratelimit's
     `rate_limit`), counted in the same round trip; over it, `on_limit(request, error, *args, **kwargs)` answers
-    (default: common.ratelimit.rate_limited_render) without calling the view."""
+    (default: common.ratelimit.rate_limited_render) without calling the view. `also(request, *args, **kwargs)`: more
+    (scope, key) attempts counted against their limits in that round trip (e.g. a center-day limit)."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method == "POST":
+                attempts = client_attempts(request, limit) if limit else []
+                if also is not None:
+                    attempts += also(request, *args, **kwargs)
                 try:
-                    rush = limits_and_pressure_hit(request, client_attempts(request, limit) if limit else [])
+                    rush = limits_and_pressure_hit(request, attempts)
                 except RateLimited as error:
                     if on_limit is None:
                         return rate_limited_render(request, error)

@@ -260,11 +260,6 @@ def client_limits_hit(request: HttpRequest, scope: str) -> None:
     rate_limits_hit(client_attempts(request, scope))
 
 
-def client_network_limit_hit(request: HttpRequest, scope: str, *parts: object) -> None:
-    """Count one attempt of `scope` for the client's network and `parts`."""
-    rate_limits_hit([client_network_attempt(request, scope, *parts)])
-
-
 # --------------------------------------------------------------------------------------------------------------
 # At the edge
 # --------------------------------------------------------------------------------------------------------------

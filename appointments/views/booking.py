@@ -24,7 +24,7 @@ from common.challenge import challenge_on_rush
 from common.errors import DomainError, RateLimited
 from common.hooks import page_snippets
 from common.http import with_error_headers
-from common.ratelimit import client_network_limit_hit
+from common.ratelimit import client_network_attempt, rate_limits_hit
 
 from .. import documents, selectors, services
 from ..constants import CONSENT_VERSION, AgeBand, DocumentType, Gender, PriorityNeed
@@ -232,9 +232,17 @@ def _problem_render(request: HttpRequest, exc: DomainError, *, path: BookingPath
     return with_error_headers(response, exc)
 
 
+def _limited_render(request: HttpRequest, error: DomainError, token: str) -> HttpResponse:
+    """Over a booking limit: a repeat of a POST whose draft has booked (a double tap) gets that booking's
+    confirmation, as under the limit; anything else the reason and when to try again."""
+    state = draft_state(request, token)
+    if state.booked is not None:
+        return _to_confirmation(request, state.booked)
+    return _problem_render(request, error, path=_draft_path(state.draft) if state.draft else BookingPath())
+
+
 def _book_rate_limited(request: HttpRequest, error: DomainError) -> HttpResponse:
-    draft = draft_load(request, request.POST.get("borrador", ""))
-    return _problem_render(request, error, path=_draft_path(draft) if draft else BookingPath())
+    return _limited_render(request, error, request.POST.get("borrador", ""))
 
 
 @never_cache
@@ -251,13 +259,22 @@ def booking_book(request: HttpRequest) -> HttpResponse:
 
 
 def _details_rate_limited(request: HttpRequest, error: DomainError, draft: Draft, entries: dict) -> HttpResponse:
-    return _problem_render(request, error, path=_draft_path(draft))
+    return _limited_render(request, error, draft.token)
 
 
-@challenge_on_rush(limit="book", on_limit=_details_rate_limited)
+def _center_day_attempts(request: HttpRequest, draft: Draft, *_args) -> list[tuple[str, str]]:
+    """Anti-hoarding: the attempt the center-day limit counts (how many places of one center-day one network may
+    take), for the center and day the draft names (the data step checked them against its time: no query)."""
+    chosen = dict(draft.path)
+    return [client_network_attempt(request, "book_center_day", chosen.get("center", ""), chosen.get("day", ""))]
+
+
+@challenge_on_rush(limit="book", also=_center_day_attempts, on_limit=_details_rate_limited)
 def _details_book(request: HttpRequest, draft: Draft, entries: dict) -> HttpResponse:
     """The data step's POST confirmed on its page (booking.js): books the checked data at once, under the same
-    limits, rush challenge and idempotency as the final POST (the draft is stored only with its outcome)."""
+    limits, rush challenge and idempotency as the final POST (the draft is stored only with its outcome). Its
+    center-day limit is counted with the others, in one round trip: a repeat of the POST counts too, as it does
+    against the booking limit, and over a limit still finds its confirmation (_limited_render)."""
     return _draft_book(request, draft.token, new=(draft, entries))
 
 
@@ -277,13 +294,12 @@ def _draft_book(request: HttpRequest, token: str, *, new: tuple[Draft, dict] | N
         return _to_confirmation(request, booked)
     if not locked:
         return HttpResponseRedirect(_review_url(token), status=303)
-    # Anti-hoarding: how many places of one center-day one network may take (the draft names them: no query).
-    chosen = dict(draft.path)
-    try:
-        client_network_limit_hit(request, "book_center_day", chosen.get("center", ""), chosen.get("day", ""))
-    except RateLimited as exc:
-        draft_unlock(token)
-        return _problem_render(request, exc, path=_draft_path(draft, want_slot=True, allow_full=True))
+    if new is None:  # the final POST's center-day limit (the one-request booking's was counted with its others)
+        try:
+            rate_limits_hit(_center_day_attempts(request, draft))
+        except RateLimited as exc:
+            draft_unlock(token)
+            return _problem_render(request, exc, path=_draft_path(draft, want_slot=True, allow_full=True))
     try:
         appointment = services.appointment_book(
             slot_id=draft.slot_id,

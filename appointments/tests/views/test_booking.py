@@ -302,6 +302,37 @@ def test_the_booking_rate_limit_gives_a_friendly_429_with_retry_after(client, se
     assert "No pudimos reservar la cita" in html and "<h1" in html
 
 
+def test_one_network_takes_at_most_the_center_day_limit_and_a_repeat_still_gets_its_confirmation(
+    settings, schedule, procedure, center
+):
+    """Anti-hoarding on the final POST: the places of one center-day one network may take. Over a limit, a repeat of
+    a POST that booked (a double tap arriving late) still lands on its confirmation, not on the refusal."""
+    settings.RATE_LIMITS = {"book_center_day": (1, 86400)}
+    browser = Client(REMOTE_ADDR="203.0.113.10")
+    first = form_to(review_page(browser, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30)), BOOK_URL)
+    booked = first.submit(browser, button="Confirmar y reservar")
+    assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
+    neighbour = Client(REMOTE_ADDR="203.0.113.11")  # the same network
+
+    refused = form_to(
+        review_page(neighbour, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0), document_number="40000001"),
+        BOOK_URL,
+    ).submit(neighbour, button="Confirmar y reservar")
+
+    assert refused.status_code == 429 and "Demasiados intentos desde su conexión" in refused.content.decode()
+    assert Appointment.objects.count() == 1
+    settings.RATE_LIMITS = {"book_center_day": (1, 86400), "book": (1, 3600)}  # over both limits now
+    again = first.submit(browser, button="Confirmar y reservar")
+    assert again.status_code == 303 and again["Location"] == booked["Location"]
+    other_network = Client(REMOTE_ADDR="198.51.100.7")
+    elsewhere = form_to(
+        review_page(other_network, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0), document_number="40000002"),
+        BOOK_URL,
+    ).submit(other_network, button="Confirmar y reservar")
+    assert elsewhere.status_code == 303
+    assert Appointment.objects.count() == 2
+
+
 def test_rebooking_right_after_cancelling_waits_for_the_cooldown(client, schedule, procedure, center):
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     appointment_cancel(appointment=appointment_create(slot=slot, document_number="10117410"))

@@ -4,14 +4,15 @@ idempotency. The forms are read from the page and sent as the script sends them 
 the script itself is tested in tests/browser/test_booking_pages.py."""
 
 import pytest
-from django.test import Client
+from django.core.cache import caches
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from appointments.models import Appointment
 from appointments.tests.pages import CITIZEN_INPUT, DETAILS_URL, details_page, fill, form_to, forms_in, request_of
 from appointments.tests.utils import slot_at
 from appointments.views.drafts import chosen_token, draft_claim, draft_state
-from common.tests.utils import new_address
+from common.tests.utils import DEAD_REDIS_CACHES, new_address
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +147,45 @@ def test_the_booking_rate_limit_counts_bookings_confirmed_on_the_page(client, se
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     assert "Demasiados intentos desde su conexión" in response.content.decode()
     assert Appointment.objects.count() == 1
+
+
+def test_the_center_day_limit_counts_bookings_confirmed_on_the_page(settings, schedule, procedure, center):
+    """Counted with the booking limit and the rush's pressure (one round trip); over it nothing is booked, and a
+    repeat of the POST that booked still lands on its confirmation."""
+    settings.RATE_LIMITS = {"book_center_day": (1, 86400)}
+    browser = Client(REMOTE_ADDR="203.0.113.20")
+    eight = slot_at(schedule, 2026, 12, 1, 8, 30)
+    booked = confirmed(browser, procedure, center, eight)
+    assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
+    neighbour = Client(REMOTE_ADDR="203.0.113.21")  # the same network
+
+    refused = confirmed(neighbour, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0), document_number="40000001")
+
+    assert refused.status_code == 429 and "Demasiados intentos desde su conexión" in refused.content.decode()
+    assert Appointment.objects.count() == 1
+    again = confirmed(browser, procedure, center, eight)
+    assert again.status_code == 303 and again["Location"] == booked["Location"]
+    elsewhere = confirmed(
+        Client(REMOTE_ADDR="198.51.100.8"), procedure, center, eight, chosen="c" * 32, document_number="40000002"
+    )
+    assert elsewhere.status_code == 303 and Appointment.objects.count() == 2
+
+
+@override_settings(CACHES=DEAD_REDIS_CACHES)
+def test_a_booking_confirmed_on_the_page_books_once_while_redis_is_down(client, schedule, procedure, center):
+    """The limits, the draft's lock and its outcome fall back to the process's own cache (common.cache): the citizen
+    books, a repeat finds the same booking, and the confirmation opens."""
+    caches.close_all()
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+
+    booked = confirmed(client, procedure, center, slot)
+    again = confirmed(client, procedure, center, slot)
+
+    assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
+    assert again.status_code == 303 and again["Location"] == booked["Location"]
+    assert Appointment.objects.count() == 1
+    page = client.get(booked["Location"])
+    assert page.status_code == 200 and "Su cita está reservada" in page.content.decode()
 
 
 def test_during_a_rush_a_booking_confirmed_on_the_page_waits_and_keeps_everything(

@@ -59,8 +59,9 @@ def test_a_booking_confirmed_on_the_data_page_costs_one_request(
     client, schedule, procedure, center, django_assert_num_queries, monkeypatch
 ):
     """booking.js's review: the data step's POST with `elegido` books. The statements of both requests (the chosen
-    language is looked up by the form's check and by the booking service's, as on the two requests), and the final
-    POST's four Redis round trips: the data step's own (storing the draft) goes with the grant."""
+    language is looked up by the form's check and by the booking service's, as on the two requests), and three Redis
+    round trips: the limits with the rush's pressure and the center-day limit (the draft is known before them), the
+    draft's lock with its reads, the grant with the draft and its outcome."""
     review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0))  # the browser has its cookie
     form_to(
         review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 10, 0), document_number="40000001"),
@@ -73,7 +74,7 @@ def test_a_booking_confirmed_on_the_data_page_costs_one_request(
         booked = data_form.submit(client, **CITIZEN_INPUT, elegido="0123456789abcdef0123456789abcdef")
 
     assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
-    assert commands == ["EVALSHA"] * 4
+    assert commands == ["EVALSHA"] * 3
 
 
 def redis_commands(monkeypatch) -> list[str]:
