@@ -131,7 +131,9 @@ class CounterFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     center = factory.SubFactory(CenterFactory)
-    label = factory.Sequence(lambda n: f"V-{n:02d}")
+    # Not "V-01"…: tests name those themselves, and a made label equal to one of theirs at the same center would be
+    # the same counter (get_or_create) or a duplicate.
+    label = factory.Sequence(lambda n: f"Ventanilla {n + 1}")
     entity = factory.SubFactory(EntityFactory)
     is_active = True
 
