@@ -17,7 +17,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import TruncDate
@@ -150,18 +149,6 @@ def _slots_of_day_sql() -> Prepared:
     return prepare(_slots_of_day_query, **_SLOTS_OF_DAY_KINDS)
 
 
-@functools.cache
-def _slot_of_day_sql() -> Prepared:
-    """slot_of_day's query: slots_of_day's, narrowed to the chosen slot's time (compiled once)."""
-    return prepare(
-        lambda slot_id, **values: _slots_of_day_query(**values).filter(
-            starts_at=Subquery(Slot.objects.filter(pk=slot_id).values("starts_at")[:1])
-        ),
-        slot_id=int,
-        **_SLOTS_OF_DAY_KINDS,
-    )
-
-
 def _options(rows) -> list[SlotOption]:
     """The rows of slots_of_day's query as times (schedules sharing a time merged: see slots_of_day)."""
     options: dict[dt.datetime, SlotOption] = {}
@@ -191,17 +178,6 @@ def slots_of_day(
     """
     rows = _slots_of_day_sql().rows(procedure_id=procedure_id, center_id=center_id, **_day_bounds(day, now))
     return _options(rows)
-
-
-def slot_of_day(
-    *, procedure_id: int, center_id: int, day: dt.date, slot_id: int, now: dt.datetime | None = None
-) -> SlotOption | None:
-    """The time of slot `slot_id` as slots_of_day gives it (None: not one of that day's bookable times), without
-    reading the whole day: the booking's data step checks the chosen time alone."""
-    rows = _slot_of_day_sql().rows(
-        slot_id=slot_id, procedure_id=procedure_id, center_id=center_id, **_day_bounds(day, now)
-    )
-    return next(iter(_options(rows)), None)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from .booking import (
     appointment_reschedule,
     appointments_mark_no_shows,
     code_generate,
+    slot_bookable,
 )
 from .citizens import Citizen, CleanCitizen, citizen_clean
 from .notifications import notification_send, notifications_plan, notifications_send_due
@@ -49,6 +50,7 @@ __all__ = [
     "schedule_procedures_validate",
     "schedule_rules_set",
     "schedule_rules_validate",
+    "slot_bookable",
     "slot_booking_window",
     "slots_generate",
     "slots_generate_all",

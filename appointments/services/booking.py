@@ -67,6 +67,7 @@ __all__ = [
     "appointments_mark_no_shows",
     "code_generate",
     "document_lock",
+    "slot_bookable",
 ]
 
 logger = logging.getLogger(__name__)
@@ -143,9 +144,12 @@ def _bookable_slot_sql() -> Prepared:
     return prepare(build, slot_id=int, procedure_id=int)
 
 
-def _bookable_slot(*, slot_id: int, procedure_id: int, now: dt.datetime) -> Slot:
+def slot_bookable(*, slot_id: int, procedure_id: int, now: dt.datetime | None = None) -> Slot:
     """The slot (with the schedule and center fields the checks read, and the center's name and address; the others
-    load if asked) if it can be booked now for the procedure; a BookingError otherwise."""
+    load if asked) if it can be booked now for the procedure, full or not (appointment_book answers SlotFull); a
+    BookingError otherwise. One statement: the booking pages' data step checks the chosen time with it, and the
+    one-request booking hands it on to appointment_book(slot=…), which then does not read it again."""
+    now = now or timezone.now()
     rows = _bookable_slot_sql().rows(slot_id=slot_id, procedure_id=procedure_id)
     if not rows:
         raise InvalidBooking(_("That time does not exist. Please choose another one."))
@@ -271,6 +275,7 @@ def appointment_book(
     consent_version: str,
     channel: str = BookingChannel.VIRTUAL,
     admit: Callable[[Slot], None] | None = None,
+    slot: Slot | None = None,
 ) -> Appointment:
     """Book a slot for a procedure; returns the appointment (its `code` is what the citizen keeps) with its slot and
     center as the checks read them (times, the center's slug, name and address: enough to answer without a read).
@@ -282,6 +287,8 @@ def appointment_book(
     `admit(slot)`: the caller's own check, called once the slot is found bookable and before anything is locked or
     claimed (the API counts its center-day limit there, from the slot this booking reads anyway); what it raises is
     raised.
+    `slot`: slot `slot_id` as slot_bookable gave it to this request a moment before (the one-request booking's data
+    step read it): not read again, only its window checked again. The claim decides on its places either way.
     """
     if consent_version != CONSENT_VERSION:
         raise InvalidBooking(
@@ -292,7 +299,10 @@ def appointment_book(
         raise InvalidBooking(_("Unknown booking channel."))
     data = citizen_clean(citizen=citizen)
     now = timezone.now()
-    slot = _bookable_slot(slot_id=slot_id, procedure_id=procedure_id, now=now)
+    if slot is not None and slot.pk == slot_id:
+        _window_check(slot=slot, now=now)
+    else:
+        slot = slot_bookable(slot_id=slot_id, procedure_id=procedure_id, now=now)
     if admit is not None:
         admit(slot)
     if slot.booked >= slot.capacity:
@@ -464,7 +474,7 @@ def appointment_reschedule(*, appointment: Appointment, slot_id: int) -> Appoint
     pending reminders of the old time are dropped and a change message plus new reminders are planned.
     """
     now = timezone.now()
-    new_slot = _bookable_slot(slot_id=slot_id, procedure_id=appointment.procedure_id, now=now)
+    new_slot = slot_bookable(slot_id=slot_id, procedure_id=appointment.procedure_id, now=now)
     with transaction.atomic():
         appointment = _appointment_lock(appointment=appointment)
         _changeable_check(appointment=appointment, now=now)

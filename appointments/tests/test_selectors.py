@@ -10,7 +10,6 @@ from appointments.selectors import (
     availability_by_day,
     availability_month,
     centers_for_procedure,
-    slot_of_day,
     slots_of_day,
 )
 from appointments.services import appointment_cancel, slots_generate
@@ -85,33 +84,6 @@ def test_two_schedules_at_the_same_time_show_one_time(frozen, schedule, procedur
     [option] = slots_of_day(procedure_id=procedure.pk, center_id=schedule.center_id, day=dt.date(2026, 12, 1))
     assert option.free == 5 and option.slot_id == b.pk
     assert a.pk != b.pk
-    # The data step's check of one time gives the same option, whichever of its slots was posted.
-    day = dt.date(2026, 12, 1)
-    for posted in (a, b):
-        assert (
-            slot_of_day(procedure_id=procedure.pk, center_id=schedule.center_id, day=day, slot_id=posted.pk) == option
-        )
-
-
-def test_the_chosen_time_alone_is_the_days_option_for_it(frozen, schedule, procedure, django_assert_num_queries):
-    slots_generate(schedule=schedule)
-    day = dt.date(2026, 12, 1)
-    options = slots_of_day(procedure_id=procedure.pk, center_id=schedule.center_id, day=day)
-    appointment_create(slot=schedule.slots.get(pk=options[1].slot_id), n=1)
-    options = slots_of_day(procedure_id=procedure.pk, center_id=schedule.center_id, day=day)
-    for option in options:
-        with django_assert_num_queries(1):
-            found = slot_of_day(
-                procedure_id=procedure.pk, center_id=schedule.center_id, day=day, slot_id=option.slot_id
-            )
-        assert found == option
-    assert options[1].free == 1
-    # Another day's slot, another center's, or no slot at all: not one of this day's times.
-    tomorrow = schedule.slots.filter(starts_at__date=dt.date(2026, 12, 2)).first()
-    for slot_id in (tomorrow.pk, 0):
-        assert slot_of_day(procedure_id=procedure.pk, center_id=schedule.center_id, day=day, slot_id=slot_id) is None
-    elsewhere = CenterFactory(name="Centro MAC Callao")
-    assert slot_of_day(procedure_id=procedure.pk, center_id=elsewhere.pk, day=day, slot_id=options[0].slot_id) is None
 
 
 def test_centers_offering_a_procedure_with_their_next_free_date(frozen, schedule, procedure, django_assert_num_queries):

@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from stdnum.pe import cui
 
@@ -100,9 +101,37 @@ def test_admit_sees_the_slot_before_anything_is_taken_and_may_refuse(frozen, slo
     assert len(seen) == 2
 
 
+def test_a_slot_the_caller_read_is_booked_without_a_second_read_and_its_window_checked_again(frozen, slot):
+    procedure_id = slot.schedule.procedures.get().pk
+    read = booking_service.slot_bookable(slot_id=slot.pk, procedure_id=procedure_id)
+    assert (read.pk, read.booked, read.capacity, read.center.slug) == (slot.pk, 0, 2, slot.center.slug)
+
+    def booking(n, given=read):
+        return booking_service.appointment_book(
+            slot_id=slot.pk,
+            procedure_id=procedure_id,
+            citizen=citizen(n),
+            consent_version=CONSENT_VERSION,
+            slot=given,
+        )
+
+    with CaptureQueriesContext(connection) as handed_on:
+        appointment = booking(1)
+    with CaptureQueriesContext(connection) as read_again:
+        booking(2, given=None)
+    assert appointment.slot_id == slot.pk
+    assert len(read_again) - len(handed_on) == 1  # the slot's read
+    with pytest.raises(SlotFull):  # the read said one place was free: the claim decides
+        booking(3)
+    assert Appointment.objects.count() == 2
+    frozen.move_to(read.book_until + dt.timedelta(minutes=1))
+    with pytest.raises(WindowClosed):
+        booking(4)
+
+
 def test_a_slot_that_fills_after_its_read_is_refused_by_the_claim(frozen, slot, monkeypatch):
     book(slot, 1)
-    read = booking_service._bookable_slot
+    read = booking_service.slot_bookable
     reads = []
 
     def read_then_the_last_place_goes(**kwargs):
@@ -112,7 +141,7 @@ def test_a_slot_that_fills_after_its_read_is_refused_by_the_claim(frozen, slot, 
             book(slot, 2)
         return found
 
-    monkeypatch.setattr(booking_service, "_bookable_slot", read_then_the_last_place_goes)
+    monkeypatch.setattr(booking_service, "slot_bookable", read_then_the_last_place_goes)
     with pytest.raises(SlotFull):
         book(slot, 3)
     assert reads == [1, 1]  # the other citizen's read came second and still saw the place

@@ -30,7 +30,7 @@ from .. import documents, selectors, services
 from ..constants import CONSENT_VERSION, AgeBand, DocumentType, Gender, PriorityNeed
 from ..errors import BookingError, InvalidBooking, SlotFull, WindowClosed
 from ..forms import CitizenForm, LookupForm, ProcedureSearchForm
-from ..models import Appointment
+from ..models import Appointment, Slot
 from ..services import Citizen
 from ..signals import confirmation_page
 from ..validators import code_display, code_normalize
@@ -164,7 +164,7 @@ def booking_details(request: HttpRequest) -> HttpResponse:
         token=chosen,
     )
     if chosen:
-        return _details_book(request, draft, entries)
+        return _details_book(request, draft, entries, path.bookable)
     draft_store(entries)
     return HttpResponseRedirect(_review_url(draft.token), status=303)
 
@@ -258,7 +258,7 @@ def booking_book(request: HttpRequest) -> HttpResponse:
     return _draft_book(request, request.POST.get("borrador", ""))
 
 
-def _details_rate_limited(request: HttpRequest, error: DomainError, draft: Draft, entries: dict) -> HttpResponse:
+def _details_rate_limited(request: HttpRequest, error: DomainError, draft: Draft, *_args) -> HttpResponse:
     return _limited_render(request, error, draft.token)
 
 
@@ -270,15 +270,18 @@ def _center_day_attempts(request: HttpRequest, draft: Draft, *_args) -> list[tup
 
 
 @challenge_on_rush(limit="book", also=_center_day_attempts, on_limit=_details_rate_limited)
-def _details_book(request: HttpRequest, draft: Draft, entries: dict) -> HttpResponse:
+def _details_book(request: HttpRequest, draft: Draft, entries: dict, slot: Slot | None) -> HttpResponse:
     """The data step's POST confirmed on its page (booking.js): books the checked data at once, under the same
     limits, rush challenge and idempotency as the final POST (the draft is stored only with its outcome). Its
     center-day limit is counted with the others, in one round trip: a repeat of the POST counts too, as it does
-    against the booking limit, and over a limit still finds its confirmation (_limited_render)."""
-    return _draft_book(request, draft.token, new=(draft, entries))
+    against the booking limit, and over a limit still finds its confirmation (_limited_render). The booking service
+    books the time the data step read (`slot`) without reading it again."""
+    return _draft_book(request, draft.token, new=(draft, entries), slot=slot)
 
 
-def _draft_book(request: HttpRequest, token: str, *, new: tuple[Draft, dict] | None = None) -> HttpResponse:
+def _draft_book(
+    request: HttpRequest, token: str, *, new: tuple[Draft, dict] | None = None, slot: Slot | None = None
+) -> HttpResponse:
     """Book the draft `token` (the stored one, or `new`: a draft and its cache entries, not stored yet) once: its lock
     is taken with its reads (draft_claim); a repeat finds its outcome, a POST at the same time waits on the review."""
     grants_key = access_grants_key(request)
@@ -306,6 +309,7 @@ def _draft_book(request: HttpRequest, token: str, *, new: tuple[Draft, dict] | N
             procedure_id=draft.procedure_id,
             citizen=Citizen.from_data(dict(_citizen_values(draft.fields))),
             consent_version=CONSENT_VERSION,
+            slot=slot,
         )
     except BookingError as exc:
         if entries:  # kept for the times page's "choose another time": the data goes with the draft's token

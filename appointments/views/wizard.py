@@ -22,14 +22,16 @@ from django.utils.translation import gettext as _
 
 from centers import selectors as center_selectors
 from centers.constants import Channel
+from centers.models import Center
 from centers.views import OfferingRow, entity_label, offering_rows
 from common.memo import ProcessMemo
 from common.pagecache import CSRF_PLACEHOLDER
 from procedures.models import Procedure
 
-from .. import formatting, selectors
-from ..errors import SlotFull
+from .. import formatting, selectors, services
+from ..errors import BookingError, SlotFull
 from ..forms import ProcedureSearchForm, step_read
+from ..models import Slot
 from ..selectors import CenterOption, SlotOption
 
 # The longest booking window a schedule may have (Schedule's check constraint): days beyond it are junk input.
@@ -87,6 +89,8 @@ class BookingPath:
     day: dt.date | None = None
     slots: list[SlotOption] = field(default_factory=list)
     slot: SlotOption | None = None
+    # The chosen slot as the booking service read it (services.slot_bookable), when the data step checked it.
+    bookable: Slot | None = None
     step: str = "procedure"
     error: str = ""
     status: int = 200
@@ -121,6 +125,18 @@ def month_add(month: dt.date, delta: int) -> dt.date:
 
 def month_label(month: dt.date) -> str:
     return _("%(month)s %(year)s") % {"month": formatting.MONTHS[month.month - 1], "year": month.year}
+
+
+def _chosen_slot(*, procedure: Procedure, center: Center, day: dt.date, slot_id: int) -> Slot | None:
+    """Slot `slot_id` if it is a time of `day` at `center` that can be booked now for `procedure` (full or not), as
+    services.slot_bookable reads it; None otherwise."""
+    try:
+        slot = services.slot_bookable(slot_id=slot_id, procedure_id=procedure.pk)
+    except BookingError:
+        return None
+    if slot.center_id != center.pk or formatting.lima_date(slot.starts_at) != day:
+        return None
+    return slot
 
 
 def path_resolve(
@@ -200,10 +216,13 @@ def path_resolve(
         )
     path.day, path.month, path.step = day, day.replace(day=1), "slot"
     if want_slot and (slot_id := cleaned.get("slot")) is not None:
-        # The data step: the chosen time alone; the whole day only when a time must be chosen again below.
-        chosen = selectors.slot_of_day(procedure_id=procedure.pk, center_id=path.center.pk, day=day, slot_id=slot_id)
-        if chosen is not None and chosen.slot_id == slot_id and (chosen.free > 0 or allow_full):
-            path.slot, path.step = chosen, "details"
+        # The data step: the chosen time alone, read and checked as the booking service reads it (one statement,
+        # which the one-request booking hands on to it); the whole day only when a time must be chosen again below.
+        chosen = _chosen_slot(procedure=procedure, center=path.center, day=day, slot_id=slot_id)
+        if chosen is not None and (chosen.booked < chosen.capacity or allow_full):
+            free = max(chosen.capacity - chosen.booked, 0)
+            path.slot = SlotOption(slot_id=chosen.pk, starts_at=chosen.starts_at, ends_at=chosen.ends_at, free=free)
+            path.bookable, path.step = chosen, "details"
             return path
     path.slots = selectors.slots_of_day(procedure_id=procedure.pk, center_id=path.center.pk, day=day)
     if not want_slot:
