@@ -23,7 +23,7 @@ from procedures.selectors import MAX_QUERY_LENGTH
 from . import validators
 from .constants import AgeBand, DocumentType, Gender, PriorityNeed
 from .errors import InvalidBooking
-from .services import Citizen, citizen_clean
+from .services import Citizen, CleanCitizen, citizen_clean
 
 SLUG_MAX = 120
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -220,6 +220,9 @@ class CitizenForm(Form):
     def __init__(self, *args, languages: Sequence[tuple[str, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].choices = [("", _("No preference")), *languages]
+        # The citizen as services.citizen_clean gave them, once the form is valid: a booking made in the same request
+        # hands it on to the service (appointment_book takes a CleanCitizen without checking it again).
+        self.checked_citizen: CleanCitizen | None = None
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -278,6 +281,7 @@ class CitizenForm(Form):
         raw = {name: data.get(name, "") for name in self.CITIZEN_FIELDS}
         raw["priority_need"] = raw["priority_need"] or PriorityNeed.NONE
         raw["segmentation_consent"] = bool(data.get("segmentation_consent"))
+        raw["survey_consent"] = bool(data.get("survey_consent"))
         try:
             clean = citizen_clean(citizen=Citizen.from_data(raw))
         except InvalidBooking as exc:
@@ -286,6 +290,7 @@ class CitizenForm(Form):
         data.update(
             document_number=clean.document_number, full_name=clean.full_name, email=clean.email, phone=clean.phone
         )
+        self.checked_citizen = clean
         return data
 
     def citizen(self) -> Citizen:

@@ -271,7 +271,7 @@ def appointment_book(
     *,
     slot_id: int,
     procedure_id: int,
-    citizen: Citizen,
+    citizen: Citizen | CleanCitizen,
     consent_version: str,
     channel: str = BookingChannel.VIRTUAL,
     admit: Callable[[Slot], None] | None = None,
@@ -287,6 +287,8 @@ def appointment_book(
     `admit(slot)`: the caller's own check, called once the slot is found bookable and before anything is locked or
     claimed (the API counts its center-day limit there, from the slot this booking reads anyway); what it raises is
     raised.
+    `citizen`: raw data, checked here (citizen_clean), or citizen_clean's answer for them, given earlier in this
+    request (a form's check): not checked again.
     `slot`: slot `slot_id` as slot_bookable gave it to this request a moment before (the one-request booking's data
     step read it): not read again, only its window checked again. The claim decides on its places either way.
     """
@@ -297,7 +299,7 @@ def appointment_book(
         )
     if channel not in BookingChannel.values:
         raise InvalidBooking(_("Unknown booking channel."))
-    data = citizen_clean(citizen=citizen)
+    data = citizen if isinstance(citizen, CleanCitizen) else citizen_clean(citizen=citizen)
     now = timezone.now()
     if slot is not None and slot.pk == slot_id:
         _window_check(slot=slot, now=now)

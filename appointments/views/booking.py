@@ -8,6 +8,7 @@ confirmation (drafts.py); a second draft of the same booking (another tab) gets 
 """
 
 import math
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import phonenumbers
@@ -31,7 +32,7 @@ from ..constants import CONSENT_VERSION, AgeBand, DocumentType, Gender, Priority
 from ..errors import BookingError, InvalidBooking, SlotFull, WindowClosed
 from ..forms import CitizenForm, LookupForm, ProcedureSearchForm
 from ..models import Appointment, Slot
-from ..services import Citizen
+from ..services import Citizen, CleanCitizen
 from ..signals import confirmation_page
 from ..validators import code_display, code_normalize
 from .access import (
@@ -164,7 +165,7 @@ def booking_details(request: HttpRequest) -> HttpResponse:
         token=chosen,
     )
     if chosen:
-        return _details_book(request, draft, entries, path.bookable)
+        return _details_book(request, _Confirmed(draft, entries, path.bookable, form.checked_citizen))
     draft_store(entries)
     return HttpResponseRedirect(_review_url(draft.token), status=303)
 
@@ -258,37 +259,50 @@ def booking_book(request: HttpRequest) -> HttpResponse:
     return _draft_book(request, request.POST.get("borrador", ""))
 
 
-def _details_rate_limited(request: HttpRequest, error: DomainError, draft: Draft, *_args) -> HttpResponse:
-    return _limited_render(request, error, draft.token)
+@dataclass(frozen=True)
+class _Confirmed:
+    """A booking confirmed on the data page (booking.js): its draft and the cache entries that store it (stored only
+    with its outcome), and what the data step checked in this request (the slot as the booking service reads it, the
+    citizen as it cleans them), handed on to the service, which neither reads nor checks them again."""
+
+    draft: Draft
+    entries: dict
+    slot: Slot | None
+    citizen: CleanCitizen | None
 
 
-def _center_day_attempts(request: HttpRequest, draft: Draft, *_args) -> list[tuple[str, str]]:
+def _details_rate_limited(request: HttpRequest, error: DomainError, confirmed: _Confirmed) -> HttpResponse:
+    return _limited_render(request, error, confirmed.draft.token)
+
+
+def _center_day_attempts(request: HttpRequest, draft: Draft) -> list[tuple[str, str]]:
     """Anti-hoarding: the attempt the center-day limit counts (how many places of one center-day one network may
     take), for the center and day the draft names (the data step checked them against its time: no query)."""
     chosen = dict(draft.path)
     return [client_network_attempt(request, "book_center_day", chosen.get("center", ""), chosen.get("day", ""))]
 
 
-@challenge_on_rush(limit="book", also=_center_day_attempts, on_limit=_details_rate_limited)
-def _details_book(request: HttpRequest, draft: Draft, entries: dict, slot: Slot | None) -> HttpResponse:
+@challenge_on_rush(
+    limit="book",
+    also=lambda request, confirmed: _center_day_attempts(request, confirmed.draft),
+    on_limit=_details_rate_limited,
+)
+def _details_book(request: HttpRequest, confirmed: _Confirmed) -> HttpResponse:
     """The data step's POST confirmed on its page (booking.js): books the checked data at once, under the same
     limits, rush challenge and idempotency as the final POST (the draft is stored only with its outcome). Its
     center-day limit is counted with the others, in one round trip: a repeat of the POST counts too, as it does
-    against the booking limit, and over a limit still finds its confirmation (_limited_render). The booking service
-    books the time the data step read (`slot`) without reading it again."""
-    return _draft_book(request, draft.token, new=(draft, entries), slot=slot)
+    against the booking limit, and over a limit still finds its confirmation (_limited_render)."""
+    return _draft_book(request, confirmed.draft.token, new=confirmed)
 
 
-def _draft_book(
-    request: HttpRequest, token: str, *, new: tuple[Draft, dict] | None = None, slot: Slot | None = None
-) -> HttpResponse:
-    """Book the draft `token` (the stored one, or `new`: a draft and its cache entries, not stored yet) once: its lock
+def _draft_book(request: HttpRequest, token: str, *, new: _Confirmed | None = None) -> HttpResponse:
+    """Book the draft `token` (the stored one, or `new`: confirmed on the data page, not stored yet) once: its lock
     is taken with its reads (draft_claim); a repeat finds its outcome, a POST at the same time waits on the review."""
     grants_key = access_grants_key(request)
     state, locked, found = draft_claim(request, token, also=[grants_key] if grants_key else [])
     access_grants_known(request, found.get(grants_key))
     booked = state.booked
-    draft, entries = new if new is not None else (state.draft, {})
+    draft, entries = (new.draft, new.entries) if new is not None else (state.draft, {})
     if locked and (draft is None or booked is not None):  # nothing to book: the lock goes back
         draft_unlock(token)
     if draft is None:
@@ -303,13 +317,14 @@ def _draft_book(
         except RateLimited as exc:
             draft_unlock(token)
             return _problem_render(request, exc, path=_draft_path(draft, want_slot=True, allow_full=True))
+    checked = new or _Confirmed(draft, entries, slot=None, citizen=None)  # the final POST: the service checks all
     try:
         appointment = services.appointment_book(
             slot_id=draft.slot_id,
             procedure_id=draft.procedure_id,
-            citizen=Citizen.from_data(dict(_citizen_values(draft.fields))),
+            citizen=checked.citizen or Citizen.from_data(dict(_citizen_values(draft.fields))),
             consent_version=CONSENT_VERSION,
-            slot=slot,
+            slot=checked.slot,
         )
     except BookingError as exc:
         if entries:  # kept for the times page's "choose another time": the data goes with the draft's token

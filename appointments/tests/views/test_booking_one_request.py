@@ -9,7 +9,17 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from appointments.models import Appointment
-from appointments.tests.pages import CITIZEN_INPUT, DETAILS_URL, details_page, fill, form_to, forms_in, request_of
+from appointments.tests.pages import (
+    BOOK_URL,
+    CITIZEN_INPUT,
+    DETAILS_URL,
+    details_page,
+    fill,
+    form_to,
+    forms_in,
+    request_of,
+    review_page,
+)
 from appointments.tests.utils import slot_at
 from appointments.views.drafts import chosen_token, draft_claim, draft_state
 from common.tests.utils import DEAD_REDIS_CACHES, new_address
@@ -54,6 +64,42 @@ def test_a_booking_confirmed_on_the_data_page_books_in_one_request(client, sched
         {**dict(form_to(details_page(client, procedure, center, slot), DETAILS_URL).fields), "elegido": CHOSEN},
     )
     assert back.status_code in (302, 303) and back["Location"] == booked["Location"]
+
+
+def test_a_booking_confirmed_on_the_page_records_what_the_review_page_would(client, schedule, procedure, center):
+    """The data step's check of the citizen (services.citizen_clean) and of the time are handed on to the booking
+    service, not done twice: every field comes out as the two-request booking records it."""
+    typed = {
+        "full_name": "  rosa maría   QUISPE mamani ",
+        "email": "Rosa@Example.PE",
+        "phone": "987 654 321",
+        "preferred_language": "qu",
+        "priority_need": "older_adult",
+        "survey_consent": "on",
+        "segmentation_consent": "on",
+        "age_band": "60+",
+        "gender": "female",
+    }
+    one = confirmed(client, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30), **typed)
+    browser = Client(REMOTE_ADDR=new_address())
+    review = review_page(
+        browser, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0), **typed, document_number="40000001"
+    )
+    two = form_to(review, BOOK_URL).submit(browser, button="Confirmar y reservar")
+    assert one.status_code == two.status_code == 303
+
+    def recorded(appointment):
+        skipped = {"id", "code", "slot", "document_number", "created_at", "updated_at", "consent_at", "unannounced"}
+        return {
+            f.attname: getattr(appointment, f.attname)
+            for f in Appointment._meta.concrete_fields
+            if f.name not in skipped
+        }
+
+    first, second = Appointment.objects.order_by("slot__starts_at")
+    assert recorded(first) == recorded(second)
+    assert (first.survey_consent, first.age_band, first.priority_need) == (True, "60+", "older_adult")
+    assert first.preferred_language.code == "qu" and first.phone == "+51987654321"
 
 
 def test_the_same_confirmation_sent_again_books_once(client, schedule, procedure, center):

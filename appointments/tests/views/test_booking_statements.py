@@ -58,11 +58,11 @@ def test_the_review_costs_one_redis_round_trip_the_final_post_four(client, sched
 def test_a_booking_confirmed_on_the_data_page_costs_one_request(
     client, schedule, procedure, center, django_assert_num_queries, monkeypatch
 ):
-    """booking.js's review: the data step's POST with `elegido` books. The statements of both requests but one: the
-    slot is read once, by the data step's check, and handed on to the booking service (the chosen language is looked
-    up by the form's check and by the booking service's, as on the two requests). Three Redis round trips: the
-    limits with the rush's pressure and the center-day limit (the draft is known before them), the draft's lock with
-    its reads, the grant with the draft and its outcome."""
+    """booking.js's review: the data step's POST with `elegido` books. The statements of both requests but two: the
+    data step's checks of the time and of the citizen (the chosen language's look-up) are handed on to the booking
+    service, which neither reads nor checks them again. Three Redis round trips: the limits with the rush's pressure
+    and the center-day limit (the draft is known before them), the draft's lock with its reads, the grant with the
+    draft and its outcome."""
     review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0))  # the browser has its cookie
     form_to(
         review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 10, 0), document_number="40000001"),
@@ -71,7 +71,7 @@ def test_a_booking_confirmed_on_the_data_page_costs_one_request(
     data_form = form_to(details_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30)), DETAILS_URL)
     commands = redis_commands(monkeypatch)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         booked = data_form.submit(client, **CITIZEN_INPUT, elegido="0123456789abcdef0123456789abcdef")
 
     assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
