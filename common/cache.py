@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -54,6 +55,26 @@ def _failed(operation: str, exc: Exception) -> None:
         type(exc).__name__,
         count,
     )
+
+
+@dataclass
+class Claim:
+    """A key to add if it is missing (a lock: `value` for `timeout` seconds) and keys to read, in the same round trip
+    as the rate limits' counts (ResilientCache.count_add_get, common.ratelimit.rate_limits_hit). The answer is written
+    into it: `added` (whether this call added the key) and `found` ({key: value} of the keys read that exist)."""
+
+    key: str
+    value: Any
+    timeout: int
+    read: tuple[str, ...] = ()
+    added: bool = False
+    found: dict[str, Any] = field(default_factory=dict)
+
+    def release(self) -> None:
+        """Give the key back if this claim added it (a refused request does not keep the lock)."""
+        if self.added:
+            resilient_cache.delete(self.key)
+            self.added = False
 
 
 class ResilientCache:
@@ -103,6 +124,11 @@ class ResilientCache:
         with the timeout) and read the previous; [(current, previous)]. One round trip with common.redis_cache."""
         return self._call("windows_count", items)
 
+    def count_add_get(self, items: list[tuple[str, str, int]], claim: Claim | None = None) -> list[tuple[int, int]]:
+        """windows_count, and with `claim` its add and reads (answered in the claim). One round trip with
+        common.redis_cache."""
+        return self._call("count_add_get", items, claim)
+
 
 def _windows_count(backend: Any, items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
     """windows_count for a backend without it (the local fallback, LocMemCache in development)."""
@@ -123,7 +149,19 @@ def _add_and_get_many(backend: Any, key: str, value: Any, timeout: int, keys: li
     return backend.add(key, value, timeout), backend.get_many(keys)
 
 
-_FALLBACKS: dict[str, Callable[..., Any]] = {"windows_count": _windows_count, "add_and_get_many": _add_and_get_many}
+def _count_add_get(backend: Any, items: list[tuple[str, str, int]], claim: Claim | None) -> list[tuple[int, int]]:
+    """count_add_get for a backend without it (the local fallback, LocMemCache in development)."""
+    counts = _windows_count(backend, items)
+    if claim is not None:
+        claim.added, claim.found = _add_and_get_many(backend, claim.key, claim.value, claim.timeout, list(claim.read))
+    return counts
+
+
+_FALLBACKS: dict[str, Callable[..., Any]] = {
+    "windows_count": _windows_count,
+    "add_and_get_many": _add_and_get_many,
+    "count_add_get": _count_add_get,
+}
 
 
 def _operation(backend: Any, operation: str) -> Any:

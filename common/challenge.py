@@ -27,7 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from .cache import resilient_cache
+from .cache import Claim, resilient_cache
 from .errors import DomainError, RateLimited
 from .ratelimit import (
     client_address,
@@ -73,14 +73,15 @@ def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def limits_and_pressure_hit(request, attempts: list[tuple[str, str]]) -> bool:
+def limits_and_pressure_hit(request, attempts: list[tuple[str, str]], *, claim: Claim | None = None) -> bool:
     """Count `attempts` against their rate limits (common.ratelimit.rate_limits_hit: RateLimited when one is over)
     and one booking attempt toward the adaptive thresholds (the client's network, and everyone), all in one round
-    trip; returns whether the challenge is now required (what `challenge_is_required` would answer right after).
-    The pressure counts every attempt, those the limits refuse included."""
+    trip, with `claim`'s lock and reads if given; returns whether the challenge is now required (what
+    `challenge_is_required` would answer right after). The pressure counts every attempt, those the limits refuse
+    included."""
     network = client_network(client_address(request))
     network_count, global_count = rate_limits_hit(
-        attempts, also_count=[("challenge_network", network), ("challenge_global", "all")]
+        attempts, also_count=[("challenge_network", network), ("challenge_global", "all")], claim=claim
     )
     return _over_thresholds(network_count, global_count)
 
@@ -172,14 +173,17 @@ def challenge_render(request: HttpRequest, *, error: str = "") -> HttpResponse:
     return response
 
 
-def challenge_on_rush(view=None, *, limit: str = "", also=None, on_limit=None):
+def challenge_on_rush(view=None, *, limit: str = "", also=None, claim=None, on_limit=None):
     """Page view decorator: each POST counts toward the adaptive thresholds; while they are reached, a POST without
     a solved challenge or a ripe wait token gets the interstitial page instead of the view.
 
     `limit`: also the rate limit of that scope for the client's address and network (as common.ratelimit's
     `rate_limit`), counted in the same round trip; over it, `on_limit(request, error, *args, **kwargs)` answers
     (default: common.ratelimit.rate_limited_render) without calling the view. `also(request, *args, **kwargs)`: more
-    (scope, key) attempts counted against their limits in that round trip (e.g. a center-day limit)."""
+    (scope, key) attempts counted against their limits in that round trip (e.g. a center-day limit).
+    `claim(request, *args, **kwargs)`: the view's own lock, a common.cache.Claim (or None), taken with its reads in
+    that round trip and passed to the view as its keyword `claimed`; given back when a limit or the challenge stops
+    the POST."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -188,8 +192,9 @@ def challenge_on_rush(view=None, *, limit: str = "", also=None, on_limit=None):
                 attempts = client_attempts(request, limit) if limit else []
                 if also is not None:
                     attempts += also(request, *args, **kwargs)
+                claimed = claim(request, *args, **kwargs) if claim is not None else None
                 try:
-                    rush = limits_and_pressure_hit(request, attempts)
+                    rush = limits_and_pressure_hit(request, attempts, claim=claimed)
                 except RateLimited as error:
                     if on_limit is None:
                         return rate_limited_render(request, error)
@@ -197,8 +202,12 @@ def challenge_on_rush(view=None, *, limit: str = "", also=None, on_limit=None):
                 if rush:
                     payload, token = request.POST.get("altcha", ""), request.POST.get("espera", "")
                     if not challenge_passed(payload=payload, wait_token=token):
+                        if claimed is not None:
+                            claimed.release()
                         tried = bool(payload or token)
                         return challenge_render(request, error=str(_TRY_AGAIN) if tried else "")
+                if claim is not None:
+                    kwargs["claimed"] = claimed
             return view(request, *args, **kwargs)
 
         return wrapper

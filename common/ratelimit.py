@@ -31,7 +31,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from rest_framework.throttling import BaseThrottle
 
-from .cache import resilient_cache
+from .cache import Claim, resilient_cache
 from .errors import RateLimited
 from .http import with_error_headers
 
@@ -165,8 +165,9 @@ class _Counted:
         )
 
 
-def _count_many(attempts: list[tuple[str, str]]) -> list[_Counted]:
-    """Count one attempt for each (scope, key), all in one round trip to the shared cache."""
+def _count_many(attempts: list[tuple[str, str]], claim: Claim | None = None) -> list[_Counted]:
+    """Count one attempt for each (scope, key), all in one round trip to the shared cache (with `claim`'s add and
+    reads, answered in it)."""
     now = time.time()
     items, shapes = [], []
     for scope, key in attempts:
@@ -174,7 +175,7 @@ def _count_many(attempts: list[tuple[str, str]]) -> list[_Counted]:
         current_key, previous_key, elapsed = _keys(scope, key, now, window)
         items.append((current_key, previous_key, 2 * window + 1))
         shapes.append((scope, key, limit, window, elapsed))
-    counts = resilient_cache.windows_count(items)
+    counts = resilient_cache.count_add_get(items, claim) if claim is not None else resilient_cache.windows_count(items)
     return [
         _Counted(scope, key, limit, window, previous, current, elapsed)
         for (scope, key, limit, window, elapsed), (current, previous) in zip(shapes, counts, strict=True)
@@ -202,18 +203,24 @@ def _uncount(scope: str, key: str, window: int) -> None:
         resilient_cache.incr(current_key, -1)
 
 
-def rate_limits_hit(attempts: list[tuple[str, str]], *, also_count: Sequence[tuple[str, str]] = ()) -> list[float]:
+def rate_limits_hit(
+    attempts: list[tuple[str, str]], *, also_count: Sequence[tuple[str, str]] = (), claim: Claim | None = None
+) -> list[float]:
     """Count one attempt for each (scope, key), in one round trip; raise RateLimited (with retry_after) for the
     first whose sliding window then holds more than its limit. A refused attempt takes no place (retrying later is
     not punished): its count and those of the scopes after it are given back, as if they had been counted in turn
     and the first refusal had stopped the rest.
 
     `also_count`: (scope, key) counted in the same round trip with no limit of their own (the adaptive challenge's
-    pressure, common.challenge), counted whatever the limits answer; their sliding-window estimates are returned."""
-    counted = _count_many([*attempts, *also_count])
+    pressure, common.challenge), counted whatever the limits answer; their sliding-window estimates are returned.
+    `claim`: a lock taken with reads in the same round trip (common.cache.Claim, answered in it); given back when a
+    limit refuses."""
+    counted = _count_many([*attempts, *also_count], claim)
     limited, extra = counted[: len(attempts)], counted[len(attempts) :]
     for index, one in enumerate(limited):
         if one.estimate > one.limit:
+            if claim is not None:
+                claim.release()
             for later in limited[index:]:
                 _uncount(later.scope, later.key, later.window)
             refused = _Counted(one.scope, one.key, one.limit, one.window, one.previous, one.current - 1, one.elapsed)

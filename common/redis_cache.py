@@ -10,13 +10,17 @@ round trip.
   trip: one script (EVALSHA), atomic as a MULTI/EXEC of three commands per window would be, at a fraction of
   redis-py's CPU for fifteen queued commands and their replies (Django's add + incr + get take four round trips
   per window).
-- `add_and_get_many` adds one key if it is missing and reads others in one round trip (one script): the booking's
-  final POST takes its draft's lock and reads the draft, its outcome and the browser's grants together.
+- `add_and_get_many` adds one key if it is missing and reads others in one round trip (one script): a lock taken
+  with what it guards read.
+- `count_add_get` does both in one round trip (the same script): a booking page counts its rate limits and takes its
+  draft's lock, reading the draft, its outcome and the browser's grants (common.cache.Claim).
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from redis.commands.core import Script
+
+from .cache import Claim
 
 __all__ = ["RedisCache"]
 
@@ -59,29 +63,31 @@ class _ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
-# KEYS: current and previous key of each window, in turn; ARGV: each window's timeout. Returns the current count
-# (after adding one) and the previous window's count (0 when missing) of each window, in turn. SET NX EX before the
-# INCR: a current key never lives without its timeout (an INCR alone would create one when it had just expired).
-_WINDOWS_COUNT = """
-local counts = {}
-for i = 1, #KEYS, 2 do
-  redis.call('SET', KEYS[i], 0, 'EX', ARGV[(i + 1) / 2], 'NX')
-  counts[#counts + 1] = redis.call('INCR', KEYS[i])
-  counts[#counts + 1] = tonumber(redis.call('GET', KEYS[i + 1]) or '0') or 0
+# One script for the rate limiter's windows and for a lock taken with reads (add_and_get_many), alone or together (a
+# booking counts its limits and takes its draft's lock in one round trip: count_add_get).
+# KEYS: the current and previous key of each window, in turn; then, if a key is to be added, that key and the keys to
+# read. ARGV: the number of windows, each window's timeout, then the value to add and its timeout in seconds.
+# Returns each window's current count (after adding one) and previous window's count (0 when missing), in turn; then,
+# with a key to add, 1 when it was added (0: it was there) and the values read (false for a missing key: nil to the
+# client). SET NX EX before the INCR: a current key never lives without its timeout (an INCR alone would create one
+# when it had just expired).
+_COUNT_ADD_GET = """
+local windows = tonumber(ARGV[1])
+local reply = {}
+for i = 1, windows do
+  redis.call('SET', KEYS[2 * i - 1], 0, 'EX', ARGV[i + 1], 'NX')
+  reply[2 * i - 1] = redis.call('INCR', KEYS[2 * i - 1])
+  reply[2 * i] = tonumber(redis.call('GET', KEYS[2 * i]) or '0') or 0
 end
-return counts
-"""
-
-
-# KEYS[1]: the key to add, then the keys to read; ARGV: the value to add and its timeout in seconds. Returns 1 when the
-# key was added (0: it was there), then the values read (false for a missing key: nil to the client).
-_ADD_AND_GET_MANY = """
-local added = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
-local reply = {added and 1 or 0}
-if #KEYS > 1 then
-  local values = redis.call('MGET', unpack(KEYS, 2))
-  for i = 1, #values do
-    reply[i + 1] = values[i]
+local add = 2 * windows + 1
+if #KEYS >= add then
+  local added = redis.call('SET', KEYS[add], ARGV[windows + 2], 'NX', 'EX', ARGV[windows + 3])
+  reply[add] = added and 1 or 0
+  if #KEYS > add then
+    local values = redis.call('MGET', unpack(KEYS, add + 1))
+    for i = 1, #values do
+      reply[add + i] = values[i]
+    end
   end
 end
 return reply
@@ -92,43 +98,51 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = _ReusedClientRedisCacheClient
-        self._windows_script: Script | None = None
-        self._add_and_get_script: Script | None = None
+        self._script: Script | None = None
 
     def validate_key(self, key: str) -> None:
         """Nothing to check: Redis takes any key. Django's check warns about keys that memcached would refuse (a
         regular expression behind a lazy object, run on every key of every call: about 2 % of a booking's CPU under
         load, sampled with py-spy)."""
 
-    def windows_count(self, items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
+    def count_add_get(self, items: list[tuple[str, str, int]], claim: Claim | None = None) -> list[tuple[int, int]]:
         """For each (current key, previous key, timeout): add one to the current key (created with the timeout when
-        missing) and read the previous one; [(current count, previous count)] in the same order. Atomic, so a key
-        never outlives its timeout (an INCR of a key that expired a moment before would create it without one)."""
+        missing) and read the previous one; [(current count, previous count)] in the same order. With `claim`, also
+        add its key if it is missing and read its keys, answered in the claim (Claim.added, Claim.found). One round
+        trip, atomic: a window's key never outlives its timeout (an INCR of a key that expired a moment before would
+        create it without one), and nothing runs between the add and the reads."""
         client = self._cache.get_client(write=True)
-        script = self._windows_script
+        script = self._script
         if script is None:
-            script = self._windows_script = client.register_script(_WINDOWS_COUNT)  # its SHA1; loaded on first use
-        keys = []
-        for current, previous, _timeout in items:
+            script = self._script = client.register_script(_COUNT_ADD_GET)  # its SHA1; loaded on first use
+        keys, args = [], [len(items)]
+        for current, previous, timeout in items:
             keys += [self.make_and_validate_key(current), self.make_and_validate_key(previous)]
-        counts = script(keys=keys, args=[timeout for *_keys, timeout in items], client=client)
-        return [(int(counts[2 * i]), int(counts[2 * i + 1])) for i in range(len(items))]
+            args.append(timeout)
+        serializer = self._cache._serializer  # type: ignore[attr-defined]  # Django's, not in the stubs
+        read = {}
+        if claim is not None:
+            read = {self.make_and_validate_key(name): name for name in claim.read}
+            keys += [self.make_and_validate_key(claim.key), *read]
+            args += [serializer.dumps(claim.value), int(claim.timeout)]
+        reply = script(keys=keys, args=args, client=client)
+        windows = len(items)
+        if claim is not None:
+            claim.added = bool(reply[2 * windows])
+            claim.found = {
+                name: serializer.loads(raw)
+                for name, raw in zip(read.values(), reply[2 * windows + 1 :], strict=True)
+                if raw is not None
+            }
+        return [(int(reply[2 * i]), int(reply[2 * i + 1])) for i in range(windows)]
+
+    def windows_count(self, items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
+        """count_add_get without a claim: the rate limiter's windows."""
+        return self.count_add_get(items)
 
     def add_and_get_many(self, key: str, value, timeout: int, keys: list[str]) -> tuple[bool, dict]:
         """Add `key` with `value` for `timeout` seconds if it is missing (as `add`) and read `keys` (as `get_many`),
         in one round trip: (added, {key: value} of the keys found). Atomic: nothing runs between the two."""
-        client = self._cache.get_client(write=True)
-        script = self._add_and_get_script
-        if script is None:
-            script = self._add_and_get_script = client.register_script(_ADD_AND_GET_MANY)
-        read = {self.make_and_validate_key(name): name for name in keys}
-        serializer = self._cache._serializer  # type: ignore[attr-defined]  # Django's, not in the stubs
-        reply = script(
-            keys=[self.make_and_validate_key(key), *read],
-            args=[serializer.dumps(value), int(timeout)],
-            client=client,
-        )
-        found = {
-            name: serializer.loads(raw) for name, raw in zip(read.values(), reply[1:], strict=True) if raw is not None
-        }
-        return bool(reply[0]), found
+        claim = Claim(key=key, value=value, timeout=timeout, read=tuple(keys))
+        self.count_add_get([], claim)
+        return claim.added, claim.found

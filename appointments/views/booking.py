@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.cache import Claim
 from common.challenge import challenge_on_rush
 from common.errors import DomainError, RateLimited
 from common.hooks import page_snippets
@@ -46,10 +47,11 @@ from .drafts import (
     Draft,
     chosen_token,
     draft_booked_entry,
-    draft_claim,
+    draft_claimed,
     draft_entries,
     draft_latest,
     draft_load,
+    draft_lock_claim,
     draft_state,
     draft_store,
     draft_unlock,
@@ -246,17 +248,27 @@ def _book_rate_limited(request: HttpRequest, error: DomainError) -> HttpResponse
     return _limited_render(request, error, request.POST.get("borrador", ""))
 
 
+def _lock_claim(request: HttpRequest, token: str) -> Claim | None:
+    """The draft's booking lock, taken with the draft, its outcome and the browser's grants read (drafts.py)."""
+    grants_key = access_grants_key(request)
+    return draft_lock_claim(token, also=[grants_key] if grants_key else [])
+
+
 @never_cache
 @require_POST
-@challenge_on_rush(limit="book", on_limit=_book_rate_limited)
-def booking_book(request: HttpRequest) -> HttpResponse:
+@challenge_on_rush(
+    limit="book",
+    claim=lambda request: _lock_claim(request, request.POST.get("borrador", "")),
+    on_limit=_book_rate_limited,
+)
+def booking_book(request: HttpRequest, claimed: Claim | None = None) -> HttpResponse:
     """The review's final POST: books the draft through the service and answers 303 to the confirmation.
 
     The happy path reads nothing but the draft (the service checks the slot, the procedure and the data again):
-    its lock, the draft, its outcome and the browser's grants come in one round trip (draft_claim).
+    its lock, the draft, its outcome and the browser's grants come with the rate limits, in one round trip.
     The same draft posted again, or at the same time, never books twice: see drafts.py.
     """
-    return _draft_book(request, request.POST.get("borrador", ""))
+    return _draft_book(request, request.POST.get("borrador", ""), claimed=claimed)
 
 
 @dataclass(frozen=True)
@@ -285,22 +297,26 @@ def _center_day_attempts(request: HttpRequest, draft: Draft) -> list[tuple[str, 
 @challenge_on_rush(
     limit="book",
     also=lambda request, confirmed: _center_day_attempts(request, confirmed.draft),
+    claim=lambda request, confirmed: _lock_claim(request, confirmed.draft.token),
     on_limit=_details_rate_limited,
 )
-def _details_book(request: HttpRequest, confirmed: _Confirmed) -> HttpResponse:
+def _details_book(request: HttpRequest, confirmed: _Confirmed, claimed: Claim | None = None) -> HttpResponse:
     """The data step's POST confirmed on its page (booking.js): books the checked data at once, under the same
     limits, rush challenge and idempotency as the final POST (the draft is stored only with its outcome). Its
-    center-day limit is counted with the others, in one round trip: a repeat of the POST counts too, as it does
-    against the booking limit, and over a limit still finds its confirmation (_limited_render)."""
-    return _draft_book(request, confirmed.draft.token, new=confirmed)
+    center-day limit is counted with the others and the draft's lock taken, in one round trip: a repeat of the POST
+    counts too, as it does against the booking limit, and over a limit still finds its confirmation
+    (_limited_render)."""
+    return _draft_book(request, confirmed.draft.token, new=confirmed, claimed=claimed)
 
 
-def _draft_book(request: HttpRequest, token: str, *, new: _Confirmed | None = None) -> HttpResponse:
+def _draft_book(
+    request: HttpRequest, token: str, *, new: _Confirmed | None = None, claimed: Claim | None = None
+) -> HttpResponse:
     """Book the draft `token` (the stored one, or `new`: confirmed on the data page, not stored yet) once: its lock
-    is taken with its reads (draft_claim); a repeat finds its outcome, a POST at the same time waits on the review."""
-    grants_key = access_grants_key(request)
-    state, locked, found = draft_claim(request, token, also=[grants_key] if grants_key else [])
-    access_grants_known(request, found.get(grants_key))
+    was taken with its reads (`claimed`, with the rate limits); a repeat finds its outcome, a POST at the same time
+    waits on the review."""
+    state, locked, found = draft_claimed(request, token, claimed)
+    access_grants_known(request, found.get(access_grants_key(request)))
     booked = state.booked
     draft, entries = (new.draft, new.entries) if new is not None else (state.draft, {})
     if locked and (draft is None or booked is not None):  # nothing to book: the lock goes back

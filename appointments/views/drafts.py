@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from common.cache import Claim
 from common.cache import resilient_cache as cache
 
 from .browser import browser_key
@@ -164,19 +165,35 @@ def draft_latest(request: HttpRequest) -> Draft | None:
     return None if found.get(booked_key) else _mine(request, found.get(data_key))
 
 
-def draft_claim(request: HttpRequest, token: str, *, also: list[str]) -> tuple[DraftState, bool, dict]:
-    """The final POST's one round trip: take the draft's booking lock if it is free and read the draft and its
-    booking (as draft_state) and the cache keys `also`; (state, whether this request took the lock, {key: value} of
-    the keys `also` found). Not taken: another request is booking it right now (state.in_flight).
+def draft_lock_claim(token: str, *, also: list[str]) -> Claim | None:
+    """The draft's booking lock with the draft, its booking and the cache keys `also` to read, as a claim the caller
+    takes (common.cache.Claim: a booking page takes it in its rate limits' round trip); None for a token that is not
+    one. draft_claimed reads its answer."""
+    if not token_valid(token):
+        return None
+    return Claim(
+        key=_key(token, "lock"), value=1, timeout=LOCK_SECONDS, read=(_key(token), _key(token, "booked"), *also)
+    )
+
+
+def draft_claimed(request: HttpRequest, token: str, claim: Claim | None) -> tuple[DraftState, bool, dict]:
+    """A taken draft_lock_claim's answer: (state, whether this request took the lock, {key: value} of the keys
+    `also` found). Not taken: another request is booking it right now (state.in_flight).
 
     The lock is taken before anything is known: a request that finds nothing to book (no draft of this browser, or
     one that has booked already) gives it back with draft_unlock."""
-    if not token_valid(token):
+    if claim is None:
         return DraftState(draft=None), False, {}
-    locked, found = cache.add_and_get_many(
-        _key(token, "lock"), 1, LOCK_SECONDS, [_key(token), _key(token, "booked"), *also]
-    )
-    return _draft_state(request, token, found, in_flight=not locked), locked, found
+    found = dict(claim.found)
+    return _draft_state(request, token, found, in_flight=not claim.added), claim.added, found
+
+
+def draft_claim(request: HttpRequest, token: str, *, also: list[str]) -> tuple[DraftState, bool, dict]:
+    """draft_lock_claim taken in a round trip of its own, and its answer (draft_claimed)."""
+    claim = draft_lock_claim(token, also=also)
+    if claim is not None:
+        claim.added, claim.found = cache.add_and_get_many(claim.key, claim.value, claim.timeout, list(claim.read))
+    return draft_claimed(request, token, claim)
 
 
 def draft_booked_entry(token: str, *, appointment_id: int, code: str) -> dict[str, tuple[int, str]]:

@@ -95,3 +95,40 @@ def test_the_challenge_is_what_the_widget_reads():
     assert set(challenge) == {"parameters", "signature"}
     assert challenge["parameters"]["algorithm"] == "PBKDF2/SHA-256"
     assert json.loads(json.dumps(challenge)) == challenge
+
+
+def test_a_views_lock_is_taken_with_the_limits_and_given_back_when_they_or_the_challenge_stop_the_post(settings, db):
+    """challenge_on_rush(claim=…): the view's lock and its reads come in the limits' round trip; a POST the limits or
+    the interstitial stop does not keep it."""
+    from django.http import HttpResponse
+
+    from common.cache import Claim, resilient_cache
+    from common.challenge import challenge_on_rush
+
+    settings.CHALLENGE_NETWORK_THRESHOLD = 1000
+    settings.CHALLENGE_GLOBAL_THRESHOLD = 1000
+    settings.RATE_LIMITS = {"book": (2, 3600), "book_network": (100, 3600)}
+    address = new_address()
+    lock, guarded = f"test:lock:{address}", f"test:guarded:{address}"
+    resilient_cache.set(guarded, "draft", 60)
+    seen = []
+
+    @challenge_on_rush(limit="book", claim=lambda request: Claim(key=lock, value=1, timeout=60, read=(guarded,)))
+    def view(request, claimed=None):
+        seen.append((claimed.added, claimed.found))
+        return HttpResponse("booked")
+
+    post = RequestFactory().post("/", REMOTE_ADDR=address)
+    assert view(post).content == b"booked"
+    assert seen == [(True, {guarded: "draft"})] and resilient_cache.get(lock) == 1
+    assert view(post).content == b"booked"  # the lock is held: the view is told
+    assert seen[-1] == (False, {guarded: "draft"})
+    resilient_cache.delete(lock)
+
+    assert view(post).status_code == 429  # over the booking limit
+    assert resilient_cache.get(lock) is None and len(seen) == 2
+    settings.RATE_LIMITS = {"book": (100, 3600), "book_network": (100, 3600)}
+    settings.CHALLENGE_NETWORK_THRESHOLD = 1
+    challenge = view(post)
+    assert challenge.status_code == 429 and b"altcha" in challenge.content  # the interstitial
+    assert resilient_cache.get(lock) is None and len(seen) == 2

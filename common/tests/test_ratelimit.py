@@ -18,6 +18,7 @@ from common.ratelimit import (
     failure_record,
     failures_check,
     rate_limit_hit,
+    rate_limits_hit,
     sliding_count,
 )
 from common.tests.utils import DEAD_REDIS_CACHES, new_address
@@ -227,3 +228,21 @@ def test_add_and_get_many_falls_back_to_the_process_when_redis_is_down(address):
 
     assert resilient.resilient_cache.add_and_get_many(key, 1, 60, [key + ":other"]) == (True, {})
     assert resilient.resilient_cache.add_and_get_many(key, 2, 60, [key]) == (False, {key: 1})
+
+
+@override_settings(CACHES=DEAD_REDIS_CACHES)
+def test_limits_and_a_claim_fall_back_to_the_process_when_redis_is_down(settings, address):
+    from common.cache import Claim
+
+    caches.close_all()
+    resilient.fallback_reset()
+    settings.RATE_LIMITS = {"book": (1, 3600)}
+    claim = Claim(key=f"test:claim:{address}", value=1, timeout=60)
+
+    rate_limits_hit([("book", address)], claim=claim)
+
+    assert claim.added and resilient.resilient_cache.get(claim.key) == 1
+    refused = Claim(key=f"test:claim:{address}:2", value=1, timeout=60)
+    with pytest.raises(RateLimited):
+        rate_limits_hit([("book", address)], claim=refused)
+    assert not refused.added and resilient.resilient_cache.get(refused.key) is None  # given back

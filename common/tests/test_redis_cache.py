@@ -83,3 +83,29 @@ def test_add_and_get_many_works_after_redis_forgets_the_script(cache, keys):
     cache.add_and_get_many(keys[0], 1, 60, [])
     cache._cache.get_client(write=True).script_flush()
     assert cache.add_and_get_many(keys[1], 2, 60, [keys[0]]) == (True, {keys[0]: 1})
+
+
+def test_windows_are_counted_and_a_key_added_with_reads_in_one_call(cache, keys, monkeypatch):
+    """count_add_get: a booking page's limits and its draft's lock in one script call."""
+    from common.cache import Claim
+
+    client = cache._cache.get_client(write=True)
+    cache.set_many({keys[1]: "draft", f"{keys[2]}:previous": 4}, 300)
+    cache.count_add_get([])  # Redis learns the script
+    sent = []
+    original = type(client).execute_command
+    monkeypatch.setattr(
+        type(client), "execute_command", lambda self, *a, **k: sent.append(a[0]) or original(self, *a, **k)
+    )
+    windows = [(f"{keys[2]}:current", f"{keys[2]}:previous", 120), (f"{keys[0]}:current", f"{keys[0]}:none", 60)]
+    claim = Claim(key=keys[0], value=1, timeout=60, read=(keys[1], keys[0] + ":missing"))
+
+    assert cache.count_add_get(windows, claim) == [(1, 4), (1, 0)]
+    assert sent == ["EVALSHA"]
+    assert claim.added is True and claim.found == {keys[1]: "draft"}
+    assert cache.get(keys[0]) == 1 and 50 < client.ttl(cache.make_key(keys[0])) <= 60
+    assert 110 < client.ttl(cache.make_key(f"{keys[2]}:current")) <= 120
+
+    again = Claim(key=keys[0], value=2, timeout=60)
+    assert cache.count_add_get(windows, again) == [(2, 4), (2, 0)]
+    assert again.added is False and again.found == {} and cache.get(keys[0]) == 1

@@ -35,10 +35,11 @@ def test_a_booking_over_http_costs_nine_statements(client, schedule, procedure, 
     assert Appointment.objects.get(slot=slot).document_number == CITIZEN_INPUT["document_number"]
 
 
-def test_the_review_costs_one_redis_round_trip_the_final_post_four(client, schedule, procedure, center, monkeypatch):
-    """A browser that has booked before (it has grants): the booking limit with the rush's pressure; the draft's lock
-    taken with the draft, its outcome and the browser's grants read (drafts.draft_claim); the center-day limit (it
-    needs the draft); the new grant stored with the draft's outcome. Each a script call, none a pipeline."""
+def test_the_review_costs_one_redis_round_trip_the_final_post_three(client, schedule, procedure, center, monkeypatch):
+    """A browser that has booked before (it has grants): the booking limit with the rush's pressure and the draft's
+    lock, taken with the draft, its outcome and the browser's grants read (drafts.draft_lock_claim); the center-day
+    limit (it needs the draft); the new grant stored with the draft's outcome. Each a script call, none a
+    pipeline."""
     first = form_to(review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0)), BOOK_URL)
     first.submit(client, button="Confirmar y reservar")  # grants for the browser; every script loaded
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
@@ -52,7 +53,7 @@ def test_the_review_costs_one_redis_round_trip_the_final_post_four(client, sched
     booked = review_form.submit(client, button="Confirmar y reservar")
 
     assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
-    assert commands == ["EVALSHA"] * 4
+    assert commands == ["EVALSHA"] * 3
 
 
 def test_a_booking_confirmed_on_the_data_page_costs_one_request(
@@ -60,8 +61,8 @@ def test_a_booking_confirmed_on_the_data_page_costs_one_request(
 ):
     """booking.js's review: the data step's POST with `elegido` books. The statements of both requests but two: the
     data step's checks of the time and of the citizen (the chosen language's look-up) are handed on to the booking
-    service, which neither reads nor checks them again. Three Redis round trips: the limits with the rush's pressure
-    and the center-day limit (the draft is known before them), the draft's lock with its reads, the grant with the
+    service, which neither reads nor checks them again. Two Redis round trips: the limits with the rush's pressure,
+    the center-day limit (the draft is known before them) and the draft's lock with its reads; the grant with the
     draft and its outcome."""
     review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0))  # the browser has its cookie
     form_to(
@@ -75,7 +76,7 @@ def test_a_booking_confirmed_on_the_data_page_costs_one_request(
         booked = data_form.submit(client, **CITIZEN_INPUT, elegido="0123456789abcdef0123456789abcdef")
 
     assert booked.status_code == 303 and booked["Location"].startswith("/citas/confirmacion/")
-    assert commands == ["EVALSHA"] * 3
+    assert commands == ["EVALSHA"] * 2
 
 
 def redis_commands(monkeypatch) -> list[str]:
