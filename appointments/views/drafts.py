@@ -11,9 +11,9 @@ link shows nothing to anyone else. No session is read or written: the draft and 
 draft are stored together, in one round trip.
 
 Three identical final POSTs at once (a triple tap on a slow phone): the first takes `lock` (an atomic add, in the
-same round trip as its reads: draft_claim) and books; the others do not wait for it — they answer 303 to the review
-page, which shows "we are booking it" (refreshing itself, no JavaScript needed) until the outcome is known, then
-redirects to the confirmation.
+same round trip as its reads and the page's rate limits: draft_lock_claim) and books; the others do not wait for it
+— they answer 303 to the review page, which shows "we are booking it" (refreshing itself, no JavaScript needed)
+until the outcome is known, then redirects to the confirmation.
 
 With JavaScript the review is shown on the data page itself (booking.js) and its "Confirm" sends the data step's POST
 with `elegido`, a random value the script chose: that one request books (views.booking._draft_book, as the final

@@ -206,7 +206,7 @@ def test_pressing_book_twice_books_once_and_shows_the_same_confirmation(client, 
 
 
 def test_a_repeated_final_post_gives_back_the_lock_it_took(client, schedule, procedure, center):
-    """The final POST takes the draft's lock with its reads (drafts.draft_claim): a repeat once the booking's own lock
+    """The final POST takes the draft's lock with its reads (drafts.draft_lock_claim): a repeat once the booking's lock
     has expired takes it too, finds the booking, and gives it back."""
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     review_form = form_to(review_page(client, procedure, center, slot), BOOK_URL)
