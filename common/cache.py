@@ -114,24 +114,15 @@ class ResilientCache:
     def delete(self, key: str) -> None:
         self._call("delete", key)
 
-    def add_and_get_many(self, key: str, value: Any, timeout: int, keys: list[str]) -> tuple[bool, dict[str, Any]]:
-        """Add `key` if it is missing and read `keys`: (added, {key: value} of those found). One round trip with
-        common.redis_cache."""
-        return self._call("add_and_get_many", key, value, timeout, keys)
-
-    def windows_count(self, items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
-        """Rate-limit windows: for each (current key, previous key, timeout), add one to the current count (created
-        with the timeout) and read the previous; [(current, previous)]. One round trip with common.redis_cache."""
-        return self._call("windows_count", items)
-
     def count_add_get(self, items: list[tuple[str, str, int]], claim: Claim | None = None) -> list[tuple[int, int]]:
-        """windows_count, and with `claim` its add and reads (answered in the claim). One round trip with
-        common.redis_cache."""
+        """Rate-limit windows: for each (current key, previous key, timeout), add one to the current count (created
+        with the timeout) and read the previous; [(current, previous)]. With `claim`, also its add and reads
+        (answered in the claim). One round trip with common.redis_cache."""
         return self._call("count_add_get", items, claim)
 
 
-def _windows_count(backend: Any, items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
-    """windows_count for a backend without it (the local fallback, LocMemCache in development)."""
+def _count_add_get(backend: Any, items: list[tuple[str, str, int]], claim: Claim | None) -> list[tuple[int, int]]:
+    """count_add_get for a backend without it (the local fallback, LocMemCache in development)."""
     counts = []
     for current_key, previous_key, timeout in items:
         backend.add(current_key, 0, timeout=timeout)
@@ -141,27 +132,13 @@ def _windows_count(backend: Any, items: list[tuple[str, str, int]]) -> list[tupl
             backend.add(current_key, 1, timeout=timeout)
             current = 1
         counts.append((current, int(backend.get(previous_key) or 0)))
-    return counts
-
-
-def _add_and_get_many(backend: Any, key: str, value: Any, timeout: int, keys: list[str]) -> tuple[bool, dict]:
-    """add_and_get_many for a backend without it (the local fallback, LocMemCache in development)."""
-    return backend.add(key, value, timeout), backend.get_many(keys)
-
-
-def _count_add_get(backend: Any, items: list[tuple[str, str, int]], claim: Claim | None) -> list[tuple[int, int]]:
-    """count_add_get for a backend without it (the local fallback, LocMemCache in development)."""
-    counts = _windows_count(backend, items)
     if claim is not None:
-        claim.added, claim.found = _add_and_get_many(backend, claim.key, claim.value, claim.timeout, list(claim.read))
+        claim.added = backend.add(claim.key, claim.value, claim.timeout)
+        claim.found = backend.get_many(list(claim.read))
     return counts
 
 
-_FALLBACKS: dict[str, Callable[..., Any]] = {
-    "windows_count": _windows_count,
-    "add_and_get_many": _add_and_get_many,
-    "count_add_get": _count_add_get,
-}
+_FALLBACKS: dict[str, Callable[..., Any]] = {"count_add_get": _count_add_get}
 
 
 def _operation(backend: Any, operation: str) -> Any:

@@ -175,7 +175,7 @@ def _count_many(attempts: list[tuple[str, str]], claim: Claim | None = None) -> 
         current_key, previous_key, elapsed = _keys(scope, key, now, window)
         items.append((current_key, previous_key, 2 * window + 1))
         shapes.append((scope, key, limit, window, elapsed))
-    counts = resilient_cache.count_add_get(items, claim) if claim is not None else resilient_cache.windows_count(items)
+    counts = resilient_cache.count_add_get(items, claim)
     return [
         _Counted(scope, key, limit, window, previous, current, elapsed)
         for (scope, key, limit, window, elapsed), (current, previous) in zip(shapes, counts, strict=True)

@@ -6,14 +6,12 @@ round trip.
   and Django keeps one cache object per thread anyway).
 - Keys are not checked for memcached's limits (`validate_key`): this is Redis.
 - `set_many` stores its keys and their timeout with one script (EVALSHA), atomic as Django's MULTI/EXEC.
-- `windows_count` counts one attempt in several rate-limit windows and reads their previous windows in one round
+- `count_add_get` counts one attempt in several rate-limit windows and reads their previous windows in one round
   trip: one script (EVALSHA), atomic as a MULTI/EXEC of three commands per window would be, at a fraction of
   redis-py's CPU for fifteen queued commands and their replies (Django's add + incr + get take four round trips
-  per window).
-- `add_and_get_many` adds one key if it is missing and reads others in one round trip (one script): a lock taken
-  with what it guards read.
-- `count_add_get` does both in one round trip (the same script): a booking page counts its rate limits and takes its
-  draft's lock, reading the draft, its outcome and the browser's grants (common.cache.Claim).
+  per window). With a claim (common.cache.Claim) it also adds a key if it is missing and reads others, in the same
+  round trip: a booking page counts its rate limits and takes its draft's lock, reading the draft, its outcome and
+  the browser's grants.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -63,8 +61,7 @@ class _ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
-# One script for the rate limiter's windows and for a lock taken with reads (add_and_get_many), alone or together (a
-# booking counts its limits and takes its draft's lock in one round trip: count_add_get).
+# The rate limiter's windows, and a lock taken with reads (common.cache.Claim) in the same round trip.
 # KEYS: the current and previous key of each window, in turn; then, if a key is to be added, that key and the keys to
 # read. ARGV: the number of windows, each window's timeout, then the value to add and its timeout in seconds.
 # Returns each window's current count (after adding one) and previous window's count (0 when missing), in turn; then,
@@ -135,14 +132,3 @@ class RedisCache(DjangoRedisCache):
                 if raw is not None
             }
         return [(int(reply[2 * i]), int(reply[2 * i + 1])) for i in range(windows)]
-
-    def windows_count(self, items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
-        """count_add_get without a claim: the rate limiter's windows."""
-        return self.count_add_get(items)
-
-    def add_and_get_many(self, key: str, value, timeout: int, keys: list[str]) -> tuple[bool, dict]:
-        """Add `key` with `value` for `timeout` seconds if it is missing (as `add`) and read `keys` (as `get_many`),
-        in one round trip: (added, {key: value} of the keys found). Atomic: nothing runs between the two."""
-        claim = Claim(key=key, value=value, timeout=timeout, read=tuple(keys))
-        self.count_add_get([], claim)
-        return claim.added, claim.found

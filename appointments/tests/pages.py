@@ -194,3 +194,15 @@ def request_of(client: Client):
     request = RequestFactory().get("/")
     request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
     return request
+
+
+def lock_taken(client: Client, token: str):
+    """Another request of this browser takes the draft's booking lock, with its reads, as a booking page does:
+    (state, whether it took the lock)."""
+    from appointments.views.drafts import draft_claimed, draft_lock_claim
+    from common.cache import resilient_cache
+
+    claim = draft_lock_claim(token, also=[])
+    resilient_cache.count_add_get([], claim)
+    state, locked, _found = draft_claimed(request_of(client), token, claim)
+    return state, locked

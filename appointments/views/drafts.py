@@ -188,14 +188,6 @@ def draft_claimed(request: HttpRequest, token: str, claim: Claim | None) -> tupl
     return _draft_state(request, token, found, in_flight=not claim.added), claim.added, found
 
 
-def draft_claim(request: HttpRequest, token: str, *, also: list[str]) -> tuple[DraftState, bool, dict]:
-    """draft_lock_claim taken in a round trip of its own, and its answer (draft_claimed)."""
-    claim = draft_lock_claim(token, also=also)
-    if claim is not None:
-        claim.added, claim.found = cache.add_and_get_many(claim.key, claim.value, claim.timeout, list(claim.read))
-    return draft_claimed(request, token, claim)
-
-
 def draft_booked_entry(token: str, *, appointment_id: int, code: str) -> dict[str, tuple[int, str]]:
     """The cache entry that records the booking a draft made, for the caller to store with its own entries in one
     round trip: access.access_grant(also=…), which keeps them GRANTS_STORED_SECONDS (an hour, as the draft)."""

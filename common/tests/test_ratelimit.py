@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.test import RequestFactory, override_settings
 
 from common import cache as resilient
+from common.cache import Claim
 from common.errors import RateLimited
 from common.ratelimit import (
     CodeLocked,
@@ -221,19 +222,23 @@ def test_the_redis_cache_takes_any_key_without_memcached_warnings(recwarn):
 
 
 @override_settings(CACHES=DEAD_REDIS_CACHES)
-def test_add_and_get_many_falls_back_to_the_process_when_redis_is_down(address):
+def test_a_claim_falls_back_to_the_process_when_redis_is_down(address):
     caches.close_all()
     resilient.fallback_reset()
     key = f"test:claim:{address}"
 
-    assert resilient.resilient_cache.add_and_get_many(key, 1, 60, [key + ":other"]) == (True, {})
-    assert resilient.resilient_cache.add_and_get_many(key, 2, 60, [key]) == (False, {key: 1})
+    first, second = (
+        Claim(key=key, value=1, timeout=60, read=(key + ":other",)),
+        Claim(key=key, value=2, timeout=60, read=(key,)),
+    )
+    resilient.resilient_cache.count_add_get([], first)
+    resilient.resilient_cache.count_add_get([], second)
+    assert (first.added, first.found) == (True, {})
+    assert (second.added, second.found) == (False, {key: 1})
 
 
 @override_settings(CACHES=DEAD_REDIS_CACHES)
 def test_limits_and_a_claim_fall_back_to_the_process_when_redis_is_down(settings, address):
-    from common.cache import Claim
-
     caches.close_all()
     resilient.fallback_reset()
     settings.RATE_LIMITS = {"book": (1, 3600)}

@@ -1,11 +1,21 @@
 """common.redis_cache.RedisCache: set_many, one script call, the keys and their timeout set together, as Django's
-MULTI of an MSET and an EXPIRE per key would; add_and_get_many, an add and a get_many in one script call (tests run
+MULTI of an MSET and an EXPIRE per key would; count_add_get, the rate limiter's windows and a claim (an add and a
+get_many) in one script call (tests run
 with the settings' Redis cache)."""
 
 import secrets
 
 import pytest
 from django.core.cache import caches
+
+from common.cache import Claim
+
+
+def add_and_get(cache, key, value, timeout, keys):
+    """A claim alone (no windows): (added, found)."""
+    claim = Claim(key=key, value=value, timeout=timeout, read=tuple(keys))
+    cache.count_add_get([], claim)
+    return claim.added, claim.found
 
 
 @pytest.fixture
@@ -50,45 +60,43 @@ def test_the_keys_are_stored_after_redis_forgets_the_script(cache, keys):
     assert cache.get_many(keys[:2]) == {keys[0]: 1, keys[1]: 2}
 
 
-def test_add_and_get_many_adds_a_missing_key_and_reads_the_others_in_one_call(cache, keys, monkeypatch):
+def test_a_claim_adds_a_missing_key_and_reads_the_others_in_one_call(cache, keys, monkeypatch):
     client = cache._cache.get_client(write=True)
     cache.set_many({keys[1]: {"draft": [("slot", "7")]}, keys[2]: 7}, 300)
     missing = keys[0] + ":missing"
-    cache.add_and_get_many(missing + ":script", 1, 1, [])  # Redis learns the script
+    add_and_get(cache, missing + ":script", 1, 1, [])  # Redis learns the script
     sent = []
     original = type(client).execute_command
     monkeypatch.setattr(
         type(client), "execute_command", lambda self, *a, **k: sent.append(a[0]) or original(self, *a, **k)
     )
 
-    added, found = cache.add_and_get_many(keys[0], 1, 60, [keys[1], keys[2], missing])
+    added, found = add_and_get(cache, keys[0], 1, 60, [keys[1], keys[2], missing])
 
     assert sent == ["EVALSHA"]
     assert added is True and found == {keys[1]: {"draft": [("slot", "7")]}, keys[2]: 7}
     assert cache.get(keys[0]) == 1 and 50 < client.ttl(cache.make_key(keys[0])) <= 60
 
 
-def test_add_and_get_many_leaves_a_present_key_alone(cache, keys):
+def test_a_claim_leaves_a_present_key_alone(cache, keys):
     client = cache._cache.get_client(write=True)
     cache.set(keys[0], "first", 300)
 
-    added, found = cache.add_and_get_many(keys[0], "second", 60, [keys[0]])
+    added, found = add_and_get(cache, keys[0], "second", 60, [keys[0]])
 
     assert added is False and found == {keys[0]: "first"}
     assert client.ttl(cache.make_key(keys[0])) > 60  # its own timeout kept
-    assert cache.add_and_get_many(keys[1], "x", 60, []) == (True, {})  # nothing to read
+    assert add_and_get(cache, keys[1], "x", 60, []) == (True, {})  # nothing to read
 
 
-def test_add_and_get_many_works_after_redis_forgets_the_script(cache, keys):
-    cache.add_and_get_many(keys[0], 1, 60, [])
+def test_a_claim_works_after_redis_forgets_the_script(cache, keys):
+    add_and_get(cache, keys[0], 1, 60, [])
     cache._cache.get_client(write=True).script_flush()
-    assert cache.add_and_get_many(keys[1], 2, 60, [keys[0]]) == (True, {keys[0]: 1})
+    assert add_and_get(cache, keys[1], 2, 60, [keys[0]]) == (True, {keys[0]: 1})
 
 
 def test_windows_are_counted_and_a_key_added_with_reads_in_one_call(cache, keys, monkeypatch):
     """count_add_get: a booking page's limits and its draft's lock in one script call."""
-    from common.cache import Claim
-
     client = cache._cache.get_client(write=True)
     cache.set_many({keys[1]: "draft", f"{keys[2]}:previous": 4}, 300)
     cache.count_add_get([])  # Redis learns the script

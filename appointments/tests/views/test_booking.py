@@ -26,12 +26,13 @@ from appointments.tests.pages import (
     followed,
     form_to,
     forms_in,
+    lock_taken,
     request_of,
     review_page,
     step_url,
 )
 from appointments.tests.utils import TUESDAY, slot_at
-from appointments.views.drafts import draft_claim, draft_state, draft_unlock
+from appointments.views.drafts import draft_state, draft_unlock
 from centers.tests.factories import CenterFactory, OfferingFactory
 from common.tests.utils import DEAD_REDIS_CACHES, new_address
 from procedures.constants import AppointmentPolicy
@@ -225,7 +226,7 @@ def test_a_final_post_while_another_books_the_draft_waits_on_the_review(client, 
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
     review_form = form_to(review_page(client, procedure, center, slot), BOOK_URL)
     token = review_form.data()["borrador"]
-    state, locked, _found = draft_claim(request_of(client), token, also=[])  # another request of this browser books
+    state, locked = lock_taken(client, token)  # another request of this browser books it
     assert locked and state.draft is not None and state.booked is None and not state.in_flight
 
     response = review_form.submit(client, button="Confirmar y reservar")

@@ -17,11 +17,12 @@ from appointments.tests.pages import (
     fill,
     form_to,
     forms_in,
+    lock_taken,
     request_of,
     review_page,
 )
 from appointments.tests.utils import slot_at
-from appointments.views.drafts import chosen_token, draft_claim, draft_state
+from appointments.views.drafts import chosen_token, draft_state
 from common.tests.utils import DEAD_REDIS_CACHES, new_address
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_a_confirmation_sent_while_the_same_one_books_waits_on_the_review(client
     details_page(client, procedure, center, slot)
     confirmed(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0), chosen="f" * 32)  # has its cookie
     token = chosen_token(request_of(client), CHOSEN)
-    _state, locked, _found = draft_claim(request_of(client), token, also=[])  # the first press is booking it
+    _state, locked = lock_taken(client, token)  # the first press is booking it
     assert locked
 
     response = confirmed(client, procedure, center, slot, document_number="40000001")
