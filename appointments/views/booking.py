@@ -343,14 +343,25 @@ def _draft_book(
             slot=checked.slot,
         )
     except BookingError as exc:
-        if entries:  # kept for the times page's "choose another time": the data goes with the draft's token
-            draft_store(entries)
-        draft_unlock(token)
+        _give_back(token, entries)
         return _book_failed(request, draft, exc)
+    except Exception:
+        # A crash (the database gone, say): the lock goes back and the data stays, so the citizen's retry books
+        # instead of waiting out the lock and finding the draft gone.
+        _give_back(token, entries)
+        raise
     # The grant, the draft's outcome (its idempotency record) and a new draft in one round trip.
     booked = (appointment.pk, appointment.code)
     outcome = draft_booked_entry(token, appointment_id=booked[0], code=booked[1])
     return _to_confirmation(request, booked, also=entries | outcome)
+
+
+def _give_back(token: str, entries: dict) -> None:
+    """A booking that did not happen: its lock goes back, and a draft not stored yet (one request) is stored, so its
+    data stays for the times page's "choose another time" or a retry."""
+    if entries:
+        draft_store(entries)
+    draft_unlock(token)
 
 
 def _citizen_values(fields: list[tuple[str, str]]) -> list[tuple[str, str | bool]]:

@@ -218,6 +218,31 @@ def test_the_center_day_limit_counts_bookings_confirmed_on_the_page(settings, sc
     assert elsewhere.status_code == 303 and Appointment.objects.count() == 2
 
 
+def test_a_crash_while_booking_gives_the_lock_back_and_keeps_the_data(client, schedule, procedure, center, monkeypatch):
+    """The database fails in the middle (a 500): the citizen's retry books at once, with the data they typed."""
+    from django.db import OperationalError
+
+    from appointments import services
+
+    slot = slot_at(schedule, 2026, 12, 1, 8, 30)
+    original = services.appointment_book
+
+    def database_gone(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "appointment_book", database_gone)
+    client.raise_request_exception = False
+    crashed = confirmed(client, procedure, center, slot)
+    assert crashed.status_code == 500 and not Appointment.objects.exists()
+    state = draft_state(request_of(client), chosen_token(request_of(client), CHOSEN))
+    assert not state.in_flight and state.draft is not None and state.draft.slot_id == slot.pk
+
+    monkeypatch.setattr(services, "appointment_book", original)
+    retried = confirmed(client, procedure, center, slot)
+    assert retried.status_code == 303 and retried["Location"].startswith("/citas/confirmacion/")
+    assert Appointment.objects.get().full_name == CITIZEN_INPUT["full_name"]
+
+
 @override_settings(CACHES=DEAD_REDIS_CACHES)
 def test_a_booking_confirmed_on_the_page_books_once_while_redis_is_down(client, schedule, procedure, center):
     """The limits, the draft's lock and its outcome fall back to the process's own cache (common.cache): the citizen
