@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import DEFAULT_SERVER_URL, scratch_database, temporary_directory  # noqa: E402
-from benchmarks.booking_http import api_booking, details_form, django_start, setup_data  # noqa: E402
+from benchmarks.booking_http import api_booking, details_form, django_start, review_form, setup_data  # noqa: E402
 
 DATABASE = "mac_bench_booking_cpu"
 
@@ -100,7 +100,7 @@ class Booker:
         response = self.form_post("/citas/nueva/datos/", form)
         assert response.status_code == 303, response.content[:2000]
         token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
-        response = self.form_post("/citas/nueva/reservar/", {"csrfmiddlewaretoken": self.csrf, "borrador": token})
+        response = self.form_post("/citas/nueva/reservar/", review_form(self.data, slot, token, self.csrf))
         assert response.status_code == 303 and "/citas/confirmacion/" in response["Location"], response.content[:2000]
 
 

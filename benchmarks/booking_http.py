@@ -178,6 +178,11 @@ def details_form(data: dict, slot: int, document: str, csrf: str) -> dict[str, s
     }
 
 
+def review_form(data: dict, slot: int, token: str, csrf: str) -> dict[str, str]:
+    """What the review page's form sends: the draft's token, and its center and day (for the center-day limit)."""
+    return {"csrfmiddlewaretoken": csrf, "borrador": token, "center": data["center"], "day": data["days"][slot]}
+
+
 def api_booking(data: dict, slot: int, document: str) -> dict:
     """What an API booking sends (JSON)."""
     return {
@@ -197,9 +202,7 @@ def book(browser: Browser, data: dict, slot: int, document: str, csrf: str) -> s
     if status != 303:
         return "slot_full" if status == 409 else f"details {status}"
     token = headers["Location"].rstrip("/").rsplit("/", 1)[-1]
-    status, headers, _body = browser.request(
-        "POST", "/citas/nueva/reservar/", {"csrfmiddlewaretoken": csrf, "borrador": token}
-    )
+    status, headers, _body = browser.request("POST", "/citas/nueva/reservar/", review_form(data, slot, token, csrf))
     if status == 303 and "/citas/confirmacion/" in headers.get("Location", ""):
         return "ok"
     return "slot_full" if status == 409 else f"book {status}"
@@ -453,9 +456,17 @@ def main(argv: list[str] | None = None) -> int:
         help="also run, each round, two requests to a trivial view per attempt: gunicorn's CPU for the pages' two "
         "requests before any booking work (no verdict)",
     )
+    parser.add_argument(
+        "--paths",
+        default=",".join(PATHS),
+        help=f"the paths to run, comma-separated (default {','.join(PATHS)}; a profile of one path, say)",
+    )
     parser.add_argument("--database", default=DATABASE)
     args = parser.parse_args(argv)
-    measured = [*PATHS, *(FLOOR if args.floor else ())]
+    chosen = [path for path in args.paths.split(",") if path]
+    if unknown := sorted(set(chosen) - set(PATHS)):
+        parser.error(f"unknown paths: {', '.join(unknown)} (known: {', '.join(PATHS)})")
+    measured = [*chosen, *(FLOOR if args.floor else ())]
 
     with scratch_database(args.database) as database_url, temporary_directory("mac-bench-static-") as static_root:
         env = django_start(database_url=database_url, static_root=static_root)
@@ -583,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
     tps = _median([entry["tps"] for entry in pgbench_rounds])
     summary = {}
     print(f"\nmedians of {args.rounds} rounds (pgbench {tps} TPS):")
-    for path in PATHS:
+    for path in chosen:
         per_second = _median([http_results[path]["bookings_per_second"] for http_results in rounds])
         p95 = _median([http_results[path]["p95_ms"] for http_results in rounds])
         ratio = per_second / tps if tps else 0.0

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from appointments import selectors, services
 from appointments.constants import BookingChannel
 from appointments.formatting import lima_date
+from appointments.limits import center_day_attempt
 from appointments.models import Appointment
 from common.api.schema import error_response
 from common.challenge import (
@@ -25,7 +26,7 @@ from common.challenge import (
     limits_and_pressure_hit,
 )
 from common.errors import DomainError
-from common.ratelimit import RateLimitThrottle, client_attempts, client_limits_hit, client_network_attempt
+from common.ratelimit import RateLimitThrottle, client_attempts, client_limits_hit
 
 from .serializers import (
     AppointmentSerializer,
@@ -154,7 +155,7 @@ class BookView(BookingAPIView):
             day = lima_date(slot.starts_at).isoformat()
             attempts = [
                 *client_attempts(request, "book"),
-                client_network_attempt(request, "book_center_day", slot.center.slug, day),
+                center_day_attempt(request, slot.center.slug, day),
             ]
             if limits_and_pressure_hit(request, attempts) and not challenge_passed(payload=data["altcha"]):
                 raise ChallengeRequired()

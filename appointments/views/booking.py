@@ -8,6 +8,7 @@ confirmation (drafts.py); a second draft of the same booking (another tab) gets 
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -26,12 +27,13 @@ from common.challenge import challenge_on_rush
 from common.errors import DomainError, RateLimited
 from common.hooks import page_snippets
 from common.http import with_error_headers
-from common.ratelimit import client_network_attempt, rate_limits_hit
+from common.ratelimit import rate_limits_hit
 
 from .. import documents, selectors, services
 from ..constants import CONSENT_VERSION, AgeBand, DocumentType, Gender, PriorityNeed
 from ..errors import BookingError, InvalidBooking, SlotFull, WindowClosed
 from ..forms import CitizenForm, LookupForm, ProcedureSearchForm
+from ..limits import center_day_attempt
 from ..models import Appointment, Slot
 from ..services import Citizen, CleanCitizen
 from ..signals import confirmation_page
@@ -258,6 +260,7 @@ def _lock_claim(request: HttpRequest, token: str) -> Claim | None:
 @require_POST
 @challenge_on_rush(
     limit="book",
+    also=lambda request: _center_day_attempts(request, request.POST),
     claim=lambda request: _lock_claim(request, request.POST.get("borrador", "")),
     on_limit=_book_rate_limited,
 )
@@ -265,7 +268,9 @@ def booking_book(request: HttpRequest, claimed: Claim | None = None) -> HttpResp
     """The review's final POST: books the draft through the service and answers 303 to the confirmation.
 
     The happy path reads nothing but the draft (the service checks the slot, the procedure and the data again):
-    its lock, the draft, its outcome and the browser's grants come with the rate limits, in one round trip.
+    its lock, the draft, its outcome and the browser's grants come with the rate limits, in one round trip. So
+    does its center-day limit, for the center and day the review's form sends with the token; the draft's own are
+    counted again (a round trip more) when they differ from those (a form made by hand).
     The same draft posted again, or at the same time, never books twice: see drafts.py.
     """
     return _draft_book(request, request.POST.get("borrador", ""), claimed=claimed)
@@ -287,16 +292,17 @@ def _details_rate_limited(request: HttpRequest, error: DomainError, confirmed: _
     return _limited_render(request, error, confirmed.draft.token)
 
 
-def _center_day_attempts(request: HttpRequest, draft: Draft) -> list[tuple[str, str]]:
-    """Anti-hoarding: the attempt the center-day limit counts (how many places of one center-day one network may
-    take), for the center and day the draft names (the data step checked them against its time: no query)."""
-    chosen = dict(draft.path)
-    return [client_network_attempt(request, "book_center_day", chosen.get("center", ""), chosen.get("day", ""))]
+def _center_day_attempts(request: HttpRequest, chosen: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Anti-hoarding: the attempt the center-day limit counts (limits.center_day_attempt) for the center and day of
+    `chosen` (a draft's path: the data step checked them against its time, no query; or the review's form), none
+    without them."""
+    center, day = chosen.get("center", ""), chosen.get("day", "")
+    return [center_day_attempt(request, center, day)] if center and day else []
 
 
 @challenge_on_rush(
     limit="book",
-    also=lambda request, confirmed: _center_day_attempts(request, confirmed.draft),
+    also=lambda request, confirmed: _center_day_attempts(request, dict(confirmed.draft.path)),
     claim=lambda request, confirmed: _lock_claim(request, confirmed.draft.token),
     on_limit=_details_rate_limited,
 )
@@ -327,9 +333,12 @@ def _draft_book(
         return _to_confirmation(request, booked)
     if not locked:
         return HttpResponseRedirect(_review_url(token), status=303)
-    if new is None:  # the final POST's center-day limit (the one-request booking's was counted with its others)
+    # The final POST's center-day limit was counted with its others for the center and day its form sent (as the
+    # one-request booking's, for its draft's): the draft's own are counted now only if they differ.
+    drafted = _center_day_attempts(request, dict(draft.path)) if new is None else []
+    if drafted and drafted != _center_day_attempts(request, request.POST):
         try:
-            rate_limits_hit(_center_day_attempts(request, draft))
+            rate_limits_hit(drafted)
         except RateLimited as exc:
             draft_unlock(token)
             return _problem_render(request, exc, path=_draft_path(draft, want_slot=True, allow_full=True))
