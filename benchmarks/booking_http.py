@@ -186,8 +186,12 @@ def details_form(data: dict, slot: int, document: str, csrf: str) -> dict[str, s
 
 
 def review_form(data: dict, slot: int, token: str, csrf: str) -> dict[str, str]:
-    """What the review page's form sends: the draft's token, and its center and day (for the center-day limit)."""
-    return {"csrfmiddlewaretoken": csrf, "borrador": token, "center": data["center"], "day": data["days"][slot]}
+    """What the review page's form sends: the draft's token, and its center and day signed (for the center-day
+    limit; signed as the review page signs them, with the settings gunicorn has)."""
+    from appointments.limits import center_day_sign
+
+    center_day = center_day_sign(data["center"], data["days"][slot])
+    return {"csrfmiddlewaretoken": csrf, "borrador": token, "centro_dia": center_day}
 
 
 def api_booking(data: dict, slot: int, document: str) -> dict:

@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from appointments.tests.factories import appointment_create
 
@@ -166,10 +167,8 @@ def step_url(procedure, **params) -> str:
 
 
 def details_page(client, procedure, center, slot):
-    return client.get(
-        DETAILS_URL,
-        {"procedure": procedure.slug, "center": center.slug, "day": "2026-12-01", "slot": slot.pk},
-    )
+    day = timezone.localdate(slot.starts_at).isoformat()
+    return client.get(DETAILS_URL, {"procedure": procedure.slug, "center": center.slug, "day": day, "slot": slot.pk})
 
 
 def followed(client, response):

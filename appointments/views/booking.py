@@ -33,7 +33,7 @@ from .. import documents, selectors, services
 from ..constants import CONSENT_VERSION, AgeBand, DocumentType, Gender, PriorityNeed
 from ..errors import BookingError, InvalidBooking, SlotFull, WindowClosed
 from ..forms import CitizenForm, LookupForm, ProcedureSearchForm
-from ..limits import center_day_attempt
+from ..limits import center_day_attempt, center_day_read, center_day_sign
 from ..models import Appointment, Slot
 from ..services import Citizen, CleanCitizen
 from ..signals import confirmation_page
@@ -216,6 +216,7 @@ def booking_review(request: HttpRequest, token: str) -> HttpResponse:
         "steps": steps_of("review"),
         "rows": _review_rows(form),
         "draft": draft,
+        "center_day": center_day_sign(path.center.slug, path.day.isoformat()),
         "edit_url": f"{reverse('appointments:details')}?{urlencode([*draft.path, ('borrador', draft.token)])}",
     }
     return render(request, "appointments/booking/review.html", context)
@@ -260,7 +261,7 @@ def _lock_claim(request: HttpRequest, token: str) -> Claim | None:
 @require_POST
 @challenge_on_rush(
     limit="book",
-    also=lambda request: _center_day_attempts(request, request.POST),
+    also=lambda request: _center_day_attempts(request, _center_day_posted(request)),
     claim=lambda request: _lock_claim(request, request.POST.get("borrador", "")),
     on_limit=_book_rate_limited,
 )
@@ -269,8 +270,8 @@ def booking_book(request: HttpRequest, claimed: Claim | None = None) -> HttpResp
 
     The happy path reads nothing but the draft (the service checks the slot, the procedure and the data again):
     its lock, the draft, its outcome and the browser's grants come with the rate limits, in one round trip. So
-    does its center-day limit, for the center and day the review's form sends with the token; the draft's own are
-    counted again (a round trip more) when they differ from those (a form made by hand).
+    does its center-day limit, for the center and day the review's form sends signed with the token; the draft's own
+    are counted again (a round trip more) when the form's are missing, forged or another draft's.
     The same draft posted again, or at the same time, never books twice: see drafts.py.
     """
     return _draft_book(request, request.POST.get("borrador", ""), claimed=claimed)
@@ -288,14 +289,19 @@ class _Confirmed:
     citizen: CleanCitizen | None
 
 
+def _center_day_posted(request: HttpRequest) -> dict[str, str]:
+    """The center and day the review's form sent, signed (limits.center_day_sign); {} when missing or forged."""
+    return center_day_read(request.POST.get("centro_dia", ""))
+
+
 def _details_rate_limited(request: HttpRequest, error: DomainError, confirmed: _Confirmed) -> HttpResponse:
     return _limited_render(request, error, confirmed.draft.token)
 
 
 def _center_day_attempts(request: HttpRequest, chosen: Mapping[str, str]) -> list[tuple[str, str]]:
     """Anti-hoarding: the attempt the center-day limit counts (limits.center_day_attempt) for the center and day of
-    `chosen` (a draft's path: the data step checked them against its time, no query; or the review's form), none
-    without them."""
+    `chosen` (a draft's path: the data step checked them against its time, no query; or the review's form, signed),
+    none without them."""
     center, day = chosen.get("center", ""), chosen.get("day", "")
     return [center_day_attempt(request, center, day)] if center and day else []
 
@@ -333,10 +339,10 @@ def _draft_book(
         return _to_confirmation(request, booked)
     if not locked:
         return HttpResponseRedirect(_review_url(token), status=303)
-    # The final POST's center-day limit was counted with its others for the center and day its form sent (as the
-    # one-request booking's, for its draft's): the draft's own are counted now only if they differ.
+    # The final POST's center-day limit was counted with its others for the center and day its form sent, signed
+    # (the one-request booking's for its draft's): the draft's own are counted now only if they differ.
     drafted = _center_day_attempts(request, dict(draft.path)) if new is None else []
-    if drafted and drafted != _center_day_attempts(request, request.POST):
+    if drafted and drafted != _center_day_attempts(request, _center_day_posted(request)):
         try:
             rate_limits_hit(drafted)
         except RateLimited as exc:

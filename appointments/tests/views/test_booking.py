@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from appointments.constants import AppointmentStatus
+from appointments.limits import center_day_read, center_day_sign
 from appointments.models import Appointment
 from appointments.selectors import availability_by_day
 from appointments.services import appointment_cancel
@@ -113,8 +114,9 @@ def test_a_citizen_books_through_every_step_without_javascript(
 
     # Booking: a redirect (303) to the confirmation.
     review_form = form_to(page, BOOK_URL)
-    # No personal data: the draft's token, and its center and day (the center-day limit is counted with the others).
-    assert [name for name, _value in review_form.fields] == ["csrfmiddlewaretoken", "borrador", "center", "day"]
+    # No personal data: the draft's token, and its center and day signed (the center-day limit is counted with the
+    # others).
+    assert [name for name, _value in review_form.fields] == ["csrfmiddlewaretoken", "borrador", "centro_dia"]
     # The booking: language, slot (one query with its procedure check), quota upsert (creates and locks), active
     # appointments, one statement that claims the place and inserts the appointment and its messages; plus the
     # SAVEPOINT and RELEASE of the atomic block nested in the test's transaction (in production: BEGIN and COMMIT).
@@ -335,25 +337,36 @@ def test_one_network_takes_at_most_the_center_day_limit_and_a_repeat_still_gets_
     assert Appointment.objects.count() == 2
 
 
-def test_a_final_post_naming_another_center_day_is_counted_for_its_drafts_own(settings, schedule, procedure, center):
-    """The final POST counts its center-day limit for the center and day its form sends (in its first round trip):
-    a form made by hand that names others is counted for its draft's too, so the limit cannot be dodged."""
+def test_the_final_posts_center_day_counts_as_signed_and_cannot_be_dodged(settings, schedule, procedure, center):
+    """The review's form sends its draft's center and day signed, and the final POST counts them in its first round
+    trip. A pair that is missing, forged or another draft's counts nothing at once (made-up pairs add no counters)
+    and the draft's own is counted after all: the limit cannot be dodged."""
     settings.RATE_LIMITS = {"book_center_day": (1, 86400)}
     browser = Client(REMOTE_ADDR="203.0.113.20")
-    booked = form_to(review_page(browser, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30)), BOOK_URL)
-    assert booked.data()["center"] == center.slug and booked.data()["day"] == "2026-12-01"
-    assert booked.submit(browser, button="Confirmar y reservar").status_code == 303
+    first = form_to(review_page(browser, procedure, center, slot_at(schedule, 2026, 12, 1, 8, 30)), BOOK_URL)
+    assert center_day_read(first.data()["centro_dia"]) == {"center": center.slug, "day": "2026-12-01"}
+    assert first.submit(browser, button="Confirmar y reservar").status_code == 303
     neighbour = Client(REMOTE_ADDR="203.0.113.21")  # the same network
     form = form_to(
         review_page(neighbour, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0), document_number="40000001"),
         BOOK_URL,
     )
-    tampered = form.submit(neighbour, button="Confirmar y reservar", center="otro-centro", day="2026-12-02")
-    without = form.submit(neighbour, button="Confirmar y reservar", center=None, day=None)
+    forged = form.data()["centro_dia"].replace("2026-12-01", "2026-12-02")
+    assert center_day_read(forged) == {}
 
-    for refused in (tampered, without):
-        assert refused.status_code == 429 and "Demasiados intentos desde su conexión" in refused.content.decode()
-    assert Appointment.objects.count() == 1
+    def refused(value):
+        response = form.submit(neighbour, button="Confirmar y reservar", centro_dia=value)
+        return response.status_code == 429 and "Demasiados intentos desde su conexión" in response.content.decode()
+
+    assert refused(forged) and refused(None)
+    # The forged pair counted nothing for 2 December: that network still takes its one place there.
+    later = form_to(
+        review_page(neighbour, procedure, center, slot_at(schedule, 2026, 12, 2, 8, 30), document_number="40000002"),
+        BOOK_URL,
+    ).submit(neighbour, button="Confirmar y reservar")
+    assert later.status_code == 303
+    assert refused(center_day_sign(center.slug, "2026-12-03"))  # another draft's pair, signed: its own still counts
+    assert Appointment.objects.count() == 2  # the first booking and the later one
 
 
 def test_rebooking_right_after_cancelling_waits_for_the_cooldown(client, schedule, procedure, center):
