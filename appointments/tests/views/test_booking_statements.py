@@ -37,9 +37,9 @@ def test_a_booking_over_http_costs_nine_statements(client, schedule, procedure, 
 
 def test_the_review_costs_one_redis_round_trip_the_final_post_two(client, schedule, procedure, center, monkeypatch):
     """A browser that has booked before (it has grants): the booking limit with the rush's pressure, the center-day
-    limit (for the center and day the review's form sends, signed) and the draft's lock, taken with the draft, its outcome
-    and the browser's grants read (drafts.draft_lock_claim); the new grant stored with the draft's outcome. Each a
-    script call, none a pipeline."""
+    limit (for the center and day the review's form sends, signed) and the draft's lock, taken with the draft, its
+    outcome and the browser's grants read (drafts.draft_lock_claim); the new grant stored with the draft's outcome.
+    Each a script call, none a pipeline."""
     first = form_to(review_page(client, procedure, center, slot_at(schedule, 2026, 12, 1, 9, 0)), BOOK_URL)
     first.submit(client, button="Confirmar y reservar")  # grants for the browser; every script loaded
     slot = slot_at(schedule, 2026, 12, 1, 8, 30)
