@@ -290,8 +290,13 @@ class _Confirmed:
 
 
 def _center_day_posted(request: HttpRequest) -> dict[str, str]:
-    """The center and day the review's form sent, signed (limits.center_day_sign); {} when missing or forged."""
-    return center_day_read(request.POST.get("centro_dia", ""))
+    """The center and day the review's form sent, signed (limits.center_day_sign); {} when missing or forged. Read
+    once per request (the limits' round trip and the view both ask), as access.py keeps the grants."""
+    posted = getattr(request, "_mac_center_day", None)
+    if posted is None:
+        posted = center_day_read(request.POST.get("centro_dia", ""))
+        request._mac_center_day = posted  # type: ignore[attr-defined]
+    return posted
 
 
 def _details_rate_limited(request: HttpRequest, error: DomainError, confirmed: _Confirmed) -> HttpResponse:
