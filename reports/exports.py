@@ -140,10 +140,10 @@ def attentions_sql(filters: ReportFilters) -> tuple[str, list[Any]]:
 
 def attentions_csv(*, filters: ReportFilters, chunk: int = 5000) -> Iterator[str]:
     """The pseudonymised attentions, streamed from a server-side cursor `chunk` rows at a time."""
+    connection = connections[reports_db()]  # refused (ReportsUnavailable) before the first byte, not after it
+    sql, params = attentions_sql(filters)
     writer = csv.writer(_Echo(), delimiter=";")
     yield BOM + writer.writerow(ATTENTION_HEADERS)
-    sql, params = attentions_sql(filters)
-    connection = connections[reports_db()]
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk):

@@ -12,7 +12,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from common.http import with_error_headers
+
 from .charts import bar_chart
+from .db import reports_db
+from .errors import ReportsUnavailable
 from .exports import attentions_csv, table_csv, table_xlsx
 from .forms import ReportFilterForm
 from .registry import TABLES, display, table_get
@@ -45,6 +49,11 @@ def _guarded(view):
             if request.user.is_authenticated:  # the admin sends them through two-step verification
                 return HttpResponseRedirect(reverse("admin:index"))
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        try:
+            reports_db()  # before any page is drawn or export streamed: not a 200 that stops after its header line
+        except ReportsUnavailable as exc:
+            context = {"form": _form(request, center_ids), "sections": [], "unavailable": exc.message}
+            return with_error_headers(render(request, "reports/index.html", context, status=exc.status), exc)
         return view(request, center_ids, *args, **kwargs)
 
     wrapper.__name__ = view.__name__

@@ -11,6 +11,18 @@ DATABASES["replica"] = {
     **DATABASES["default"],
     "TEST": {"NAME": f"test_{DATABASES['default']['NAME']}_replica"},
 }
+# The demo portal's database (./scripts/run: SQLite), in memory, also created only for the tests that ask for it: the
+# reports must refuse it plainly, before any SQL reaches it (reports/tests/test_other_databases.py). It gets no
+# tables, so that nothing else (the system checks, say) has reason to open it.
+DATABASES["sqlite"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+
+
+class _SqliteUnmigrated:
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return False if db == "sqlite" else None
+
+
+DATABASE_ROUTERS = [*DATABASE_ROUTERS, _SqliteUnmigrated()]  # noqa: F405
 REPORTS_DATABASE = "default"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

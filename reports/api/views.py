@@ -24,6 +24,10 @@ FORBIDDEN = error_response(
     _("The user's role does not allow reports, or the session has not passed two-step verification."),
     "permission_denied",
 )
+UNAVAILABLE = error_response(
+    _("The reports database is not PostgreSQL (the demo portal's SQLite): its tables cannot be computed there."),
+    "reports_unavailable",
+)
 FILTER_PARAMETERS = [
     OpenApiParameter("start", OpenApiTypes.DATE, description=_("First day (Lima), default 1 January this year.")),
     OpenApiParameter("end", OpenApiTypes.DATE, description=_("Last day (Lima), included; default today.")),
@@ -91,6 +95,7 @@ class TableDataView(ReportsAPIView):
             401: UNAUTHENTICATED,
             403: FORBIDDEN,
             404: NOT_FOUND_RESPONSE,
+            503: UNAVAILABLE,
         },
         tags=["reports"],
     )
