@@ -16,6 +16,7 @@ Prepared statements live in the database session: a pooler in transaction mode (
 transaction` before 1.21) would break them; the project connects directly.
 """
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -46,6 +47,8 @@ __all__ = [
 _INT_BASE = -2_147_000_000
 _MOMENT_BASE = dt.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC)
 _DAY_BASE = dt.date(1901, 2, 3)
+# The backend operations that turn a date or a moment into what the driver gets (as the compiler does).
+_ADAPTERS = {dt.datetime: "adapt_datetimefield_value", dt.date: "adapt_datefield_value"}
 
 
 def _marker(kind: type, index: int) -> Any:
@@ -192,13 +195,19 @@ class Prepared:
     positions: dict[str, tuple[int, ...]]
     converters: dict[int, tuple[list[Callable], Any]]
     using: str
+    # Per parameter, the backend's form of its value where it is not the value itself (SQLite's dates and moments
+    # are strings; PostgreSQL takes them as they are, so its statements have none).
+    adapters: dict[str, Callable[[Any], Any]] = dataclasses.field(default_factory=dict)
 
     def rows(self, **values: Any) -> list[tuple]:
         """The query's rows (as its values_list would give them) for these parameter values."""
         params = list(self.params)
         for name, positions in self.positions.items():
+            value = values[name]
+            if (adapt := self.adapters.get(name)) is not None:
+                value = adapt(value)
             for position in positions:
-                params[position] = values[name]
+                params[position] = value
         connection = connections[self.using]
         with connection.cursor() as cursor:
             execute_prepared(cursor, self.sql, params, connection=connection)
@@ -223,13 +232,26 @@ def prepare(build: Callable[..., QuerySet], **kinds: type) -> Prepared:
     queryset = build(**markers)
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
+    ops = connections[queryset.db].ops
+    adapters = {}
+    for name, kind in kinds.items():  # the compiler adapted dates and moments as the backend wants them
+        if (method := _ADAPTERS.get(kind)) is not None and getattr(ops, method)(markers[name]) != markers[name]:
+            adapters[name] = getattr(ops, method)
+    expected = {name: adapters[name](marker) if name in adapters else marker for name, marker in markers.items()}
     positions = {
-        name: tuple(index for index, value in enumerate(params) if value == marker) for name, marker in markers.items()
+        name: tuple(index for index, value in enumerate(params) if value == marker) for name, marker in expected.items()
     }
     if missing := [name for name, found in positions.items() if not found]:
         raise ValueError(f"parameters not passed to the SQL as they are: {missing}")
     converters = compiler.get_converters([column for column, *_rest in compiler.select[: compiler.col_count]])
-    return Prepared(sql=sql, params=tuple(params), positions=positions, converters=converters, using=queryset.db)
+    return Prepared(
+        sql=sql,
+        params=tuple(params),
+        positions=positions,
+        converters=converters,
+        using=queryset.db,
+        adapters=adapters,
+    )
 
 
 def instance(model: type[Model], values: dict[str, Any]) -> Any:

@@ -115,3 +115,57 @@ def test_only_a_plain_choice_value_is_written_into_the_sql():
     for unsafe in ("x'; DROP TABLE t; --", "Called", "older adult", ""):
         with pytest.raises(ValueError):
             choice_literal(unsafe)
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "sqlite"])
+def test_on_sqlite_dates_and_moments_travel_as_the_backend_writes_them():
+    """SQLite's compiler turns a moment into a string: the markers are found in that form, and each call's values
+    are turned the same way (the demo portal's booking pages read their times through a prepared query)."""
+    from django.contrib.sessions.models import Session
+    from django.db import connections
+
+    sqlite = connections["sqlite"]
+    with sqlite.schema_editor() as editor:
+        editor.create_model(Session)
+    try:
+        noon = dt.datetime(2026, 12, 1, 17, 0, tzinfo=dt.UTC)
+        for hours, key in [(-1, "before"), (0, "noon"), (1, "after")]:
+            Session.objects.using("sqlite").create(
+                session_key=key, session_data="", expire_date=noon + dt.timedelta(hours=hours)
+            )
+        prepared = prepare(
+            lambda moment, day: (
+                Session.objects.using("sqlite")
+                .filter(expire_date__gte=moment, expire_date__date=day)
+                .order_by("expire_date")
+                .values_list("session_key", "expire_date")
+            ),
+            moment=dt.datetime,
+            day=dt.date,
+        )
+        assert set(prepared.adapters) == {"moment", "day"}
+        for moment in (noon - dt.timedelta(hours=2), noon, noon + dt.timedelta(minutes=1)):
+            for day in (dt.date(2026, 12, 1), dt.date(2026, 12, 2)):
+                expected = list(
+                    Session.objects.using("sqlite")
+                    .filter(expire_date__gte=moment, expire_date__date=day)
+                    .order_by("expire_date")
+                    .values_list("session_key", "expire_date")
+                )
+                assert prepared.rows(moment=moment, day=day) == expected
+        assert prepared.rows(moment=noon, day=dt.date(2026, 12, 1)) == [
+            ("noon", noon),
+            ("after", noon + dt.timedelta(hours=1)),
+        ]
+    finally:
+        with sqlite.schema_editor() as editor:
+            editor.delete_model(Session)
+
+
+def test_on_postgresql_values_travel_as_they_are():
+    from django.contrib.sessions.models import Session
+
+    prepared = prepare(
+        lambda moment: Session.objects.filter(expire_date__gte=moment).values_list("session_key"), moment=dt.datetime
+    )
+    assert prepared.adapters == {}  # nothing added to each call of the hot reads
