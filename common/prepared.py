@@ -48,7 +48,7 @@ _INT_BASE = -2_147_000_000
 _MOMENT_BASE = dt.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC)
 _DAY_BASE = dt.date(1901, 2, 3)
 # The backend operations that turn a date or a moment into what the driver gets (as the compiler does).
-_ADAPTERS = {dt.datetime: "adapt_datetimefield_value", dt.date: "adapt_datefield_value"}
+_ADAPTERS: dict[type, str] = {dt.datetime: "adapt_datetimefield_value", dt.date: "adapt_datefield_value"}
 
 
 def _marker(kind: type, index: int) -> Any:
@@ -235,8 +235,9 @@ def prepare(build: Callable[..., QuerySet], **kinds: type) -> Prepared:
     ops = connections[queryset.db].ops
     adapters = {}
     for name, kind in kinds.items():  # the compiler adapted dates and moments as the backend wants them
-        if (method := _ADAPTERS.get(kind)) is not None and getattr(ops, method)(markers[name]) != markers[name]:
-            adapters[name] = getattr(ops, method)
+        adapt = getattr(ops, _ADAPTERS[kind]) if kind in _ADAPTERS else None
+        if adapt is not None and adapt(markers[name]) != markers[name]:
+            adapters[name] = adapt
     expected = {name: adapters[name](marker) if name in adapters else marker for name, marker in markers.items()}
     positions = {
         name: tuple(index for index, value in enumerate(params) if value == marker) for name, marker in expected.items()
