@@ -181,6 +181,8 @@ def document_lock(*, document_type: str, document_number: str) -> DocumentQuota:
     with connection.cursor() as cursor:
         execute_prepared(cursor, _QUOTA_UPSERT, [document_type, document_number], connection=connection)
         row = cursor.fetchone()
+    if connection.vendor != "postgresql":  # SQLite (the run command) returns its moments naive: read as the ORM reads
+        return DocumentQuota.objects.get(pk=row[0])
     return instance(DocumentQuota, dict(zip(attnames(DocumentQuota), row, strict=True)))
 
 

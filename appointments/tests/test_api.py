@@ -111,6 +111,7 @@ def test_book_returns_the_code_and_the_details(frozen, api, slot):
     assert appointment.channel == "virtual"
 
 
+@pytest.mark.postgresql
 def test_the_booking_answers_as_a_lookup_of_it_would_without_reading_it_back(
     frozen, api, slot, procedure, django_assert_num_queries
 ):
@@ -135,6 +136,7 @@ def test_the_booking_answers_as_a_lookup_of_it_would_without_reading_it_back(
     assert booked.json()["requirements"] == ["Foto", "Pago de la tasa"]
 
 
+@pytest.mark.postgresql
 def test_the_procedure_is_read_once_a_minute_and_the_service_still_has_the_last_word(
     frozen, api, slot, procedure, django_assert_num_queries
 ):

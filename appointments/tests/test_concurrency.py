@@ -20,7 +20,11 @@ from appointments.services import appointment_book, appointment_cancel, appointm
 from appointments.tests.factories import ScheduleFactory, appointment_create, citizen, slot_create
 from appointments.tests.utils import SLOT_START
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_migrated_rows")]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("restore_migrated_rows"),
+]
 
 
 @pytest.fixture(autouse=True)

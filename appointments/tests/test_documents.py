@@ -28,6 +28,7 @@ def appointment(frozen, slot, procedure):
     return appointment_create(slot=slot, n=1)
 
 
+@pytest.mark.postgresql
 def test_the_slot_is_stored_aware_and_in_utc(appointment):
     with connection.cursor() as cursor:
         cursor.execute(

@@ -188,6 +188,7 @@ def test_a_worker_crash_between_claim_and_send_then_a_double_beat_sends_once(fro
     assert len(mailoutbox) == 1
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_migrated_rows")
 def test_the_after_commit_task_and_the_beat_racing_send_once(frozen, procedure, mailoutbox, broker_lost):

@@ -19,6 +19,8 @@ from appointments.services import (
 from appointments.tests.factories import ScheduleFactory, appointment_create, citizen, slot_create
 from appointments.tests.utils import NOW, SLOT_START
 
+pytestmark = pytest.mark.postgresql  # row locks and SKIP LOCKED under real concurrency
+
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_migrated_rows")

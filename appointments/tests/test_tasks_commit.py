@@ -136,6 +136,7 @@ def test_a_receiver_that_fails_leaves_its_change_marked_and_the_others_are_annou
     assert Appointment.objects.get(pk=first.pk).unannounced == 0
 
 
+@pytest.mark.postgresql
 def test_two_scans_at_once_announce_each_change_once(frozen, slots, broker_lost):
     from appointments.signals import appointment_changed
     from appointments.tests.test_notifications import run_concurrently

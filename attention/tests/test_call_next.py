@@ -146,6 +146,7 @@ def test_the_call_query_compiled_once_follows_each_moment(floor, session):
         assert next_ticket_lock(counter=counter, agent_id=agent_id, now=at(10).replace(day=2)) is None
 
 
+@pytest.mark.postgresql
 def test_a_call_and_a_finish_cost_one_round_trip_each(floor, session, django_assert_num_queries):
     """Pinned (benchmarks/README.md, call_next.py): a call is one query string of two statements (the session's row
     locked; then one statement checks the session is open and nothing is in progress at the counter, locks the first

@@ -20,7 +20,11 @@ from ..services import attention_finish, ticket_call_next, ticket_check_in_appoi
 from .conftest import at
 from .factories import session_open, ticket_create
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_migrated_rows")]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("restore_migrated_rows"),
+]
 
 COUNTERS = 12
 TICKETS = 120

@@ -78,6 +78,7 @@ def test_a_refused_issue_leaves_the_key_free_and_bad_keys_are_refused(client, ki
     assert kiosk_ticket_issue(device=device, key=key, procedure=floor.dni) == (Ticket.objects.earliest("pk"), False)
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_migrated_rows")
 def test_two_posts_of_one_page_at_the_same_instant_issue_one_ticket():

@@ -11,7 +11,11 @@ from ..models import Ticket
 from .conftest import at
 from .factories import DNIS, remote_enable, remote_join
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_migrated_rows")]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("restore_migrated_rows"),
+]
 
 JOINERS = 8
 

@@ -14,7 +14,11 @@ from ..models import Call
 from ..services import call_finish, call_start
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_migrated_rows")]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("restore_migrated_rows"),
+]
 
 TABS = 6
 

@@ -11,7 +11,11 @@ from complaints import services, tasks
 from complaints.errors import AlreadyAnswered
 from complaints.models import Complaint, ComplaintMessage
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_migrated_rows")]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("restore_migrated_rows"),
+]
 
 RACERS = 6
 

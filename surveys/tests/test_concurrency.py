@@ -10,7 +10,11 @@ from surveys.services import invitation_create, survey_defaults_create
 
 from .factories import booked_appointment, serve
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_migrated_rows")]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("restore_migrated_rows"),
+]
 
 
 def test_a_second_invitation_for_a_contact_waits_for_the_first_and_sees_it(floor):

@@ -111,6 +111,7 @@ def test_answers_are_rate_limited(client, invitation, settings):
     assert Response.objects.count() == 0
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_migrated_rows")
 def test_two_submissions_at_once_store_one_response(floor):

@@ -44,6 +44,7 @@ pytestmark = pytest.mark.django_db
 # --- The whole path ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.postgresql
 def test_a_citizen_books_through_every_step_without_javascript(
     client, schedule, procedure, center, mailoutbox, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):

@@ -10,7 +10,11 @@ from appointments.models import Appointment
 from appointments.tests.pages import BOOK_URL, followed, form_to, review_page
 from appointments.tests.utils import slot_at
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_migrated_rows")]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("restore_migrated_rows"),
+]
 
 
 def test_three_identical_final_posts_at_once_all_land_on_the_same_confirmation(client, schedule, procedure, center):

@@ -9,7 +9,7 @@ from appointments.models import Appointment
 from appointments.tests.pages import BOOK_URL, CITIZEN_INPUT, DETAILS_URL, details_page, form_to, review_page
 from appointments.tests.utils import slot_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
 
 def test_a_booking_over_http_costs_nine_statements(client, schedule, procedure, center, django_assert_num_queries):
