@@ -24,9 +24,18 @@ from procedures.api.serializers import ProcedureSerializer, RequirementSerialize
 from procedures.models import Entity, Procedure
 
 
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "08:30"})
+class HourMinuteField(serializers.TimeField):
+    """A local time as hours and minutes ("08:30"), documented as such: OpenAPI's `time` format is RFC 3339's
+    partial time, with seconds, which the field has never sent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class TimeRangeSerializer(serializers.Serializer):
-    opens = serializers.TimeField(format="%H:%M", help_text=_("Local time (America/Lima)."))
-    closes = serializers.TimeField(format="%H:%M", help_text=_("Local time (America/Lima)."))
+    opens = HourMinuteField(help_text=_("Local time (America/Lima)."))
+    closes = HourMinuteField(help_text=_("Local time (America/Lima)."))
 
     def to_representation(self, instance: tuple[dt.time, dt.time]):
         opens, closes = instance

@@ -160,3 +160,15 @@ def test_center_detail_queries_are_bounded(client, centers, django_assert_max_nu
     with django_assert_max_num_queries(7):
         response = client.get("/api/v1/centers/lima-norte/")
     assert len(response.json()["procedures"]) == 10
+
+
+def test_opening_times_are_documented_as_the_hours_and_minutes_they_are(client, centers):
+    """The schema said OpenAPI's `time` (RFC 3339: with seconds) while the API has always sent "08:30"."""
+    import re
+
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    for name in ("opens", "closes"):
+        documented = schema["components"]["schemas"]["TimeRange"]["properties"][name]
+        assert "format" not in documented
+        sent = client.get("/api/v1/centers/lima-norte/").json()["weekly_hours"][0]["ranges"][0][name]
+        assert re.fullmatch(documented["pattern"], sent), sent
