@@ -6,11 +6,13 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
 from centers.selectors import center_list
 from centers.views import center_rows
 from common.cache import fallback_count
+from common.errors import NotFound
 from common.pagecache import CSRF_PLACEHOLDER, cached_page
 from procedures.selectors import procedure_most_demanded
 from procedures.services import CATALOG_CACHE
@@ -47,10 +49,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+def _api(request: HttpRequest) -> bool:
+    """A request to the API, whose clients read every error in the one shape (common.errors), HTML never."""
+    return request.path.startswith("/api/")
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _api(request):  # an address no route matches (a slug with characters a slug cannot have, say)
+        return JsonResponse(NotFound().as_dict(), status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context and no database: whatever broke must not break the error page too.
+    if _api(request):
+        body = {"code": "server_error", "detail": _("Something went wrong on our side")}
+        return JsonResponse(body, status=500)
     return HttpResponse(loader.get_template("500.html").render(), status=500)

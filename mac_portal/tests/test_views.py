@@ -2,6 +2,7 @@
 
 import datetime as dt
 import gzip
+import json
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -177,3 +178,19 @@ def test_500_page_needs_no_database_and_no_request_context(django_assert_num_que
     html = response.content.decode()
     assert "Algo salió mal de nuestro lado" in html
     assert 'href="/"' in html
+
+
+def test_the_api_answers_an_address_no_route_matches_in_its_one_error_shape(client):
+    """A slug with characters a slug cannot have matches no route: the API client still gets JSON, not a page."""
+    for path in ("/api/v1/reports/%C3%93%F0%99%A2%AB/", "/api/v1/no-such-endpoint/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"code": "not_found", "detail": "No encontrado."}
+
+
+def test_the_apis_500_is_json_too_and_needs_no_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = server_error(RequestFactory().get("/api/v1/appointments/"))
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {"code": "server_error", "detail": "Algo salió mal de nuestro lado"}
