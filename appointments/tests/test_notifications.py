@@ -156,6 +156,7 @@ def run_concurrently(*actions):
     return results
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_migrated_rows")
 def test_a_worker_crash_between_claim_and_send_then_a_double_beat_sends_once(frozen, settings, procedure, mailoutbox):
