@@ -233,12 +233,10 @@ def prepare(build: Callable[..., QuerySet], **kinds: type) -> Prepared:
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     ops = connections[queryset.db].ops
-    adapters = {}
+    adapters, expected = {}, dict(markers)
     for name, kind in kinds.items():  # the compiler adapted dates and moments as the backend wants them
-        adapt = getattr(ops, _ADAPTERS[kind]) if kind in _ADAPTERS else None
-        if adapt is not None and adapt(markers[name]) != markers[name]:
-            adapters[name] = adapt
-    expected = {name: adapters[name](marker) if name in adapters else marker for name, marker in markers.items()}
+        if kind in _ADAPTERS and (adapted := getattr(ops, _ADAPTERS[kind])(markers[name])) != markers[name]:
+            adapters[name], expected[name] = getattr(ops, _ADAPTERS[kind]), adapted
     positions = {
         name: tuple(index for index, value in enumerate(params) if value == marker) for name, marker in expected.items()
     }
