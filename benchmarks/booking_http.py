@@ -17,7 +17,9 @@ when all its rounds came after all the HTTP ones.)
 
 Yardstick: pgbench with 50 clients runs the booking's statements (slot check, quota upsert, active appointments,
 conditional slot claim, appointment insert, two notification rows, the due-rows select) as one transaction on the
-same database — what the database alone can do. The ratio bookings/s ÷ pgbench TPS is printed next to its target.
+same database — what the database alone can do. The ratio bookings/s ÷ pgbench TPS is printed next to its target
+for the pages with JavaScript and the API; the pages without JavaScript (a fallback that keeps its review page: two
+POSTs) are printed without one (TARGETED).
 The client runs on the same 2 cores as gunicorn and PostgreSQL.
 
 `--floor` also runs, each round, two requests to the trivial view per attempt (benchmarks/bench_urls.py), made as
@@ -66,6 +68,10 @@ HOT_SLOTS = 10
 HOT_SHARE = 0.3
 TARGET_RATIO = 0.2
 TARGET_P95_MS = 100
+# The paths the targets apply to: how the booking page is used (with JavaScript) and the API. The pages without
+# JavaScript are the fallback, measured and printed without a verdict: two POSTs by design, with the review between
+# them (benchmarks/README.md, "The target and the fallback without JavaScript").
+TARGETED = ("wizard-js", "api")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -614,12 +620,18 @@ def main(argv: list[str] | None = None) -> int:
         ]
         ratio = statistics.median(ratios) if ratios else 0.0  # unrounded (_median keeps one decimal)
         summary[path] = {"bookings_per_second": per_second, "p95_ms": p95, "ratio": ratio, "ratios": ratios}
+        measured_line = (
+            f"{path:>9}: {per_second} bookings/s; ratio per round {', '.join(f'{r:.3f}' for r in ratios)}, median "
+            f"{ratio:.3f}x"
+        )
+        if path not in TARGETED:
+            print(f"{measured_line};   p95 {p95} ms   (the fallback without JavaScript, two POSTs: no target)")
+            continue
         verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
         p95_verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
         print(
-            f"{path:>9}: {per_second} bookings/s; ratio per round {', '.join(f'{r:.3f}' for r in ratios)}, median "
-            f"{ratio:.3f}x   target >= {TARGET_RATIO}x   ({verdict});   p95 {p95} ms   target < {TARGET_P95_MS} ms   "
-            f"({p95_verdict})"
+            f"{measured_line}   target >= {TARGET_RATIO}x   ({verdict});   p95 {p95} ms   target < {TARGET_P95_MS} ms"
+            f"   ({p95_verdict})"
         )
     if args.floor:
         cpu = _median([http_results["floor"].get("gunicorn_cpu_ms_per_attempt") or 0.0 for http_results in rounds])
