@@ -17,6 +17,8 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import GuardedChangeListAdmin
+
 from .constants import DataAccess
 from .models import Center, Closure, Counter, Language, Offering, OpeningHours, PersonalDataAccess, StaffMembership
 from .selectors import staff_center_ids, staff_sees_all_centers
@@ -55,7 +57,7 @@ class PersonalDataAdmin(admin.ModelAdmin):
         return response
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(GuardedChangeListAdmin):
     """Records written by services only (sessions, messages, access records): the admin shows, never edits."""
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -68,7 +70,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class CenterScopedAdmin(admin.ModelAdmin):
+class CenterScopedAdmin(GuardedChangeListAdmin, admin.ModelAdmin):
     """A model admin whose rows, center choices and filters reach only the user's centers.
 
     `center_path` is the lookup from the model to its center ("center", "appointment__center", "pk" for Center).

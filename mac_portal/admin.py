@@ -3,15 +3,20 @@
 django-auditlog registers its own LogEntry admin (English labels, deletable by cascade); it is replaced by this
 one: Spanish labels, no add/change/delete for anyone, and visible only to holders of `auditlog.view_logentry` (the
 administrator role's group, and superusers). Other staff get 403 on its pages and do not see it in the index.
+django-axes's admins of its lockout records are registered again with the change list every staff screen has
+(common.admin.GuardedChangeList).
 """
 
 from auditlog.admin import LogEntryAdmin as _LibraryLogEntryAdmin  # noqa: F401 - registers it, replaced below
 from auditlog.models import LogEntry
+from axes import admin as axes_admin  # registers the lockout records' admins (AXES_ENABLE_ADMIN), guarded below
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from centers.admin import ReadOnlyAdminMixin
+from common.admin import GuardedChangeListAdmin
 
 ACTIONS = {
     LogEntry.Action.CREATE: _("created"),
@@ -22,6 +27,16 @@ ACTIONS = {
 M2M_OPERATIONS = {"add": _("added"), "delete": _("removed")}
 
 admin.site.unregister(LogEntry)
+
+# django-axes's lockout records drill down by date: their change lists answer an impossible date as ours do.
+for _model, _library_admin in (
+    (AccessAttempt, axes_admin.AccessAttemptAdmin),
+    (AccessLog, axes_admin.AccessLogAdmin),
+    (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(_library_admin.__name__, (GuardedChangeListAdmin, _library_admin), {}))
 
 
 class ActionFilter(admin.SimpleListFilter):
