@@ -10,14 +10,13 @@ memberships are managed here by administrators (only their role group holds the 
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import GuardedChangeListAdmin
+from common.admin import GuardedAutocompleteSelect, StaffAdminMixin
 
 from .constants import DataAccess
 from .models import Center, Closure, Counter, Language, Offering, OpeningHours, PersonalDataAccess, StaffMembership
@@ -57,7 +56,7 @@ class PersonalDataAdmin(admin.ModelAdmin):
         return response
 
 
-class ReadOnlyAdminMixin(GuardedChangeListAdmin):
+class ReadOnlyAdminMixin(StaffAdminMixin):
     """Records written by services only (sessions, messages, access records): the admin shows, never edits."""
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -70,7 +69,7 @@ class ReadOnlyAdminMixin(GuardedChangeListAdmin):
         return False
 
 
-class CenterScopedAdmin(GuardedChangeListAdmin, admin.ModelAdmin):
+class CenterScopedAdmin(StaffAdminMixin, admin.ModelAdmin):
     """A model admin whose rows, center choices and filters reach only the user's centers.
 
     `center_path` is the lookup from the model to its center ("center", "appointment__center", "pk" for Center).
@@ -95,7 +94,7 @@ class ReadOnlyScopedAdmin(ReadOnlyAdminMixin, CenterScopedAdmin):
     """A center-scoped admin of records written by services only."""
 
 
-class PreloadedAutocompleteSelect(AutocompleteSelect):
+class PreloadedAutocompleteSelect(GuardedAutocompleteSelect):
     """An autocomplete whose selected option is labelled from the row already loaded (no query per inline row)."""
 
     known: dict[str, str] = {}
@@ -123,7 +122,7 @@ class PreloadedAutocompleteForm(forms.ModelForm):
                 widget.known = {str(related.pk): field.label_from_instance(related)}
 
 
-class PreloadedAutocompleteInline(admin.TabularInline):
+class PreloadedAutocompleteInline(StaffAdminMixin, admin.TabularInline):
     form = PreloadedAutocompleteForm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -275,7 +274,7 @@ class CounterAdmin(CenterScopedAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(StaffAdminMixin, admin.ModelAdmin):
     """Who works where, in which role: administrators only (their group alone holds these permissions)."""
 
     list_display = ["user", "role", "center", "created_at"]

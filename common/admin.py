@@ -1,7 +1,11 @@
-"""What every staff screen's change list shares, whatever its app."""
+"""What every staff screen of the admin shares, whatever its app: change lists and autocompletes that answer junk
+input (a crafted URL or POST) with the admin's own error, never a 500."""
 
-from django.contrib.admin.options import IncorrectLookupParameters
+from django import forms
+from django.contrib.admin.options import BaseModelAdmin, IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.core.exceptions import ValidationError
 
 
 class GuardedChangeList(ChangeList):
@@ -20,8 +24,40 @@ class GuardedChangeList(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
-class GuardedChangeListAdmin:
-    """A model admin mixin (before ModelAdmin in the bases) whose change list is a GuardedChangeList."""
+class _GuardedAutocomplete(AutocompleteMixin):
+    """An autocomplete that shows a submitted value naming no row ("abc" for a number: a crafted POST) as nothing
+    chosen, so the form answers with its "choose a valid option" error. Django 6.1's AutocompleteMixin.optgroups
+    filters the related rows by the raw value, which raises ValueError (ValidationError for a UUID) on re-render."""
+
+    def optgroups(self, name, value, attr=None):
+        try:
+            return super().optgroups(name, value, attr)
+        except (ValueError, ValidationError):
+            return super().optgroups(name, [], attr)
+
+
+class GuardedAutocompleteSelect(_GuardedAutocomplete, forms.Select):
+    """Django's AutocompleteSelect, guarded."""
+
+
+class GuardedAutocompleteSelectMultiple(_GuardedAutocomplete, forms.SelectMultiple):
+    """Django's AutocompleteSelectMultiple, guarded."""
+
+
+class StaffAdminMixin(BaseModelAdmin):
+    """A model admin or inline mixin (before ModelAdmin or the inline class in the bases): its change list is a
+    GuardedChangeList and its `autocomplete_fields` use the guarded autocompletes."""
 
     def get_changelist(self, request, **kwargs):
         return GuardedChangeList
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = GuardedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            widget = GuardedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["widget"] = widget
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

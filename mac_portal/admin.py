@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from centers.admin import ReadOnlyAdminMixin
-from common.admin import GuardedChangeListAdmin
+from common.admin import StaffAdminMixin
 
 ACTIONS = {
     LogEntry.Action.CREATE: _("created"),
@@ -36,7 +36,7 @@ for _model, _library_admin in (
 ):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
-        admin.site.register(_model, type(_library_admin.__name__, (GuardedChangeListAdmin, _library_admin), {}))
+        admin.site.register(_model, type(_library_admin.__name__, (StaffAdminMixin, _library_admin), {}))
 
 
 class ActionFilter(admin.SimpleListFilter):

@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import StaffAdminMixin
+
 from .constants import Channel
 from .models import CHANNEL_FIELDS, Entity, Procedure, Requirement
 from .services import procedure_refresh_search_documents
@@ -53,7 +55,7 @@ class ChannelListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "entity", "fee", "appointment_policy", "intent", "demand_rank", "is_active"]
     list_filter = [
         "is_active",

@@ -27,19 +27,24 @@ from .constants import Channel
 from .models import Answer, CenterSampling, Invitation, Question, Response, ResultsScreen, Survey
 
 
+def _frozen(survey: Survey | None) -> bool:
+    """Whether `survey` (a version, or None on an add page) already has answers (services.survey_is_frozen)."""
+    return survey is not None and services.survey_is_frozen(survey=survey)
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
     fields = ["position", "dimension", "text"]
     extra = 0
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return super().has_add_permission(request, obj) and not (obj and services.survey_is_frozen(survey=obj))
+        return super().has_add_permission(request, obj) and not _frozen(obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and not (obj and services.survey_is_frozen(survey=obj))
+        return super().has_change_permission(request, obj) and not _frozen(obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and not (obj and services.survey_is_frozen(survey=obj))
+        return super().has_delete_permission(request, obj) and not _frozen(obj)
 
 
 @admin.register(Survey)
@@ -56,8 +61,12 @@ class SurveyAdmin(admin.ModelAdmin):
             return ["channel", "version", "title", "intro", "is_active"]
         return ["channel", "version"]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        """A frozen version is shown read-only, without its save buttons: a POST to it is refused (403), not saved."""
+        return super().has_change_permission(request, obj) and not _frozen(obj)
+
     def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and not (obj and services.survey_is_frozen(survey=obj))
+        return super().has_delete_permission(request, obj) and not _frozen(obj)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -70,7 +79,7 @@ class SurveyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["frozen"] = bool(obj and services.survey_is_frozen(survey=obj))
+        context["frozen"] = _frozen(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):

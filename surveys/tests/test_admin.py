@@ -108,3 +108,16 @@ def test_an_answered_version_is_frozen_and_a_new_version_is_editable(admin_clien
     assert 'name="title"' in editable
     # The old version's responses stay with it.
     assert Response.objects.filter(survey=survey).count() == 2
+
+
+def test_an_answered_version_has_no_save_and_a_post_to_it_changes_nothing(admin_client, places):
+    """Saving the read-only page of a frozen version (a form kept open while the first answer came in) is refused,
+    not a 500, and the version stays as answered."""
+    survey = Survey.objects.get(channel="presencial")
+    url = reverse("admin:surveys_survey_change", args=[survey.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="_save"' not in page and "ya tiene respuestas" in page
+    assert reverse("admin:surveys_survey_new_version", args=[survey.pk]) in page  # the way to edit it
+    posted = admin_client.post(url, {"title": "Otra encuesta", "intro": "", "is_active": "on"})
+    assert posted.status_code == 403
+    assert Survey.objects.get(pk=survey.pk).title == survey.title
