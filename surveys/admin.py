@@ -28,8 +28,13 @@ from .models import Answer, CenterSampling, Invitation, Question, Response, Resu
 
 
 def _frozen(survey: Survey | None) -> bool:
-    """Whether `survey` (a version, or None on an add page) already has answers (services.survey_is_frozen)."""
-    return survey is not None and services.survey_is_frozen(survey=survey)
+    """Whether `survey` (a version, or None on an add page) already has answers (services.survey_is_frozen): asked
+    once per request, on the instance the admin passes to each of its permission checks and to the page."""
+    if survey is None:
+        return False
+    if (frozen := getattr(survey, "_mac_frozen", None)) is None:
+        frozen = survey._mac_frozen = services.survey_is_frozen(survey=survey)  # type: ignore[attr-defined]
+    return frozen
 
 
 class QuestionInline(admin.TabularInline):
@@ -57,7 +62,7 @@ class SurveyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Survey | None = None) -> list[str]:
         if obj is None:
             return ["version"]
-        if services.survey_is_frozen(survey=obj):
+        if _frozen(obj):
             return ["channel", "version", "title", "intro", "is_active"]
         return ["channel", "version"]
 

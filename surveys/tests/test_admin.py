@@ -4,6 +4,8 @@ versions frozen once answered, edited through a new version."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attention.constants import Outcome
@@ -121,3 +123,12 @@ def test_an_answered_version_has_no_save_and_a_post_to_it_changes_nothing(admin_
     posted = admin_client.post(url, {"title": "Otra encuesta", "intro": "", "is_active": "on"})
     assert posted.status_code == 403
     assert Survey.objects.get(pk=survey.pk).title == survey.title
+
+
+def test_a_versions_page_asks_once_whether_it_has_answers(admin_client, places):
+    """Each permission check of the page and its questions asks the same question of the same version: once."""
+    url = reverse("admin:surveys_survey_change", args=[Survey.objects.get(channel="presencial").pk])
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(url).status_code == 200
+    assert len([query for query in queries if '"surveys_response"' in query["sql"]]) == 1
