@@ -124,11 +124,7 @@ class PreloadedAutocompleteForm(forms.ModelForm):
 
 class PreloadedAutocompleteInline(StaffAdminMixin, admin.TabularInline):
     form = PreloadedAutocompleteForm
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
-            kwargs["widget"] = PreloadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    autocomplete_select = PreloadedAutocompleteSelect
 
 
 class OpeningHoursForm(forms.ModelForm):

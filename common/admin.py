@@ -46,14 +46,17 @@ class GuardedAutocompleteSelectMultiple(_GuardedAutocomplete, forms.SelectMultip
 
 class StaffAdminMixin(BaseModelAdmin):
     """A model admin or inline mixin (before ModelAdmin or the inline class in the bases): its change list is a
-    GuardedChangeList and its `autocomplete_fields` use the guarded autocompletes."""
+    GuardedChangeList and its `autocomplete_fields` use the guarded autocompletes (`autocomplete_select` for a
+    foreign key: a subclass of GuardedAutocompleteSelect)."""
+
+    autocomplete_select: type[GuardedAutocompleteSelect] = GuardedAutocompleteSelect
 
     def get_changelist(self, request, **kwargs):
         return GuardedChangeList
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = GuardedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["widget"] = self.autocomplete_select(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
